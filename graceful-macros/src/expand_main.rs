@@ -1,0 +1,207 @@
+//! The code `#[graceful::main]` writes: the user's block moves, untouched, into an inner
+//! `fn body`, and the outer `fn main` hands it to the runtime with the configured builder.
+//!
+//! ```text
+//! fn main() -> ::std::process::ExitCode {
+//!     fn body() -> Result<(), MyError> { /* the user's block */ }
+//!     let config = ::graceful::__private::Builder::new().timeout(/* ... */);
+//!     ::graceful::__private::run(config, || {
+//!         use ::graceful::__private::probe::*;
+//!         (&&&Probe(body())).outcome()
+//!     })
+//! }
+//! ```
+
+use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::{ItemFn, ReturnType, spanned::Spanned};
+
+use crate::config::{ExitCode, MainConfig};
+
+/// Writes the new `fn main`.
+pub(crate) fn expand(config: &MainConfig, main: ItemFn) -> TokenStream {
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+        ..
+    } = main;
+    let (fn_token, ident, output) = (sig.fn_token, sig.ident, sig.output);
+    let body = body_name(&block.to_token_stream());
+    // The probe picks how to read main's result from its type; if the type does not fit,
+    // the error should point at the type the user wrote.
+    let probe_span = match &output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => Span::call_site(),
+    };
+    let probe = quote_spanned!(probe_span=> (&&&Probe(#body())).outcome());
+    let builder = builder(config);
+    quote! {
+        #(#attrs)*
+        #vis #fn_token #ident() -> ::std::process::ExitCode {
+            fn #body() #output #block
+            let config = #builder;
+            ::graceful::__private::run(config, || {
+                use ::graceful::__private::probe::*;
+                #probe
+            })
+        }
+    }
+}
+
+/// What to write instead when a check failed, before the errors: the item unchanged, so the
+/// names it defines still resolve and the user sees only the attribute's errors.
+///
+/// A `fn main` is nested inside a stub `fn main() {}`: left where it was, an `async`,
+/// generic or parameterised main would be reported a second time by the compiler, as an
+/// invalid entry point, and a stub alone would drop the body and report every import unused.
+pub(crate) fn rejected(item: TokenStream) -> TokenStream {
+    let is_main = syn::parse2::<ItemFn>(item.clone()).is_ok_and(|main| main.sig.ident == "main");
+    if is_main {
+        quote! {
+            fn main() {
+                #[allow(dead_code)]
+                #item
+            }
+        }
+    } else {
+        item
+    }
+}
+
+/// `body`, unless the user's block names something `body` (such as a function of theirs in
+/// the same module), which the inner function would shadow.
+fn body_name(block: &TokenStream) -> Ident {
+    fn mentions(tokens: &TokenStream, name: &str) -> bool {
+        tokens.clone().into_iter().any(|tree| match tree {
+            TokenTree::Ident(ident) => ident == name,
+            TokenTree::Group(group) => mentions(&group.stream(), name),
+            _ => false,
+        })
+    }
+    let name = if mentions(block, "body") {
+        "__graceful_body"
+    } else {
+        "body"
+    };
+    Ident::new(name, Span::call_site())
+}
+
+/// `Builder::new()` followed by one call per option the user gave.
+fn builder(config: &MainConfig) -> TokenStream {
+    let private = quote!(::graceful::__private);
+    let mut builder = quote!(#private::Builder::new());
+    let millis = |ms: u64| Literal::u64_unsuffixed(ms);
+    if let Some(timeout) = &config.timeout {
+        let ms = millis(timeout.value);
+        builder.extend(quote!(.timeout(#private::Duration::from_millis(#ms))));
+    }
+    if let Some(timeout) = &config.body_timeout {
+        let ms = millis(timeout.value);
+        builder.extend(quote!(.body_timeout(#private::Duration::from_millis(#ms))));
+    }
+    if let Some(signals) = &config.signals {
+        builder.extend(quote!(.signals([#(#private::Signal::#signals),*])));
+    }
+    match config.exit_code {
+        Some(ExitCode::Signal) => {
+            builder.extend(quote!(.exit_code(#private::ExitPolicy::Signal)));
+        }
+        Some(ExitCode::Code(code)) => {
+            let code = Literal::u8_unsuffixed(code);
+            builder.extend(quote!(.exit_code(#private::ExitPolicy::Code(#code))));
+        }
+        None => {}
+    }
+    if config.quiet {
+        builder.extend(quote!(.quiet()));
+    }
+    builder
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args;
+
+    fn expand_str(args: TokenStream, item: TokenStream) -> String {
+        let config = MainConfig::from_args(args::parse(args).unwrap()).unwrap();
+        expand(&config, syn::parse2(item).unwrap()).to_string()
+    }
+
+    #[test]
+    fn without_options_the_builder_is_bare() {
+        let out = expand_str(
+            quote!(),
+            quote!(
+                fn main() {
+                    work();
+                }
+            ),
+        );
+        let expected = quote! {
+            fn main() -> ::std::process::ExitCode {
+                fn body() { work(); }
+                let config = ::graceful::__private::Builder::new();
+                ::graceful::__private::run(config, || {
+                    use ::graceful::__private::probe::*;
+                    (&&&Probe(body())).outcome()
+                })
+            }
+        };
+        assert_eq!(out, expected.to_string());
+    }
+
+    #[test]
+    fn every_option_becomes_one_builder_call() {
+        let out = expand_str(
+            quote!(
+                timeout = "30s",
+                body_timeout = "5s",
+                signals = [SIGTERM, SIGHUP],
+                exit_code = 3,
+                quiet
+            ),
+            quote!(
+                #[doc = "d"]
+                pub fn main() -> Result<(), E> {
+                    Ok(())
+                }
+            ),
+        );
+        let expected = quote! {
+            #[doc = "d"]
+            pub fn main() -> ::std::process::ExitCode {
+                fn body() -> Result<(), E> { Ok(()) }
+                let config = ::graceful::__private::Builder::new()
+                    .timeout(::graceful::__private::Duration::from_millis(30000))
+                    .body_timeout(::graceful::__private::Duration::from_millis(5000))
+                    .signals([
+                        ::graceful::__private::Signal::SIGTERM,
+                        ::graceful::__private::Signal::SIGHUP
+                    ])
+                    .exit_code(::graceful::__private::ExitPolicy::Code(3))
+                    .quiet();
+                ::graceful::__private::run(config, || {
+                    use ::graceful::__private::probe::*;
+                    (&&&Probe(body())).outcome()
+                })
+            }
+        };
+        assert_eq!(out, expected.to_string());
+    }
+
+    #[test]
+    fn a_user_name_body_is_not_shadowed() {
+        let out = expand_str(
+            quote!(),
+            quote!(
+                fn main() {
+                    println!("{}", body());
+                }
+            ),
+        );
+        assert!(out.contains("fn __graceful_body ()"), "{out}");
+    }
+}

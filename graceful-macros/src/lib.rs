@@ -1,0 +1,207 @@
+//! The attributes of the [`graceful`](https://docs.rs/graceful) crate: `#[graceful::main]` and
+//! `#[graceful::on_shutdown]`.
+//!
+//! Depend on `graceful`, not on this crate: it re-exports both attributes, and the code they
+//! write names only `::graceful::__private::...`. The runnable examples live there.
+//!
+//! # Map of the crate
+//! Each attribute goes through the same stages, one file each:
+//!
+//! | stage | file | does |
+//! | --- | --- | --- |
+//! | syntax | `args.rs` | `key = value`, bare `quiet`, `signals = [A, B]` |
+//! | meaning | `config.rs` | typed settings kept with their spans: unknown and duplicate keys, rules between keys |
+//! | | `duration.rs` | `"250ms"`, `"5s"`, `"2m"`, `"1h"` |
+//! | the function | `validate_main.rs`, `validate_hook.rs`, `signature.rs` | what each attribute accepts |
+//! | output | `expand_main.rs`, `expand_hook.rs` | the code written, a short call into the runtime |
+//!
+//! On a mistake an attribute writes the user's item back unchanged followed by one
+//! `compile_error!` per mistake, so one mistake gives one error, spanned on the tokens to fix.
+//! (A rejected `fn main` is nested inside a stub `fn main() {}`, so the compiler does not
+//! report its signature again as an invalid entry point.)
+//! Only this file touches `proc_macro`; every stage works on `proc_macro2` and is unit-tested.
+
+mod args;
+mod config;
+mod duration;
+mod errors;
+mod expand_hook;
+mod expand_main;
+mod signature;
+mod validate_hook;
+mod validate_main;
+
+use proc_macro::TokenStream;
+
+use crate::{
+    config::{HookConfig, MainConfig},
+    errors::{both, with_errors},
+};
+
+/// Runs `fn main` under graceful: signals start an orderly shutdown, the shutdown hooks run
+/// once main has returned, and the process exits with the right code.
+///
+/// Put it on a synchronous `fn main()` that takes no parameters and returns `()`,
+/// `Result<(), E>` (with `E: Debug`, as std requires), or `std::process::ExitCode`; aliases
+/// such as `anyhow::Result<()>` or `io::Result<()>` work too.
+///
+/// ```ignore
+/// #[graceful::main(timeout = "30s")]
+/// fn main() -> Result<(), graceful::Shutdown> {
+///     loop {
+///         do_some_work();
+///         graceful::sleep(std::time::Duration::from_secs(1))?; // Err(Shutdown) on SIGTERM
+///     }
+/// }
+/// ```
+///
+/// # Options
+/// Every option may be left out; give each at most once, separated by commas.
+///
+/// | option | value | default |
+/// | --- | --- | --- |
+/// | `timeout` | a duration: `"30s"` | 10 s (`GRACEFUL_TIMEOUT` overrides it) |
+/// | `body_timeout` | a duration, at most `timeout` | half of the final `timeout` |
+/// | `signals` | a list of `SIGTERM`, `SIGINT`, `SIGHUP`, `SIGQUIT` | `[SIGTERM, SIGINT]` |
+/// | `exit_code` | `"signal"`, or an exit code from 0 to 255 | 0 |
+/// | `quiet` | no value (`quiet = true` and `quiet = false` are accepted too) | the report is on |
+///
+/// - **`timeout`**: the longest the whole shutdown may take, from its start (a signal,
+///   `graceful::trigger()`, main returning) to the exit; past it the process exits at once
+///   with code 124. Durations are a whole number and a unit, no space: `"250ms"`, `"5s"`,
+///   `"2m"`, `"1h"`.
+/// - **`body_timeout`**: how long `main`'s body gets to return after a signal; it is part of
+///   `timeout`, so it may not be longer.
+/// - **`signals`**: the signals that start the shutdown. `SIGKILL` and `SIGSTOP` cannot be
+///   caught by any process, so naming them is a compile error.
+/// - **`exit_code`**: the exit code of a clean stop after a signal. `"signal"` makes the
+///   process die of the signal instead, so a shell or supervisor sees 128 + its number.
+/// - **`quiet`**: turns the shutdown report on stderr off (`GRACEFUL_REPORT` overrides it).
+///
+/// # The equivalent code without the macro
+/// ```ignore
+/// #[graceful::main(timeout = "30s", body_timeout = "5s", signals = [SIGTERM, SIGHUP],
+///                  exit_code = "signal", quiet)]
+/// fn main() -> Result<(), MyError> { /* body */ }
+/// ```
+/// is written as follows; each builder call is there only when its option is given, and
+/// with no options it is `let config = ::graceful::__private::Builder::new();`. The probe picks,
+/// from main's return type, how to turn the body's result into an outcome (is an `Err` a
+/// shutdown, or a failure?).
+/// ```ignore
+/// fn main() -> ::std::process::ExitCode {
+///     fn body() -> Result<(), MyError> { /* body, unchanged */ }
+///     let config = ::graceful::__private::Builder::new()
+///         .timeout(::graceful::__private::Duration::from_millis(30000))
+///         .body_timeout(::graceful::__private::Duration::from_millis(5000))
+///         .signals([::graceful::__private::Signal::SIGTERM, ::graceful::__private::Signal::SIGHUP])
+///         .exit_code(::graceful::__private::ExitPolicy::Signal)
+///         .quiet();
+///     ::graceful::__private::run(config, || {
+///         use ::graceful::__private::probe::*;
+///         (&&&Probe(body())).outcome()
+///     })
+/// }
+/// ```
+/// Attributes and docs on `fn main` stay on the outer function. If the body itself names
+/// something `body`, the inner function is called `__graceful_body` instead, so it does not
+/// shadow it.
+///
+/// # Compile errors
+/// `async fn main` (not supported yet: for now `#[graceful::main]` needs a synchronous main;
+/// later it will go above `#[tokio::main]`), parameters, generics, `unsafe`, `const`,
+/// `extern`, a function not named `main`, an item that is not a function, the attribute
+/// applied twice, a return type that is `impl Trait`, a reference or `!`, and any bad option.
+#[proc_macro_attribute]
+pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+    main_attribute(args.into(), item.into()).into()
+}
+
+/// Registers a function to run once when the program shuts down, after `main` has returned.
+///
+/// Put it on a free function (any visibility, in any module, in a binary or a library) that
+/// takes no parameters or one `&graceful::Shutdown` (why the program is stopping), and
+/// returns `()` or `Result<(), E>` with `E: Display`. An `Err` or a panic is reported, the
+/// process will exit 1, and the next hook still runs.
+///
+/// ```ignore
+/// #[graceful::on_shutdown(order = -5, name = "flush journal", timeout = "2s")]
+/// fn flush(shutdown: &graceful::Shutdown) -> std::io::Result<()> {
+///     eprintln!("flushing because of {shutdown}");
+///     JOURNAL.lock().unwrap().flush()
+/// }
+/// ```
+///
+/// # Options
+/// | option | value | default |
+/// | --- | --- | --- |
+/// | `order` | an integer that fits in `i32`, may be negative | 0 |
+/// | `name` | a non-empty string | the function's name |
+/// | `timeout` | a duration: `"2s"` | none: only the program's `timeout` bounds it |
+///
+/// - **`order`**: hooks run in ascending order; hooks of equal order run sorted by module
+///   path, then name (closures registered at run time with the same order go first).
+/// - **`name`**: what the report and `graceful::hooks()` call the hook.
+/// - **`timeout`**: past it the hook is reported as failed and left behind, and the next one
+///   runs. Durations are written as for `#[graceful::main]`: `"250ms"`, `"5s"`, `"2m"`.
+///
+/// # The equivalent code without the macro
+/// ```ignore
+/// #[graceful::on_shutdown(order = -5, timeout = "2s")]
+/// fn flush(shutdown: &graceful::Shutdown) -> std::io::Result<()> { /* ... */ }
+/// ```
+/// is the function, unchanged, then its registration in a link-time list:
+/// ```ignore
+/// fn flush(shutdown: &graceful::Shutdown) -> std::io::Result<()> { /* ... */ }
+/// const _: () = {
+///     #[::graceful::__private::linkme::distributed_slice(::graceful::__private::HOOKS)]
+///     #[linkme(crate = ::graceful::__private::linkme)]
+///     static HOOK: ::graceful::__private::StaticHook = ::graceful::__private::StaticHook {
+///         name: "flush",
+///         order: -5,
+///         timeout: ::core::option::Option::Some(::graceful::__private::Duration::from_millis(2000)),
+///         module: ::core::module_path!(),
+///         file: ::core::file!(),
+///         line: ::core::line!(),
+///         run: |shutdown| ::graceful::__private::hook_result(flush(shutdown)),
+///     };
+/// };
+/// ```
+/// A function without the parameter is called as `run: |_| ...(flush())`. `#[cfg(...)]`
+/// attributes of the function are copied onto the `const _` block, so a hook compiled out
+/// takes its registration with it.
+///
+/// # Compile errors
+/// `async fn` (not supported yet), methods (`self`, or `Self` in the signature), more
+/// parameters or another parameter type, generics, `unsafe`, `const`, `extern`, an item that
+/// is not a function, the attribute applied twice, a return type that is `impl Trait`, a
+/// reference or `!`, and any bad option. A function without `self` inside an `impl` block
+/// cannot be recognised by the attribute; the compiler rejects the registration instead.
+#[proc_macro_attribute]
+pub fn on_shutdown(args: TokenStream, item: TokenStream) -> TokenStream {
+    hook_attribute(args.into(), item.into()).into()
+}
+
+fn main_attribute(
+    args: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let config = args::parse(args).and_then(MainConfig::from_args);
+    let main = syn::parse2(item.clone()).and_then(validate_main::check);
+    match both(config, main) {
+        Ok((config, main)) => expand_main::expand(&config, main),
+        Err(error) => with_errors(expand_main::rejected(item), error),
+    }
+}
+
+fn hook_attribute(
+    args: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let config = args::parse(args).and_then(HookConfig::from_args);
+    let hook = syn::parse2(item.clone()).and_then(validate_hook::check);
+    match both(config, hook) {
+        Ok((config, hook)) => expand_hook::expand(config, &hook, item),
+        Err(error) => with_errors(item, error),
+    }
+}

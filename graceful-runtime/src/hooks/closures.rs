@@ -1,0 +1,139 @@
+//! Closures registered at run time, for cleanups that hold state (a pool, an open file).
+
+use std::{
+    borrow::Cow,
+    panic::Location,
+    sync::{
+        Mutex, PoisonError,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use super::{HookInfo, HookResult, HookReturn, Job, Planned};
+
+pub(crate) type ClosureFn = Box<dyn FnOnce() -> HookResult + Send>;
+
+struct Registered {
+    info: HookInfo,
+    f: ClosureFn,
+}
+
+/// Registered closures. The lock is never held while user code runs.
+static CLOSURES: Mutex<Vec<Registered>> = Mutex::new(Vec::new());
+static NEXT_SEQ: AtomicU64 = AtomicU64::new(1);
+
+fn registry() -> std::sync::MutexGuard<'static, Vec<Registered>> {
+    CLOSURES.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Register a closure to run at shutdown, with `order` 0.
+///
+/// Closures run before static hooks of the same `order`, last-registered first. A closure
+/// registered while the hooks are already running runs after the ones already listed. The
+/// closure may run on another thread than the one that registered it (when `main` was
+/// abandoned or a hook overran its timeout), hence `Send`.
+///
+/// Dropping the returned [`HookHandle`] keeps the hook; [`HookHandle::cancel`] removes it.
+///
+/// ```
+/// use std::io::Write;
+/// let path = std::env::temp_dir().join("graceful-doc-on-shutdown.log");
+/// let mut file = std::fs::File::create(&path)?;
+/// let hook = graceful_runtime::on_shutdown("flush log", move || file.flush())
+///     .order(10)
+///     .timeout(std::time::Duration::from_secs(2));
+/// # hook.cancel();
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[track_caller]
+pub fn on_shutdown<F, R>(name: impl Into<Cow<'static, str>>, f: F) -> HookHandle
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: HookReturn,
+{
+    let at = Location::caller();
+    let seq = NEXT_SEQ.fetch_add(1, Ordering::Relaxed);
+    let info = HookInfo {
+        name: name.into(),
+        order: 0,
+        timeout: None,
+        module: None,
+        file: at.file(),
+        line: at.line(),
+        seq: Some(seq),
+    };
+    registry().push(Registered {
+        info,
+        f: Box::new(move || f().into_hook_result()),
+    });
+    HookHandle { seq }
+}
+
+/// A closure registered with [`on_shutdown`]. Dropping it keeps the hook.
+#[derive(Debug)]
+#[must_use = "dropping the handle keeps the hook; bind it to set its order or cancel it later"]
+pub struct HookHandle {
+    seq: u64,
+}
+
+impl HookHandle {
+    fn edit(&self, f: impl FnOnce(&mut HookInfo)) {
+        if let Some(r) = registry().iter_mut().find(|r| r.info.seq == Some(self.seq)) {
+            f(&mut r.info);
+        }
+    }
+
+    /// Set the hook's `order` (default 0); lower runs earlier.
+    ///
+    /// ```
+    /// let h = graceful_runtime::on_shutdown("late", || ()).order(100);
+    /// # h.cancel();
+    /// ```
+    pub fn order(self, order: i32) -> Self {
+        self.edit(|i| i.order = order);
+        self
+    }
+
+    /// Give the hook its own time limit: past it, it is reported as failed and left behind,
+    /// and the next hook runs.
+    ///
+    /// ```
+    /// let h = graceful_runtime::on_shutdown("bounded", || ())
+    ///     .timeout(std::time::Duration::from_millis(500));
+    /// # h.cancel();
+    /// ```
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.edit(|i| i.timeout = Some(timeout));
+        self
+    }
+
+    /// Remove the hook; `false` if it already ran or is running.
+    ///
+    /// ```
+    /// let h = graceful_runtime::on_shutdown("not needed after all", || ());
+    /// assert!(h.cancel());
+    /// ```
+    pub fn cancel(self) -> bool {
+        let mut all = registry();
+        let before = all.len();
+        all.retain(|r| r.info.seq != Some(self.seq));
+        all.len() != before
+    }
+}
+
+/// The registered closures' descriptions.
+pub(super) fn list() -> Vec<HookInfo> {
+    registry().iter().map(|r| r.info.clone()).collect()
+}
+
+/// Take every registered closure out of the registry, to run it.
+pub(crate) fn take_closures() -> Vec<Planned> {
+    std::mem::take(&mut *registry())
+        .into_iter()
+        .map(|r| Planned {
+            info: r.info,
+            job: Some(Job::Closure(r.f)),
+        })
+        .collect()
+}

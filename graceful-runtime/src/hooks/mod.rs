@@ -1,0 +1,168 @@
+//! The hook registry: static hooks gathered across crates by linkme, closures registered at run
+//! time, and the one order both run in.
+//!
+//! # Order
+//! Hooks run one at a time, in ascending `order`. Within one `order`, closures run first,
+//! last-registered first (like nested `finally` blocks); static hooks follow, sorted by module
+//! path and then name, so the order is stable from build to build.
+
+mod closures;
+mod result;
+
+use std::{borrow::Cow, cmp::Ordering, fmt, time::Duration};
+
+pub(crate) use closures::{ClosureFn, take_closures};
+pub use closures::{HookHandle, on_shutdown};
+pub use result::{HookReturn, hook_result};
+
+use crate::Shutdown;
+
+/// What a hook returns once its own return type is normalised: `Err` holds its message.
+pub type HookResult = Result<(), String>;
+
+/// A hook declared with `#[graceful::on_shutdown]`. Not public API: used by generated code.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct StaticHook {
+    pub name: &'static str,
+    pub order: i32,
+    pub timeout: Option<Duration>,
+    pub module: &'static str,
+    pub file: &'static str,
+    pub line: u32,
+    pub run: fn(&Shutdown) -> HookResult,
+}
+
+/// Every `#[graceful::on_shutdown]` in the binary, gathered at link time. Not public API.
+#[doc(hidden)]
+#[linkme::distributed_slice]
+pub static HOOKS: [StaticHook];
+
+/// A registered hook, as [`hooks()`] lists it.
+///
+/// ```
+/// let handle = graceful_runtime::on_shutdown("close pool", || ());
+/// let listed = graceful_runtime::hooks();
+/// assert!(listed.iter().any(|h| h.name() == "close pool" && h.order() == 0));
+/// handle.cancel();
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HookInfo {
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) order: i32,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) module: Option<&'static str>,
+    pub(crate) file: &'static str,
+    pub(crate) line: u32,
+    /// Closures only: registration sequence, for last-registered-first.
+    pub(crate) seq: Option<u64>,
+}
+
+impl HookInfo {
+    /// The hook's name: the function's name unless `name = "..."` was given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Its `order`: lower runs earlier; closures default to 0.
+    pub fn order(&self) -> i32 {
+        self.order
+    }
+    /// Its own time limit, if it has one.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+    /// The module that declared it (static hooks only).
+    pub fn module(&self) -> Option<&'static str> {
+        self.module
+    }
+    /// The source file and line where it was declared or registered.
+    pub fn location(&self) -> (&'static str, u32) {
+        (self.file, self.line)
+    }
+    /// `true` for a closure registered with [`on_shutdown`].
+    pub fn is_closure(&self) -> bool {
+        self.seq.is_some()
+    }
+
+    pub(crate) fn of_static(h: &StaticHook) -> HookInfo {
+        HookInfo {
+            name: Cow::Borrowed(h.name),
+            order: h.order,
+            timeout: h.timeout,
+            module: Some(h.module),
+            file: h.file,
+            line: h.line,
+            seq: None,
+        }
+    }
+
+    /// The run order: `order`, then closures (newest first), then statics by module and name.
+    pub(crate) fn run_order(&self, other: &HookInfo) -> Ordering {
+        self.order
+            .cmp(&other.order)
+            .then_with(|| match (self.seq, other.seq) {
+                (Some(a), Some(b)) => b.cmp(&a),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => (self.module, &self.name).cmp(&(other.module, &other.name)),
+            })
+    }
+}
+
+impl fmt::Display for HookInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} (order {}, {}:{})",
+            self.name, self.order, self.file, self.line
+        )
+    }
+}
+
+/// What a hook runs.
+pub(crate) enum Job {
+    Static(fn(&Shutdown) -> HookResult),
+    Closure(ClosureFn),
+}
+
+/// A hook ready to run: its description and, until it is claimed, its job.
+pub(crate) struct Planned {
+    pub(crate) info: HookInfo,
+    pub(crate) job: Option<Job>,
+}
+
+/// Every static hook and every closure, in run order. The closures are taken out of the
+/// registry: each runs at most once.
+pub(crate) fn plan() -> Vec<Planned> {
+    let mut plan: Vec<Planned> = HOOKS
+        .iter()
+        .map(|h| Planned {
+            info: HookInfo::of_static(h),
+            job: Some(Job::Static(h.run)),
+        })
+        .chain(take_closures())
+        .collect();
+    plan.sort_by(|a, b| a.info.run_order(&b.info));
+    plan
+}
+
+/// The registered hooks in the order they will run, static and closures alike.
+///
+/// ```
+/// use graceful_runtime::{hooks, on_shutdown};
+/// let first = on_shutdown("registered first", || ());
+/// let second = on_shutdown("registered second", || ());
+/// let names: Vec<String> = hooks().iter().map(|h| h.name().to_owned()).collect();
+/// let pos = |n: &str| names.iter().position(|x| x == n).unwrap();
+/// assert!(pos("registered second") < pos("registered first")); // last registered first
+/// # first.cancel(); second.cancel();
+/// ```
+pub fn hooks() -> Vec<HookInfo> {
+    let mut all: Vec<HookInfo> = HOOKS
+        .iter()
+        .map(HookInfo::of_static)
+        .chain(closures::list())
+        .collect();
+    all.sort_by(HookInfo::run_order);
+    all
+}

@@ -1,0 +1,37 @@
+//! What a hook may return: `()` or `Result<(), E: Display>`.
+
+use std::fmt::Display;
+
+use super::HookResult;
+
+/// A hook's return type: `()` or `Result<(), E>` where `E: Display`. An `Err` is reported with
+/// its `Display` text and makes the process exit 1; the next hook still runs.
+///
+/// ```
+/// use graceful_runtime::HookReturn;
+/// assert_eq!(().into_hook_result(), Ok(()));
+/// let failed: Result<(), &str> = Err("disk full");
+/// assert_eq!(failed.into_hook_result(), Err("disk full".to_owned()));
+/// ```
+pub trait HookReturn {
+    /// Normalise to `Ok(())` or the error's message.
+    fn into_hook_result(self) -> HookResult;
+}
+
+impl HookReturn for () {
+    fn into_hook_result(self) -> HookResult {
+        Ok(())
+    }
+}
+
+impl<E: Display> HookReturn for Result<(), E> {
+    fn into_hook_result(self) -> HookResult {
+        self.map_err(|e| e.to_string())
+    }
+}
+
+/// Normalise a hook's return value. Not public API: used by generated code.
+#[doc(hidden)]
+pub fn hook_result<R: HookReturn>(r: R) -> HookResult {
+    r.into_hook_result()
+}

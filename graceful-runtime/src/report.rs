@@ -1,0 +1,402 @@
+//! The shutdown report: events recorded with their times, printed in order by one writer.
+//!
+//! Recording pushes onto a vector under a lock. Nothing here runs in signal context: the handler
+//! only sets atomics, and the cause of stopping is recorded afterwards from `state`, before any
+//! later event. In text mode each event is printed as it is recorded, under the same lock, so
+//! lines are never out of order and interleave truthfully with the program's own output. In JSON
+//! mode one object is printed at exit. The watcher's last words (deadline, second signal) wait
+//! only briefly for the lock: a stderr nobody reads must not hold the process past its deadline.
+//!
+//! # The JSON object
+//! `{"reason": "SIGTERM" | "trigger()" | "exit(3)" | "main panicked" | "main returned" | null,
+//!   "events": [{"t_ms": 0.0, "event": "stopping" | "absorbed" | "main_ended" | "main_abandoned"
+//!   | "hook" | "deadline" | "forced", ...}], "exit": {"code": 0} | {"signal": "SIGTERM"} | {"main": true}}`.
+//! `t_ms` counts from the start of Stopping. A `hook` event has `name`, `order`, `at`
+//! (`file:line`), `outcome` (`ok`, `failed`, `panicked`, `exit`, `timed_out`), `took_ms` and,
+//! when it failed, `message`.
+
+use std::{
+    fmt::Write as _,
+    io::Write as _,
+    sync::{Mutex, MutexGuard, PoisonError, TryLockError},
+    time::Duration,
+};
+
+use crate::{
+    Reason, Report, Signal, clock,
+    config::{Config, show_duration},
+    exit_code::Decision,
+    hooks::HookInfo,
+    runner::HookOutcome,
+    state,
+};
+
+/// How the body of main ended, once Stopping had begun for another reason.
+#[derive(Clone, Debug)]
+pub(crate) enum BodyEnd {
+    Ok,
+    Shutdown,
+    Failed,
+    Code,
+    Exit(i32),
+    Panicked,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Event {
+    Stopping(Reason),
+    Absorbed(Signal),
+    BodyEnded(BodyEnd),
+    BodyAbandoned(Duration),
+    Hook {
+        info: HookInfo,
+        outcome: HookOutcome,
+        took_ns: u64,
+    },
+    Deadline(Duration, Vec<String>),
+    Forced(Signal),
+    Exit(Decision),
+}
+
+struct Record {
+    at: u64,
+    event: Event,
+}
+
+struct Log {
+    mode: Report,
+    timeout: Option<(Duration, Duration)>,
+    records: Vec<Record>,
+    printed: usize,
+    cause_recorded: bool,
+}
+
+static LOG: Mutex<Log> = Mutex::new(Log {
+    mode: Report::Text,
+    timeout: None,
+    records: Vec::new(),
+    printed: 0,
+    cause_recorded: false,
+});
+
+fn log() -> MutexGuard<'static, Log> {
+    LOG.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The lock, if it comes free within a moment.
+fn log_soon() -> Option<MutexGuard<'static, Log>> {
+    for _ in 0..200 {
+        match LOG.try_lock() {
+            Ok(log) => return Some(log),
+            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(1)),
+        }
+    }
+    None
+}
+
+pub(crate) fn configure(config: &Config) {
+    let mut log = log();
+    log.mode = config.report;
+    log.timeout = Some((config.timeout, config.body_timeout));
+}
+
+/// Record an event now (and print it, in text mode).
+pub(crate) fn record(event: Event) {
+    log().push(event);
+}
+
+/// For the watcher: record an event unless the report is stuck (say, on a stderr pipe nobody
+/// reads); the watcher must stay free to enforce the deadline.
+pub(crate) fn record_soon(event: Event) {
+    if let Some(mut log) = log_soon() {
+        log.push(event);
+    }
+}
+
+/// Record the cause of stopping if nobody has yet: the handler cannot.
+pub(crate) fn note_cause() {
+    if let Some(mut log) = log_soon() {
+        log.ensure_cause();
+        log.print_pending();
+    }
+}
+
+/// Record the exit and print what is left (the JSON object in JSON mode).
+pub(crate) fn finish(decision: &Decision) {
+    log().finish(decision);
+}
+
+/// The watcher's last words: `event`, then the exit, unless the report is stuck (say, on a
+/// stderr pipe nobody reads), in which case the exit goes ahead without them.
+pub(crate) fn last_words(event: Event, decision: &Decision) {
+    if let Some(mut log) = log_soon() {
+        log.push(event);
+        log.finish(decision);
+    }
+}
+
+impl Log {
+    fn push(&mut self, event: Event) {
+        self.ensure_cause();
+        self.records.push(Record {
+            at: clock::now_ns(),
+            event,
+        });
+        self.print_pending();
+    }
+
+    fn finish(&mut self, decision: &Decision) {
+        self.push(Event::Exit(decision.clone()));
+        if self.mode == Report::Json {
+            let json = self.json();
+            let _ = writeln!(std::io::stderr().lock(), "{json}");
+        }
+    }
+
+    fn ensure_cause(&mut self) {
+        if self.cause_recorded {
+            return;
+        }
+        if let (Some(reason), Some(at)) = (state::reason(), state::stop_at()) {
+            self.cause_recorded = true;
+            self.records.push(Record {
+                at,
+                event: Event::Stopping(reason),
+            });
+        }
+    }
+
+    fn start(&self) -> u64 {
+        state::stop_at().unwrap_or_else(|| self.records.first().map_or(0, |r| r.at))
+    }
+
+    /// Print the text lines not yet printed (text mode only).
+    fn print_pending(&mut self) {
+        if self.mode != Report::Text || self.printed == self.records.len() {
+            return;
+        }
+        let start = self.start();
+        let mut out = String::new();
+        for r in &self.records[self.printed..] {
+            let _ = writeln!(out, "graceful: {}", self.line(r, start));
+        }
+        self.printed = self.records.len();
+        let _ = std::io::stderr().lock().write_all(out.as_bytes());
+    }
+
+    fn line(&self, r: &Record, start: u64) -> String {
+        let t = ms(r.at.saturating_sub(start));
+        match &r.event {
+            Event::Stopping(reason) => {
+                let what = match reason {
+                    Reason::Signal(s) => format!("{s} received: stopping"),
+                    Reason::Trigger => "trigger() called: stopping".into(),
+                    Reason::Exit(c) => format!("exit({c}) called: stopping"),
+                    Reason::Panic => "main panicked: running hooks".into(),
+                    Reason::MainReturned => "main returned: running hooks".into(),
+                };
+                match self.timeout {
+                    Some((total, body))
+                        if matches!(
+                            reason,
+                            Reason::Signal(_) | Reason::Trigger | Reason::Exit(_)
+                        ) =>
+                    {
+                        format!(
+                            "{what} (main gets {}, all {})",
+                            show_duration(body),
+                            show_duration(total)
+                        )
+                    }
+                    Some((total, _)) => format!("{what} (deadline {})", show_duration(total)),
+                    None => what,
+                }
+            }
+            Event::Absorbed(s) => {
+                format!("+{t} {s} received while stopping: absorbed (a second one forces exit)")
+            }
+            Event::BodyEnded(end) => format!(
+                "+{t} main {}",
+                match end {
+                    BodyEnd::Ok => "returned".to_string(),
+                    BodyEnd::Shutdown => "returned Err(Shutdown): a clean stop".into(),
+                    BodyEnd::Failed => "returned an error".into(),
+                    BodyEnd::Code => "returned a failing ExitCode".into(),
+                    BodyEnd::Exit(c) => format!("ended by exit({c})"),
+                    BodyEnd::Panicked => "panicked".into(),
+                }
+            ),
+            Event::BodyAbandoned(d) => format!(
+                "+{t} main did not return within {}: running hooks without it",
+                show_duration(*d)
+            ),
+            Event::Hook {
+                info,
+                outcome,
+                took_ns,
+            } => {
+                let took = ms(*took_ns);
+                let how = match outcome {
+                    HookOutcome::Ok => format!("ok in {took}"),
+                    HookOutcome::Failed(m) => format!("failed in {took}: {m}"),
+                    HookOutcome::Panicked(m) => format!("panicked in {took}: {m}"),
+                    HookOutcome::Exit(c) => format!("called exit({c}) after {took}"),
+                    HookOutcome::TimedOut(d) => {
+                        format!("timed out after {}: left running", show_duration(*d))
+                    }
+                };
+                format!("+{t} hook {info} {how}")
+            }
+            Event::Deadline(d, running) => format!(
+                "+{t} deadline of {} passed; still running: {}",
+                show_duration(*d),
+                if running.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    running.join(", ")
+                }
+            ),
+            Event::Forced(s) => format!("+{t} second signal ({s}): exiting now"),
+            Event::Exit(d) => format!("+{t} {d}"),
+        }
+    }
+
+    fn json(&self) -> String {
+        let start = self.start();
+        let mut out = String::from("{\"reason\":");
+        match state::reason() {
+            Some(r) => json_str(&mut out, &r.to_string()),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"events\":[");
+        let mut exit = String::from("null");
+        let mut first = true;
+        for r in &self.records {
+            if let Event::Exit(d) = &r.event {
+                exit = d.json();
+                continue;
+            }
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            let _ = write!(
+                out,
+                "{{\"t_ms\":{:.3}",
+                r.at.saturating_sub(start) as f64 / 1e6
+            );
+            event_json(&mut out, &r.event);
+            out.push('}');
+        }
+        let _ = write!(out, "],\"exit\":{exit}}}");
+        out
+    }
+}
+
+fn event_json(out: &mut String, event: &Event) {
+    let field = |out: &mut String, k: &str, v: &str| {
+        let _ = write!(out, ",\"{k}\":");
+        json_str(out, v);
+    };
+    match event {
+        Event::Stopping(r) => {
+            field(out, "event", "stopping");
+            field(out, "cause", &r.to_string());
+        }
+        Event::Absorbed(s) => {
+            field(out, "event", "absorbed");
+            field(out, "signal", s.name());
+        }
+        Event::BodyEnded(end) => {
+            field(out, "event", "main_ended");
+            field(out, "how", &format!("{end:?}").to_lowercase());
+        }
+        Event::BodyAbandoned(_) => field(out, "event", "main_abandoned"),
+        Event::Hook {
+            info,
+            outcome,
+            took_ns,
+        } => {
+            field(out, "event", "hook");
+            field(out, "name", info.name());
+            let _ = write!(out, ",\"order\":{}", info.order());
+            let (file, line) = info.location();
+            field(out, "at", &format!("{file}:{line}"));
+            let (kind, message) = match outcome {
+                HookOutcome::Ok => ("ok", None),
+                HookOutcome::Failed(m) => ("failed", Some(m.clone())),
+                HookOutcome::Panicked(m) => ("panicked", Some(m.clone())),
+                HookOutcome::Exit(c) => ("exit", Some(format!("exit({c})"))),
+                HookOutcome::TimedOut(_) => ("timed_out", None),
+            };
+            field(out, "outcome", kind);
+            let _ = write!(out, ",\"took_ms\":{:.3}", *took_ns as f64 / 1e6);
+            if let Some(m) = message {
+                field(out, "message", &m);
+            }
+        }
+        Event::Deadline(_, running) => {
+            field(out, "event", "deadline");
+            out.push_str(",\"still_running\":[");
+            for (i, r) in running.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_str(out, r);
+            }
+            out.push(']');
+        }
+        Event::Forced(s) => {
+            field(out, "event", "forced");
+            field(out, "signal", s.name());
+        }
+        Event::Exit(_) => {}
+    }
+}
+
+pub(crate) fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Milliseconds for people: one decimal under 10 ms.
+fn ms(ns: u64) -> String {
+    let ms = ns as f64 / 1e6;
+    if ms < 10.0 {
+        format!("{ms:.1}ms")
+    } else {
+        format!("{}ms", ms.round() as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_are_escaped() {
+        let mut s = String::new();
+        json_str(&mut s, "a\"b\\c\nd\u{1}");
+        assert_eq!(s, r#""a\"b\\c\nd\u0001""#);
+    }
+
+    #[test]
+    fn milliseconds_read_well() {
+        assert_eq!(ms(1_234_567), "1.2ms");
+        assert_eq!(ms(12_345_678), "12ms");
+    }
+}

@@ -1,0 +1,117 @@
+//! `Shutdown`: the value every waiter receives, and why we are stopping.
+
+use std::{error::Error, fmt, io};
+
+use crate::Signal;
+
+/// Why the program is stopping.
+///
+/// The first cause wins: a signal that arrives after `main` returned does not change it.
+///
+/// ```
+/// use graceful_runtime::{Reason, Signal};
+/// assert_eq!(Reason::Signal(Signal::SIGTERM).to_string(), "SIGTERM");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// One of the configured signals arrived.
+    Signal(Signal),
+    /// [`trigger()`](crate::trigger) was called.
+    Trigger,
+    /// [`exit(code)`](crate::exit) was called.
+    Exit(i32),
+    /// `main` panicked.
+    Panic,
+    /// `main` returned (or the install guard was dropped) before anything else happened.
+    MainReturned,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Signal(s) => write!(f, "{s}"),
+            Reason::Trigger => f.write_str("trigger()"),
+            Reason::Exit(code) => write!(f, "exit({code})"),
+            Reason::Panic => f.write_str("main panicked"),
+            Reason::MainReturned => f.write_str("main returned"),
+        }
+    }
+}
+
+/// The program is shutting down.
+///
+/// Returned by [`check`](crate::check), [`sleep`](crate::sleep) and [`wait`](crate::wait), it is
+/// an ordinary error: `?` carries it up to `main`, whose `Drop`s then run, and `main` returning
+/// `Err(Shutdown)` (or an error wrapping one) counts as a clean stop.
+///
+/// ```
+/// use graceful_runtime::{Reason, Shutdown, Signal};
+/// let s = Shutdown::new(Reason::Signal(Signal::SIGTERM));
+/// assert_eq!(s.reason(), Reason::Signal(Signal::SIGTERM));
+/// assert_eq!(s.to_string(), "shutting down: SIGTERM");
+/// // It converts into io::Error, so `?` works in functions returning io::Result.
+/// let e: std::io::Error = s.into();
+/// assert_eq!(e.kind(), std::io::ErrorKind::Interrupted);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Shutdown {
+    reason: Reason,
+}
+
+impl Shutdown {
+    /// A shutdown for this reason. The runtime makes these; tests of your own code may too.
+    pub const fn new(reason: Reason) -> Self {
+        Shutdown { reason }
+    }
+
+    /// Why the program is stopping.
+    pub const fn reason(&self) -> Reason {
+        self.reason
+    }
+
+    /// The signal that started the shutdown, if a signal did.
+    ///
+    /// ```
+    /// use graceful_runtime::{Reason, Shutdown, Signal};
+    /// assert_eq!(Shutdown::new(Reason::Trigger).signal(), None);
+    /// ```
+    pub const fn signal(&self) -> Option<Signal> {
+        match self.reason {
+            Reason::Signal(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Shutdown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "shutting down: {}", self.reason)
+    }
+}
+
+impl Error for Shutdown {}
+
+impl From<Shutdown> for io::Error {
+    fn from(s: Shutdown) -> io::Error {
+        io::Error::new(io::ErrorKind::Interrupted, s)
+    }
+}
+
+/// Whether this error is, or wraps, a [`Shutdown`]: the error itself, its `source()` chain, and
+/// the payload of an `io::Error` (whose `source()` skips it).
+pub(crate) fn reaches_shutdown(mut e: &(dyn Error + 'static)) -> bool {
+    loop {
+        if e.is::<Shutdown>() {
+            return true;
+        }
+        if let Some(inner) = e.downcast_ref::<io::Error>().and_then(|io| io.get_ref()) {
+            e = inner;
+            continue;
+        }
+        match e.source() {
+            Some(next) => e = next,
+            None => return false,
+        }
+    }
+}

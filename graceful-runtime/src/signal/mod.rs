@@ -1,0 +1,98 @@
+//! Signal intake. `Signal` names the signals graceful can handle; the platform module owns the
+//! async-signal-safe handler and the latch that wakes waiting threads.
+
+use std::fmt;
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub(crate) use unix::{die_of, install, latch};
+
+/// A signal that starts the shutdown sequence.
+///
+/// The default set is [`Signal::SIGTERM`] and [`Signal::SIGINT`]; [`Signal::SIGHUP`] and
+/// [`Signal::SIGQUIT`] are opt-in. `SIGKILL` and `SIGSTOP` cannot be caught by any process and
+/// are not listed.
+///
+/// ```
+/// use graceful_runtime::Signal;
+/// assert_eq!(Signal::SIGTERM.to_string(), "SIGTERM");
+/// assert_eq!(Signal::SIGTERM.as_raw(), 15);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(clippy::upper_case_acronyms)]
+#[non_exhaustive]
+pub enum Signal {
+    /// Polite termination: what `kill`, Kubernetes, Docker and systemd send first.
+    SIGTERM,
+    /// Interrupt: Ctrl-C in a terminal.
+    SIGINT,
+    /// Hang-up: the terminal closed; many daemons use it for "reload" instead, so it is opt-in.
+    SIGHUP,
+    /// Quit: Ctrl-\ in a terminal; by default it dumps core, so it is opt-in.
+    SIGQUIT,
+}
+
+impl Signal {
+    /// Every signal graceful can handle, in a fixed order.
+    pub const ALL: [Signal; 4] = [
+        Signal::SIGTERM,
+        Signal::SIGINT,
+        Signal::SIGHUP,
+        Signal::SIGQUIT,
+    ];
+
+    /// The default set: `SIGTERM` and `SIGINT`.
+    pub const DEFAULT: [Signal; 2] = [Signal::SIGTERM, Signal::SIGINT];
+
+    /// The signal's number, as `kill -l` shows it on Linux and macOS.
+    ///
+    /// ```
+    /// assert_eq!(graceful_runtime::Signal::SIGINT.as_raw(), 2);
+    /// ```
+    pub const fn as_raw(self) -> i32 {
+        match self {
+            Signal::SIGHUP => 1,
+            Signal::SIGINT => 2,
+            Signal::SIGQUIT => 3,
+            Signal::SIGTERM => 15,
+        }
+    }
+
+    /// The signal with this number, if graceful handles it.
+    ///
+    /// ```
+    /// use graceful_runtime::Signal;
+    /// assert_eq!(Signal::from_raw(15), Some(Signal::SIGTERM));
+    /// assert_eq!(Signal::from_raw(9), None);
+    /// ```
+    pub const fn from_raw(raw: i32) -> Option<Signal> {
+        match raw {
+            1 => Some(Signal::SIGHUP),
+            2 => Some(Signal::SIGINT),
+            3 => Some(Signal::SIGQUIT),
+            15 => Some(Signal::SIGTERM),
+            _ => None,
+        }
+    }
+
+    /// The conventional name, `"SIGTERM"`.
+    ///
+    /// ```
+    /// assert_eq!(graceful_runtime::Signal::SIGHUP.name(), "SIGHUP");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Signal::SIGTERM => "SIGTERM",
+            Signal::SIGINT => "SIGINT",
+            Signal::SIGHUP => "SIGHUP",
+            Signal::SIGQUIT => "SIGQUIT",
+        }
+    }
+}
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

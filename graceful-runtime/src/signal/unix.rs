@@ -1,0 +1,223 @@
+//! Unix intake: a handler registered through `signal_hook_registry` (so graceful coexists with
+//! tokio and other signal-hook users) and two pipes.
+//!
+//! - The **latch** pipe is written once, when Stopping begins, and never drained: every thread
+//!   blocked in `sleep`/`wait` polls its read end, so one `write(2)` from the handler wakes all of
+//!   them at once, with no thread in between (the fast path from signal to first hook).
+//! - The **events** pipe nudges the watcher thread (signals, hook timeouts, report lines); the
+//!   watcher drains it.
+//!
+//! The handler only touches atomics, `clock_gettime` and `write(2)`: all async-signal-safe. The
+//! registry saves and restores `errno` around it.
+
+use std::io;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::Duration;
+
+use crate::{Reason, Signal, clock, state};
+
+static LATCH_R: AtomicI32 = AtomicI32::new(-1);
+static LATCH_W: AtomicI32 = AtomicI32::new(-1);
+static EVENTS_R: AtomicI32 = AtomicI32::new(-1);
+static EVENTS_W: AtomicI32 = AtomicI32::new(-1);
+
+/// What runs in signal context. Keep it this small.
+fn on_signal(raw: libc::c_int) {
+    state::note_signal(raw);
+    if let Some(signal) = Signal::from_raw(raw) {
+        if state::begin(Reason::Signal(signal)) {
+            latch::open();
+        }
+    }
+    latch::nudge();
+}
+
+/// Register the handler for `signals` and unblock them on this thread. Idempotent per signal is
+/// not needed: `install` runs once per process.
+pub(crate) fn install(signals: &[Signal]) -> io::Result<()> {
+    latch::init()?;
+    for &signal in signals {
+        let raw = signal.as_raw();
+        // SAFETY: `on_signal` is async-signal-safe: it only uses lock-free atomics,
+        // `clock_gettime` and `write(2)` on pipes opened before registration, and it neither
+        // allocates nor locks nor panics. `raw` is never SIGKILL, SIGSTOP or another forbidden
+        // signal (Signal has no such variant), so the registry's assertion cannot fire.
+        unsafe { signal_hook_registry::register(raw, move || on_signal(raw)) }?;
+    }
+    unblock(signals);
+    Ok(())
+}
+
+/// A supervisor may start us with signals blocked (the mask is inherited); unblock ours so the
+/// handler can run. Threads spawned from here on inherit the new mask.
+fn unblock(signals: &[Signal]) {
+    // SAFETY: sigset_t is plain data that sigemptyset initialises; the pointers are valid for
+    // the calls, and pthread_sigmask only changes this thread's mask.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for s in signals {
+            libc::sigaddset(&mut set, s.as_raw());
+        }
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+    }
+}
+
+/// Die of `signal` as if we had never caught it, so shells, systemd and Docker see 128+signo.
+/// Where the default action cannot kill (PID 1 in a namespace), exit with 128+signo.
+pub(crate) fn die_of(signal: Signal) -> ! {
+    use std::io::Write;
+    let _ = io::stdout().flush();
+    let raw = signal.as_raw();
+    // SAFETY: resetting a signal to SIG_DFL and raising it are plain libc calls with valid
+    // arguments; no Rust state depends on the handler staying installed, as the process ends.
+    unsafe {
+        libc::signal(raw, libc::SIG_DFL);
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, raw);
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        libc::raise(raw);
+    }
+    std::process::exit(128 + raw)
+}
+
+pub(crate) mod latch {
+    use super::*;
+
+    static INIT: OnceLock<Result<(), i32>> = OnceLock::new();
+
+    /// Open both pipes, once. Non-blocking and close-on-exec, so children never inherit them.
+    pub(crate) fn init() -> io::Result<()> {
+        let done = INIT.get_or_init(|| {
+            let (lr, lw) = pipe()?;
+            let (er, ew) = pipe()?;
+            LATCH_R.store(lr, Ordering::Release);
+            LATCH_W.store(lw, Ordering::Release);
+            EVENTS_R.store(er, Ordering::Release);
+            EVENTS_W.store(ew, Ordering::Release);
+            Ok(())
+        });
+        done.map_err(io::Error::from_raw_os_error)
+    }
+
+    fn pipe() -> Result<(i32, i32), i32> {
+        let mut fds = [-1; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe(2) writes.
+        if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+            return Err(io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EIO));
+        }
+        for fd in fds {
+            // SAFETY: fcntl on descriptors we just opened, with valid flag values.
+            unsafe {
+                libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+                let flags = libc::fcntl(fd, libc::F_GETFL);
+                libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+            }
+        }
+        Ok((fds[0], fds[1]))
+    }
+
+    fn poke(fd: &AtomicI32) {
+        let fd = fd.load(Ordering::Acquire);
+        if fd >= 0 {
+            // SAFETY: writing one byte from a valid buffer to a pipe we own; write(2) is
+            // async-signal-safe. A full pipe (EAGAIN) is fine: the reader is already due to wake.
+            unsafe { libc::write(fd, b"!".as_ptr().cast(), 1) };
+        }
+    }
+
+    /// Wake every thread waiting on the latch, now and forever. Async-signal-safe.
+    pub(crate) fn open() {
+        poke(&LATCH_W);
+    }
+
+    /// Wake the watcher. Async-signal-safe.
+    pub(crate) fn nudge() {
+        poke(&EVENTS_W);
+    }
+
+    /// Block until Stopping begins or `timeout` passes; `true` once stopping.
+    pub(crate) fn wait(timeout: Option<Duration>) -> bool {
+        if state::stopping() {
+            return true;
+        }
+        if init().is_err() {
+            // Without a pipe there is nothing to wake us: degrade to polling the state.
+            return poll_state(timeout);
+        }
+        let deadline = timeout.map(|t| clock::now_ns().saturating_add(clock::ns(t)));
+        loop {
+            let readable = poll_fd(&LATCH_R, deadline);
+            if readable || state::stopping() {
+                return true;
+            }
+            if deadline.is_some_and(|d| clock::now_ns() >= d) {
+                return false;
+            }
+        }
+    }
+
+    fn poll_state(timeout: Option<Duration>) -> bool {
+        let deadline = timeout.map(|t| clock::now_ns().saturating_add(clock::ns(t)));
+        while !state::stopping() {
+            if deadline.is_some_and(|d| clock::now_ns() >= d) {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        true
+    }
+
+    /// The watcher's wait: until nudged or `deadline` (clock ns) passes. Drains the nudges.
+    pub(crate) fn wait_events(deadline: Option<u64>) {
+        if poll_fd(&EVENTS_R, deadline) {
+            let fd = EVENTS_R.load(Ordering::Acquire);
+            let mut buf = [0u8; 256];
+            // SAFETY: reading into a valid buffer of the stated length from a non-blocking pipe.
+            while unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+        }
+    }
+
+    /// One poll(2) for readability until `deadline`; `false` on timeout or interruption.
+    fn poll_fd(fd: &AtomicI32, deadline: Option<u64>) -> bool {
+        let mut pfd = libc::pollfd {
+            fd: fd.load(Ordering::Acquire),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ret = match deadline {
+            None => poll(&mut pfd, None),
+            Some(d) => {
+                let left = d.saturating_sub(clock::now_ns());
+                if left == 0 {
+                    return false;
+                }
+                poll(&mut pfd, Some(left))
+            }
+        };
+        ret > 0
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn poll(pfd: &mut libc::pollfd, left_ns: Option<u64>) -> libc::c_int {
+        let ts = left_ns.map(|ns| libc::timespec {
+            tv_sec: (ns / 1_000_000_000) as libc::time_t,
+            tv_nsec: (ns % 1_000_000_000) as libc::c_long,
+        });
+        let ts_ptr = ts.as_ref().map_or(std::ptr::null(), |t| t as *const _);
+        // SAFETY: one valid pollfd, a valid or null timespec, and a null signal mask.
+        unsafe { libc::ppoll(pfd, 1, ts_ptr, std::ptr::null()) }
+    }
+
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    fn poll(pfd: &mut libc::pollfd, left_ns: Option<u64>) -> libc::c_int {
+        // poll(2) counts milliseconds: round up so we never wake early.
+        let ms = left_ns.map_or(-1, |ns| ns.div_ceil(1_000_000).min(i32::MAX as u64) as i32);
+        // SAFETY: one valid pollfd.
+        unsafe { libc::poll(pfd, 1, ms) }
+    }
+}

@@ -1,0 +1,177 @@
+//! The cooperative API: how the body learns that it should stop.
+
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::{
+        Mutex, MutexGuard, PoisonError,
+        atomic::{AtomicU64, Ordering},
+    },
+    task::{Context, Poll, Waker},
+    time::Duration,
+};
+
+use crate::{Reason, Shutdown, lifecycle, signal::latch, state};
+
+fn current() -> Option<Shutdown> {
+    state::reason().map(Shutdown::new)
+}
+
+/// `true` once the program is stopping, for any reason. One atomic load: cheap enough for
+/// the innermost loop.
+///
+/// ```
+/// assert!(!graceful_runtime::is_shutting_down());
+/// ```
+#[inline]
+pub fn is_shutting_down() -> bool {
+    state::stopping()
+}
+
+/// `Err(Shutdown)` once the program is stopping, so `?` unwinds to `main`.
+///
+/// # Errors
+/// [`Shutdown`] once stopping has begun.
+///
+/// ```
+/// fn step() -> Result<(), graceful_runtime::Shutdown> {
+///     graceful_runtime::check()?;
+///     // ... one unit of work ...
+///     Ok(())
+/// }
+/// assert!(step().is_ok());
+/// ```
+#[inline]
+pub fn check() -> Result<(), Shutdown> {
+    match current() {
+        Some(s) => Err(s),
+        None => Ok(()),
+    }
+}
+
+/// Sleep for `duration`, or less: the sleep ends at once when the program starts stopping.
+///
+/// # Errors
+/// [`Shutdown`] if the program is stopping, whether before or during the sleep.
+///
+/// ```
+/// use std::time::Duration;
+/// assert!(graceful_runtime::sleep(Duration::from_millis(1)).is_ok());
+/// ```
+pub fn sleep(duration: Duration) -> Result<(), Shutdown> {
+    if latch::wait(Some(duration)) {
+        return Err(current().unwrap_or(Shutdown::new(Reason::Trigger)));
+    }
+    Ok(())
+}
+
+/// Block until the program starts stopping; returns why.
+///
+/// ```no_run
+/// std::thread::spawn(|| {
+///     let why = graceful_runtime::wait();
+///     eprintln!("worker stopping: {why}");
+/// });
+/// ```
+pub fn wait() -> Shutdown {
+    latch::wait(None);
+    current().unwrap_or(Shutdown::new(Reason::Trigger))
+}
+
+/// Block until the program starts stopping or `timeout` passes; `None` on timeout.
+///
+/// ```
+/// use std::time::Duration;
+/// assert_eq!(graceful_runtime::wait_timeout(Duration::from_millis(1)), None);
+/// ```
+pub fn wait_timeout(timeout: Duration) -> Option<Shutdown> {
+    if latch::wait(Some(timeout)) {
+        current()
+    } else {
+        None
+    }
+}
+
+/// Start stopping, as a signal would: every waiter wakes, then the body returns and the hooks
+/// run. A clean stop by `trigger()` exits 0.
+///
+/// ```
+/// # // Runs in its own process in the doc-test harness: triggering is process-wide.
+/// graceful_runtime::trigger();
+/// assert!(graceful_runtime::is_shutting_down());
+/// assert!(graceful_runtime::check().is_err());
+/// ```
+pub fn trigger() {
+    lifecycle::stop(Reason::Trigger);
+}
+
+/// A future that resolves when the program starts stopping. It needs no runtime: it works
+/// in `tokio::select!`, as axum's `with_graceful_shutdown` signal, or in any executor.
+///
+/// ```
+/// # use std::{future::Future, pin::pin, task::{Context, Poll, Waker}};
+/// let mut fut = pin!(graceful_runtime::shutdown());
+/// let mut cx = Context::from_waker(Waker::noop());
+/// assert!(fut.as_mut().poll(&mut cx).is_pending());
+/// graceful_runtime::trigger();
+/// assert!(matches!(fut.as_mut().poll(&mut cx), Poll::Ready(_)));
+/// ```
+pub fn shutdown() -> ShutdownFuture {
+    ShutdownFuture { id: 0 }
+}
+
+/// The future returned by [`shutdown()`].
+#[derive(Debug)]
+#[must_use = "futures do nothing unless awaited"]
+pub struct ShutdownFuture {
+    /// 0 until it first waits; then its slot among the wakers.
+    id: u64,
+}
+
+static WAKERS: Mutex<Vec<(u64, Waker)>> = Mutex::new(Vec::new());
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+fn wakers() -> MutexGuard<'static, Vec<(u64, Waker)>> {
+    WAKERS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Wake every pending `shutdown()` future. Never called in signal context.
+pub(crate) fn wake_all() {
+    let all = std::mem::take(&mut *wakers());
+    for (_, waker) in all {
+        waker.wake();
+    }
+}
+
+impl Future for ShutdownFuture {
+    type Output = Shutdown;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Shutdown> {
+        if let Some(s) = current() {
+            return Poll::Ready(s);
+        }
+        {
+            let mut all = wakers();
+            if self.id == 0 {
+                self.id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+            }
+            match all.iter_mut().find(|(id, _)| *id == self.id) {
+                Some((_, w)) => w.clone_from(cx.waker()),
+                None => all.push((self.id, cx.waker().clone())),
+            }
+        }
+        // Stopping may have begun (and the wakers been taken) since the first look.
+        match current() {
+            Some(s) => Poll::Ready(s),
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl Drop for ShutdownFuture {
+    fn drop(&mut self) {
+        if self.id != 0 {
+            wakers().retain(|(id, _)| *id != self.id);
+        }
+    }
+}

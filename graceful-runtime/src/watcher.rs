@@ -1,0 +1,105 @@
+//! The watcher: one thread, armed from start-up until exit, that does what the signal handler
+//! must not. It is woken through the events pipe (every signal, hook timeouts, report lines)
+//! and by its own deadlines. It
+//! - forces the exit on a second signal (the process dies of it),
+//! - reports a first signal that arrives while stopping for another reason (absorbed),
+//! - wakes the `shutdown()` futures on a signal,
+//! - abandons a body still running at `body_timeout` and runs the hooks without it,
+//! - leaves behind a hook past its own timeout,
+//! - ends the process at the deadline (124), naming what was still running.
+
+use std::io;
+
+use crate::{
+    Reason, Signal, clock,
+    config::Config,
+    exit_code::Decision,
+    report::{self, Event},
+    runner,
+    signal::{die_of, latch},
+    state::{self, Body},
+    wait,
+};
+
+pub(crate) fn spawn(config: Config) -> io::Result<()> {
+    std::thread::Builder::new()
+        .name("graceful".into())
+        .spawn(move || watch(&config))
+        .map(drop)
+}
+
+fn watch(config: &Config) {
+    let mut seen_signals = 0;
+    let mut told_waiters = false;
+    let mut next = None;
+    loop {
+        latch::wait_events(next);
+        let (count, last) = state::signals();
+        while seen_signals < count {
+            seen_signals += 1;
+            let signal = last.unwrap_or(Signal::SIGTERM);
+            if seen_signals >= 2 {
+                force(signal);
+            } else if !matches!(state::reason(), Some(Reason::Signal(_))) {
+                report::record_soon(Event::Absorbed(signal));
+            }
+        }
+        next = match state::stop_at() {
+            Some(start) => {
+                if !told_waiters {
+                    told_waiters = true;
+                    wait::wake_all();
+                    report::note_cause();
+                }
+                supervise(config, start)
+            }
+            None => None,
+        };
+    }
+}
+
+/// The deadlines of Stopping; returns when to look again.
+fn supervise(config: &Config, start: u64) -> Option<u64> {
+    let now = clock::now_ns();
+    let deadline = start.saturating_add(clock::ns(config.timeout));
+    if now >= deadline {
+        deadline_passed(config);
+    }
+    let body_deadline = start.saturating_add(clock::ns(config.body_timeout));
+    let mut next = deadline;
+    if state::body() == Body::Running {
+        if now >= body_deadline {
+            if state::abandon_body() {
+                report::record_soon(Event::BodyAbandoned(config.body_timeout));
+                if state::claim_cleanup() {
+                    runner::start();
+                    runner::spawn(0);
+                }
+            }
+        } else {
+            next = next.min(body_deadline);
+        }
+    }
+    if let Some(hook_deadline) = runner::check_timeout(now) {
+        next = next.min(hook_deadline);
+    }
+    Some(next)
+}
+
+fn deadline_passed(config: &Config) {
+    if state::claim_exit() {
+        let running = runner::still_running();
+        report::last_words(
+            Event::Deadline(config.timeout, running),
+            &Decision::Code(124),
+        );
+        std::process::exit(124);
+    }
+}
+
+fn force(signal: Signal) {
+    if state::claim_exit() {
+        report::last_words(Event::Forced(signal), &Decision::Die(signal));
+        die_of(signal);
+    }
+}

@@ -1,0 +1,102 @@
+//! `graceful` turns SIGTERM and SIGINT into an orderly unwind, the way `try/finally` works in
+//! other languages.
+//!
+//! A container orchestrator stops a process with SIGTERM, waits a grace period, then sends
+//! SIGKILL. A Rust binary that only reacts to Ctrl-C, or to nothing, dies mid-write: buffers
+//! unflushed, locks held, temporary files left behind. With graceful, the body of `main` is
+//! told to stop, unwinds through `?` and `Drop`, and then every cleanup hook runs, in order,
+//! exactly once, within a deadline.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! #[graceful::main]
+//! fn main() -> Result<(), graceful::Shutdown> {
+//!     for step in 1.. {
+//!         println!("step {step}");
+//!         graceful::sleep(Duration::from_secs(1))?; // Err(Shutdown) at once on SIGTERM
+//!     }
+//!     Ok(())
+//! }
+//!
+//! #[graceful::on_shutdown(order = 10)]
+//! fn release_locks() {
+//!     // runs after main has unwound, in `order`
+//! }
+//! ```
+//!
+//! # Map
+//! | item | what it is for |
+//! | --- | --- |
+//! | [`macro@main`], [`macro@on_shutdown`] | the attributes |
+//! | [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`shutdown()`] | the body learns it should stop |
+//! | [`trigger`], [`exit`] | start stopping from code |
+//! | [`fn@on_shutdown`], [`HookHandle`], [`hooks()`] | closures as hooks; the registry in run order |
+//! | [`install`], [`Builder`] | binaries that cannot take the attribute |
+//! | [`Shutdown`], [`Reason`], [`Signal`] | why we stop |
+//!
+//! # Hooks
+//! Hooks run one at a time in ascending `order`. Within one `order`, closures registered with
+//! [`fn@on_shutdown`] run first, last-registered first (like nested `finally` blocks); static
+//! hooks follow, sorted by module path and then name, so the order is stable from build to
+//! build. Each hook is isolated: a panic or an `Err` is reported and the next still runs. A hook
+//! past its own `timeout` is reported as failed and left running on its thread, and the next
+//! runs.
+//!
+//! Hooks declared in a library crate are gathered by [linkme](https://docs.rs/linkme) into one
+//! link-time list: no code runs before `main`, and a platform linkme cannot serve is a compile
+//! error rather than a silently empty list. (`inventory` would also reach wasm, which has no
+//! signals to handle.) Rust does not link a library crate that the binary never names, so its
+//! hooks would be missing: name it, for example with `use that_crate as _;`.
+//!
+//! # Exit codes
+//! The first row that applies wins:
+//!
+//! | what happened | exit |
+//! | --- | --- |
+//! | a second signal forced the exit | dies of that signal (128+signo); as PID 1, exits 128+signo |
+//! | the deadline passed, or the body was abandoned at `body_timeout` | 124 |
+//! | main panicked (hooks still ran) | 101 |
+//! | main failed: an `Err` that is not a shutdown, a failing `ExitCode`, `exit(code)` with code ≠ 0 | 1 for `Err` (printed as std prints it), else that code |
+//! | a hook failed (`Err`, panic, past its timeout) | 1 |
+//! | a clean stop after a signal | 0; `exit_code = N` gives N; `exit_code = "signal"` dies of the signal |
+//! | otherwise | main's own: 0, its `ExitCode`, `exit(0)` |
+//! | a configuration error at start-up (a bad environment value) | 78 (`EX_CONFIG`); the body never runs |
+//!
+//! An `Err` returned by `main` is a clean stop when it is, or wraps, a [`Shutdown`]: the error
+//! itself, an `anyhow::Error` or `Box<dyn Error>` holding one, or any error whose `source()`
+//! chain reaches one.
+//!
+//! # Configuration
+//! | setting | default | attribute / builder | environment |
+//! | --- | --- | --- | --- |
+//! | signals | SIGTERM, SIGINT | `signals = [SIGTERM, SIGINT, SIGHUP, SIGQUIT]` | |
+//! | `timeout`, start of Stopping to exit | 10 s | `timeout = "30s"` | `GRACEFUL_TIMEOUT` |
+//! | `body_timeout`, the time main gets to return | half of `timeout`, never more | `body_timeout = "5s"` | |
+//! | exit code of a clean signal stop | 0 | `exit_code = 3` or `"signal"` | |
+//! | report on stderr | text | `quiet` | `GRACEFUL_REPORT=text\|json\|off` |
+//!
+//! The environment wins over the attribute or builder, which wins over the default. A bad
+//! environment value is reported, naming the variable and the value, and the process exits
+//! with 78 before `main`'s body runs. The 10 s default fits inside Docker's default stop
+//! timeout (10 s: lower ours if you keep Docker's), Kubernetes' 30 s grace period and systemd's
+//! 90 s.
+//!
+//! # Not covered
+//! - `SIGKILL`: nothing can catch it. Keep `timeout` below the orchestrator's grace period.
+//! - `panic = "abort"`: without unwinding, neither a panicking `main` nor [`exit`] runs hooks.
+//! - `std::process::exit` ends the process on the spot: use [`exit`].
+//! - A library crate the binary never names is not linked, and neither are its hooks.
+//! - A `main` body still running at `body_timeout` is abandoned, not stopped: the hooks run on
+//!   another thread while it lives on, without main's thread-locals, and may race it.
+#![forbid(unsafe_code)]
+
+pub use graceful_macros::{main, on_shutdown};
+pub use graceful_runtime::{
+    Builder, ConfigError, DurationError, EnvProblem, ExitPolicy, Guard, HookHandle, HookInfo,
+    HookReturn, MainReturn, Reason, Report, Shutdown, ShutdownFuture, Signal, check, exit, hooks,
+    install, is_shutting_down, on_shutdown, shutdown, sleep, trigger, wait, wait_timeout,
+};
+
+#[doc(hidden)]
+pub use graceful_runtime::__private;

@@ -1,0 +1,211 @@
+//! One fixture binary, many scenarios (`scenario NAME`), all through the runtime API without the
+//! attributes. Markers go to stdout, one per line, so tests can check order: `ready` once the
+//! body runs, `hook:NAME` as each hook runs, `drop:NAME` as a guard drops.
+
+use std::{process::ExitCode, time::Duration};
+
+use graceful::{Builder, Shutdown};
+
+struct Noisy(&'static str);
+impl Drop for Noisy {
+    fn drop(&mut self) {
+        println!("drop:{}", self.0);
+    }
+}
+
+fn mark(hook: &'static str) -> impl FnOnce() + Send + 'static {
+    move || println!("hook:{hook}")
+}
+
+/// Three closures; they run last-registered first.
+fn three_hooks() {
+    let _ = graceful::on_shutdown("first", mark("first"));
+    let _ = graceful::on_shutdown("second", mark("second"));
+    let _ = graceful::on_shutdown("third", mark("third"));
+}
+
+fn ready() {
+    println!("ready");
+}
+
+fn sleep_forever() -> Result<(), Shutdown> {
+    let _guard = Noisy("body");
+    ready();
+    loop {
+        graceful::sleep(Duration::from_secs(1))?;
+    }
+}
+
+fn main() -> ExitCode {
+    let scenario = std::env::args().nth(1).unwrap_or_default();
+    let builder = Builder::new();
+    match scenario.as_str() {
+        // A body waiting in sleep; SIGTERM or SIGINT stops it.
+        "sleep" => builder.run(|| {
+            three_hooks();
+            sleep_forever()
+        }),
+        "return" => builder.run(|| {
+            three_hooks();
+            ready();
+        }),
+        "err" => builder.run(|| -> Result<(), String> {
+            three_hooks();
+            ready();
+            Err("boom".into())
+        }),
+        "panic" => builder.run(|| -> () {
+            three_hooks();
+            ready();
+            panic!("body exploded");
+        }),
+        "failing_hooks" => builder.run(|| {
+            let _ = graceful::on_shutdown("after", mark("after")).order(3);
+            let _ = graceful::on_shutdown("errs", || -> Result<(), String> {
+                println!("hook:errs");
+                Err("disk full".into())
+            })
+            .order(2);
+            let _ = graceful::on_shutdown("panics", || -> () {
+                println!("hook:panics");
+                panic!("hook exploded")
+            })
+            .order(1);
+            ready();
+        }),
+        "hook_timeout" => builder.run(|| {
+            let _ = graceful::on_shutdown("after", mark("after")).order(2);
+            let _ = graceful::on_shutdown("stuck", || {
+                println!("hook:stuck");
+                std::thread::sleep(Duration::from_secs(60));
+            })
+            .order(1)
+            .timeout(Duration::from_millis(300));
+            ready();
+        }),
+        "deadline" => builder.timeout(Duration::from_secs(1)).run(|| {
+            let _ = graceful::on_shutdown("stuck", || {
+                println!("hook:stuck");
+                std::thread::sleep(Duration::from_secs(60));
+            });
+            ready();
+        }),
+        "slow_hook" => builder.timeout(Duration::from_secs(30)).run(|| {
+            let _ = graceful::on_shutdown("slow", || {
+                println!("hook:slow");
+                std::thread::sleep(Duration::from_secs(20));
+            });
+            sleep_forever()
+        }),
+        "exit_deep" => builder.run(|| -> () {
+            three_hooks();
+            let _guard = Noisy("main");
+            ready();
+            deep(3);
+        }),
+        "exit_in_hook" => builder.run(|| {
+            let _ = graceful::on_shutdown("after", mark("after")).order(2);
+            let _ = graceful::on_shutdown("exits", || -> () {
+                println!("hook:exits");
+                graceful::exit(4)
+            })
+            .order(1);
+            ready();
+        }),
+        "exit_from_thread" => builder.run(|| {
+            three_hooks();
+            std::thread::spawn(|| {
+                std::thread::sleep(Duration::from_millis(200));
+                graceful::exit(5)
+            });
+            sleep_forever()
+        }),
+        "trigger" => builder.run(|| {
+            three_hooks();
+            std::thread::spawn(|| {
+                std::thread::sleep(Duration::from_millis(200));
+                graceful::trigger();
+            });
+            sleep_forever()
+        }),
+        "cancel" => builder.run(|| {
+            three_hooks();
+            let gone = graceful::on_shutdown("cancelled", mark("cancelled"));
+            println!("cancelled:{}", gone.cancel());
+            ready();
+        }),
+        // A body that never checks: abandoned at body_timeout, hooks run anyway.
+        "ignore" => builder
+            .timeout(Duration::from_secs(4))
+            .body_timeout(Duration::from_millis(500))
+            .run(|| -> () {
+                three_hooks();
+                ready();
+                loop {
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+            }),
+        // The body returns after the given number of microseconds.
+        "race" => builder.run(|| {
+            three_hooks();
+            let us: u64 = std::env::args()
+                .nth(2)
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(0);
+            ready();
+            let _ = graceful::sleep(Duration::from_micros(us));
+        }),
+        "die_of_signal" => builder.exit_code(graceful::ExitPolicy::Signal).run(|| {
+            three_hooks();
+            sleep_forever()
+        }),
+        "guard" => {
+            let _graceful = graceful::install();
+            three_hooks();
+            let _ = sleep_forever();
+            ExitCode::from(9) // never reached after a signal: the guard exits first
+        }
+        "shutdown_future" => builder.run(|| {
+            three_hooks();
+            ready();
+            let why = block_on(graceful::shutdown());
+            println!("future:{why}");
+        }),
+        other => {
+            eprintln!("unknown scenario {other:?}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn deep(n: u32) -> ! {
+    let _frame = Noisy(if n == 1 { "deepest" } else { "frame" });
+    if n == 1 {
+        graceful::exit(3)
+    }
+    deep(n - 1)
+}
+
+/// The smallest executor: park until woken. Proves `shutdown()` needs no runtime.
+fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+    use std::{
+        pin::pin,
+        sync::Arc,
+        task::{Context, Poll, Wake},
+    };
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Arc::new(Unpark(std::thread::current())).into();
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = pin!(fut);
+    loop {
+        if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::park();
+    }
+}

@@ -1,0 +1,167 @@
+//! Helpers for the end-to-end tests: start a fixture binary, read its markers as they come,
+//! signal it with `kill(2)`, and wait for its exit with a generous bound.
+#![allow(missing_docs)]
+
+use std::{
+    io::{BufRead, BufReader, Read},
+    os::unix::process::ExitStatusExt,
+    process::{Child, Command, ExitStatus, Stdio},
+    sync::{Arc, Condvar, Mutex},
+    thread::JoinHandle,
+    time::{Duration, Instant},
+};
+
+/// Bounds in these tests are loose on purpose: the machines are shared and noisy.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+pub struct Proc {
+    child: Child,
+    lines: Arc<(Mutex<Vec<String>>, Condvar)>,
+    stdout: Option<JoinHandle<()>>,
+    stderr: Option<JoinHandle<String>>,
+}
+
+/// What a finished process left behind.
+#[derive(Debug)]
+pub struct Ended {
+    pub status: ExitStatus,
+    pub stdout: Vec<String>,
+    pub stderr: String,
+}
+
+impl Ended {
+    pub fn code(&self) -> Option<i32> {
+        self.status.code()
+    }
+    pub fn signal(&self) -> Option<i32> {
+        self.status.signal()
+    }
+    /// The `hook:NAME` markers in order.
+    pub fn hooks(&self) -> Vec<&str> {
+        self.stdout
+            .iter()
+            .filter_map(|l| l.strip_prefix("hook:"))
+            .collect()
+    }
+    pub fn position(&self, line: &str) -> usize {
+        self.stdout
+            .iter()
+            .position(|l| l == line)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no line {line:?} in {:#?}\nstderr:\n{}",
+                    self.stdout, self.stderr
+                )
+            })
+    }
+}
+
+impl Proc {
+    pub fn start(bin: &str, args: &[&str], env: &[(&str, &str)]) -> Proc {
+        let mut cmd = Command::new(bin);
+        cmd.args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env_remove("GRACEFUL_TIMEOUT")
+            .env_remove("GRACEFUL_REPORT");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
+        let lines: Arc<(Mutex<Vec<String>>, Condvar)> = Arc::default();
+        let out = child.stdout.take().expect("piped stdout");
+        let sink = lines.clone();
+        let stdout = std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let (lock, cv) = &*sink;
+                lock.lock().unwrap().push(line);
+                cv.notify_all();
+            }
+        });
+        let mut err = child.stderr.take().expect("piped stderr");
+        let stderr = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = err.read_to_string(&mut s);
+            s
+        });
+        Proc {
+            child,
+            lines,
+            stdout: Some(stdout),
+            stderr: Some(stderr),
+        }
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// Block until stdout has printed `line`.
+    pub fn wait_for(&self, line: &str) {
+        let (lock, cv) = &*self.lines;
+        let deadline = Instant::now() + PATIENCE;
+        let mut got = lock.lock().unwrap();
+        while !got.iter().any(|l| l == line) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "no {line:?} within {PATIENCE:?}; got {got:?}"
+            );
+            got = cv.wait_timeout(got, left).unwrap().0;
+        }
+    }
+
+    /// Send `signal` with kill(2).
+    pub fn kill(&self, signal: i32) {
+        kill(self.pid(), signal);
+    }
+
+    /// Wait for exit (SIGKILL past `PATIENCE`, which fails the test).
+    pub fn wait(mut self) -> Ended {
+        self.wait_within(PATIENCE)
+    }
+
+    pub fn wait_within(&mut self, patience: Duration) -> Ended {
+        let deadline = Instant::now() + patience;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("process still running after {patience:?}");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        self.stdout.take().unwrap().join().unwrap();
+        let stderr = self.stderr.take().unwrap().join().unwrap();
+        let stdout = std::mem::take(&mut *self.lines.0.lock().unwrap());
+        Ended {
+            status,
+            stdout,
+            stderr,
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if self.stdout.is_some() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// kill(2).
+pub fn kill(pid: i32, signal: i32) {
+    // SAFETY: kill(2) takes plain integers; the pid is our own child's.
+    let rc = unsafe { libc::kill(pid, signal) };
+    assert_eq!(rc, 0, "kill({pid}, {signal}) failed");
+}
+
+pub use libc::{SIGINT, SIGKILL, SIGTERM};

@@ -1,0 +1,324 @@
+//! The shutdown sequence without attributes, proved on a real binary with real signals.
+
+use graceful_e2e::{Proc, SIGINT, SIGTERM};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_scenario");
+
+fn start(scenario: &str) -> Proc {
+    Proc::start(BIN, &[scenario], &[])
+}
+
+fn stopped_by(signal: i32) {
+    let p = start("sleep");
+    p.wait_for("ready");
+    p.kill(signal);
+    let end = p.wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    // The body unwound (its Drop ran) before the hooks, which ran last-registered first.
+    assert!(end.position("drop:body") < end.position("hook:third"));
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+    let name = if signal == SIGTERM {
+        "SIGTERM"
+    } else {
+        "SIGINT"
+    };
+    assert!(
+        end.stderr.contains(&format!("{name} received")),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
+fn sigterm_during_sleep_unwinds_then_runs_hooks_and_exits_0() {
+    stopped_by(SIGTERM);
+}
+
+#[test]
+fn sigint_during_sleep_unwinds_then_runs_hooks_and_exits_0() {
+    stopped_by(SIGINT);
+}
+
+#[test]
+fn normal_return_runs_hooks_and_exits_0() {
+    let end = start("return").wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+}
+
+#[test]
+fn err_from_main_is_printed_runs_hooks_and_exits_1() {
+    let end = start("err").wait();
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert!(end.stderr.contains("Error: \"boom\""), "{}", end.stderr);
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+}
+
+#[test]
+fn panic_in_main_still_runs_hooks_and_exits_101() {
+    let end = start("panic").wait();
+    assert_eq!(end.code(), Some(101), "{end:#?}");
+    assert!(end.stderr.contains("body exploded"), "{}", end.stderr);
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+}
+
+#[test]
+fn panicking_and_failing_hooks_are_reported_and_the_next_still_runs() {
+    let end = start("failing_hooks").wait();
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert_eq!(end.hooks(), ["panics", "errs", "after"]);
+    assert!(end.stderr.contains("panicked"), "{}", end.stderr);
+    assert!(end.stderr.contains("hook exploded"), "{}", end.stderr);
+    assert!(
+        end.stderr.contains("failed") && end.stderr.contains("disk full"),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
+fn hook_past_its_timeout_is_left_behind_and_the_next_runs() {
+    let t0 = Instant::now();
+    let end = start("hook_timeout").wait();
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert_eq!(end.hooks(), ["stuck", "after"]);
+    assert!(end.stderr.contains("timed out"), "{}", end.stderr);
+    assert!(
+        t0.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        t0.elapsed()
+    );
+}
+
+#[test]
+fn deadline_exits_124_naming_the_stuck_hook() {
+    let t0 = Instant::now();
+    let end = start("deadline").wait();
+    assert_eq!(end.code(), Some(124), "{end:#?}");
+    assert!(end.stderr.contains("deadline"), "{}", end.stderr);
+    assert!(
+        end.stderr.contains("still running: hook \"stuck\""),
+        "{}",
+        end.stderr
+    );
+    assert!(
+        t0.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        t0.elapsed()
+    );
+}
+
+#[test]
+fn second_signal_kills_promptly_by_that_signal() {
+    let p = start("slow_hook");
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    p.wait_for("hook:slow");
+    let t0 = Instant::now();
+    p.kill(SIGINT);
+    let end = p.wait();
+    assert_eq!(end.signal(), Some(SIGINT), "{end:#?}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        t0.elapsed()
+    );
+    assert!(end.stderr.contains("second signal"), "{}", end.stderr);
+}
+
+#[test]
+fn exit_from_deep_code_unwinds_main_then_runs_hooks() {
+    let end = start("exit_deep").wait();
+    assert_eq!(end.code(), Some(3), "{end:#?}");
+    // Every frame's Drop ran, innermost first, and main's guard before the first hook.
+    assert!(end.position("drop:deepest") < end.position("drop:main"));
+    assert!(end.position("drop:main") < end.position("hook:third"));
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+    assert!(!end.stderr.contains("panicked"), "{}", end.stderr);
+}
+
+#[test]
+fn exit_inside_a_hook_ends_that_hook_and_the_rest_still_run() {
+    let end = start("exit_in_hook").wait();
+    assert_eq!(end.code(), Some(4), "{end:#?}");
+    assert_eq!(end.hooks(), ["exits", "after"]);
+}
+
+#[test]
+fn exit_from_another_thread_stops_the_body_and_exits_with_its_code() {
+    let end = start("exit_from_thread").wait();
+    assert_eq!(end.code(), Some(5), "{end:#?}");
+    assert!(end.position("drop:body") < end.position("hook:third"));
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+}
+
+#[test]
+fn trigger_stops_like_a_signal_and_exits_0() {
+    let end = start("trigger").wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(end.position("drop:body") < end.position("hook:third"));
+    assert!(end.stderr.contains("trigger() called"), "{}", end.stderr);
+}
+
+#[test]
+fn cancelled_closures_do_not_run() {
+    let end = start("cancel").wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(end.stdout.contains(&"cancelled:true".to_string()));
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+}
+
+#[test]
+fn a_body_that_never_checks_is_abandoned_and_hooks_still_run() {
+    let p = start("ignore");
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    let end = p.wait();
+    assert_eq!(end.code(), Some(124), "{end:#?}");
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+    assert!(
+        end.stderr.contains("did not return within 500ms"),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
+fn exit_code_signal_policy_dies_of_the_signal_after_the_hooks() {
+    let p = start("die_of_signal");
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    let end = p.wait();
+    assert_eq!(end.signal(), Some(SIGTERM), "{end:#?}");
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+}
+
+#[test]
+fn install_guard_runs_the_hooks_and_exits_0_after_a_signal() {
+    let p = start("guard");
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    let end = p.wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+}
+
+#[test]
+fn shutdown_future_resolves_on_a_signal_without_a_runtime() {
+    let p = start("shutdown_future");
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    let end = p.wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(
+        end.stdout
+            .contains(&"future:shutting down: SIGTERM".to_string()),
+        "{end:#?}"
+    );
+}
+
+#[test]
+fn bad_environment_values_stop_before_the_body_with_78() {
+    for (var, value) in [
+        ("GRACEFUL_TIMEOUT", "5 parsecs"),
+        ("GRACEFUL_REPORT", "yaml"),
+    ] {
+        let end = Proc::start(BIN, &["return"], &[(var, value)]).wait();
+        assert_eq!(end.code(), Some(78), "{end:#?}");
+        assert!(
+            end.stderr.contains(&format!("{var}=\"{value}\"")),
+            "{}",
+            end.stderr
+        );
+        assert!(
+            !end.stdout.contains(&"ready".to_string()),
+            "the body ran: {end:#?}"
+        );
+        assert!(end.hooks().is_empty());
+    }
+}
+
+#[test]
+fn environment_timeout_overrides_the_builder() {
+    let end = Proc::start(BIN, &["deadline"], &[("GRACEFUL_TIMEOUT", "300ms")]).wait();
+    assert_eq!(end.code(), Some(124), "{end:#?}");
+    assert!(
+        end.stderr.contains("deadline of 300ms passed"),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
+fn json_report_is_one_object_and_off_is_silent() {
+    let end = Proc::start(BIN, &["return"], &[("GRACEFUL_REPORT", "json")]).wait();
+    assert_eq!(end.code(), Some(0));
+    let lines: Vec<&str> = end.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", end.stderr);
+    assert!(
+        lines[0].starts_with("{\"reason\":\"main returned\""),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("\"name\":\"third\""), "{}", lines[0]);
+    assert!(lines[0].ends_with("\"exit\":{\"code\":0}}"), "{}", lines[0]);
+    let end = Proc::start(BIN, &["return"], &[("GRACEFUL_REPORT", "off")]).wait();
+    assert_eq!(end.stderr, "");
+}
+
+/// A signal arriving as main returns: whichever wins, the hooks run exactly once.
+#[test]
+fn signal_racing_main_return_runs_hooks_exactly_once() {
+    for trial in 0..200u64 {
+        let delay_us = (trial * 37) % 2000;
+        let p = Proc::start(BIN, &["race", &delay_us.to_string()], &[]);
+        p.wait_for("ready");
+        std::thread::sleep(Duration::from_micros((trial * 53) % 2000));
+        // The process may already have exited: then kill fails with ESRCH, which is fine.
+        // SAFETY: kill(2) with plain integers on our own child.
+        unsafe { libc::kill(p.pid(), SIGTERM) };
+        let end = p.wait();
+        assert_eq!(end.code(), Some(0), "trial {trial}: {end:#?}");
+        assert_eq!(
+            end.hooks(),
+            ["third", "second", "first"],
+            "trial {trial}: {end:#?}"
+        );
+    }
+}
+
+/// Thousands of signals: the first starts Stopping, the second forces the exit. The hooks run
+/// at most once, the process always exits promptly, nothing deadlocks.
+#[test]
+fn a_storm_of_signals_exits_promptly_with_hooks_at_most_once() {
+    for _ in 0..5 {
+        let p = start("sleep");
+        p.wait_for("ready");
+        let t0 = Instant::now();
+        for _ in 0..5000 {
+            // SAFETY: kill(2) with plain integers on our own child; it may be gone (ESRCH).
+            if unsafe { libc::kill(p.pid(), SIGTERM) } != 0 {
+                break;
+            }
+        }
+        let end = p.wait();
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            t0.elapsed()
+        );
+        assert!(
+            end.signal() == Some(SIGTERM) || end.code() == Some(0),
+            "{end:#?}"
+        );
+        let hooks = end.hooks();
+        assert!(hooks.len() <= 3, "{end:#?}");
+        for name in ["first", "second", "third"] {
+            assert!(
+                hooks.iter().filter(|h| **h == name).count() <= 1,
+                "{end:#?}"
+            );
+        }
+    }
+}
