@@ -14,9 +14,10 @@ use crate::{
     errors::Errors,
 };
 
-/// A setting's value and where it was written.
+/// A setting's value, and how and where it was written.
 pub(crate) struct Setting<T> {
     pub(crate) value: T,
+    pub(crate) written: String,
     pub(crate) span: Span,
 }
 
@@ -89,8 +90,12 @@ impl MainConfig {
             if body.value > timeout.value {
                 return Err(syn::Error::new(
                     body.span,
-                    "body_timeout is longer than timeout: the body's time is part of the \
-                     timeout, so make body_timeout at most timeout",
+                    format!(
+                        "body_timeout ({}) is longer than timeout ({}): the time main gets to \
+                         return counts toward the whole shutdown's timeout, so make \
+                         body_timeout at most timeout",
+                        body.written, timeout.written
+                    ),
                 ));
             }
         }
@@ -158,6 +163,7 @@ fn duration(key: &Ident, value: Value) -> syn::Result<Setting<u64>> {
     match value {
         Value::Str(lit) => Ok(Setting {
             value: duration::parse(&lit)?,
+            written: lit.value(),
             span: lit.span(),
         }),
         Value::Int(_, lit) => Err(syn::Error::new(
@@ -361,7 +367,7 @@ mod tests {
     fn body_timeout_may_not_exceed_timeout() {
         assert!(
             main_error(quote!(timeout = "1s", body_timeout = "2s"))
-                .starts_with("body_timeout is longer than timeout")
+                .starts_with("body_timeout (2s) is longer than timeout (1s)")
         );
         let args = args::parse(quote!(timeout = "2s", body_timeout = "2s")).unwrap();
         assert!(MainConfig::from_args(args).is_ok());

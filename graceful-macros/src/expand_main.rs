@@ -28,7 +28,10 @@ pub(crate) fn expand(config: &MainConfig, main: ItemFn) -> TokenStream {
         ..
     } = main;
     let (fn_token, ident, output) = (sig.fn_token, sig.ident, sig.output);
-    let body = body_name(&block.to_token_stream());
+    // The inner function takes the span of the user's `fn main`, so a lint or error about the
+    // body as a function (say clippy's `unnecessary_wraps`) points there, not at the attribute.
+    let mut body = body_name(&block.to_token_stream());
+    body.set_span(ident.span());
     // The probe picks how to read main's result from its type; if the type does not fit,
     // the error should point at the type the user wrote.
     let probe_span = match &output {
@@ -40,7 +43,7 @@ pub(crate) fn expand(config: &MainConfig, main: ItemFn) -> TokenStream {
     quote! {
         #(#attrs)*
         #vis #fn_token #ident() -> ::std::process::ExitCode {
-            fn #body() #output #block
+            #fn_token #body() #output #block
             let config = #builder;
             ::graceful::__private::run(config, || {
                 use ::graceful::__private::probe::*;

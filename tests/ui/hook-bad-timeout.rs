@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(timeout = "2 seconds")]
+fn flush() {}
+
+fn main() {}

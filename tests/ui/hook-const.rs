@@ -1,0 +1,4 @@
+#[graceful::on_shutdown]
+const fn flush() {}
+
+fn main() {}

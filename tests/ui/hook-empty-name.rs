@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(name = "")]
+fn flush() {}
+
+fn main() {}

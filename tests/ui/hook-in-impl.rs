@@ -1,0 +1,8 @@
+struct Pool;
+
+impl Pool {
+    #[graceful::on_shutdown]
+    fn drain(&self) {}
+}
+
+fn main() {}

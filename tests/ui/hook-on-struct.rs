@@ -1,0 +1,4 @@
+#[graceful::on_shutdown]
+struct Journal;
+
+fn main() {}

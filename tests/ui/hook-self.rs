@@ -1,0 +1,8 @@
+struct Journal;
+
+impl Journal {
+    #[graceful::on_shutdown]
+    fn close(self) {}
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(priority = 1)]
+fn flush() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[graceful::on_shutdown]
+unsafe fn flush() {}
+
+fn main() {}

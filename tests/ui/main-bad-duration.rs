@@ -1,0 +1,2 @@
+#[graceful::main(timeout = "5 parsecs")]
+fn main() {}

@@ -1,0 +1,2 @@
+#[graceful::main(exit_code = 256)]
+fn main() {}

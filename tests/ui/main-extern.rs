@@ -1,0 +1,2 @@
+#[graceful::main]
+extern "C" fn main() {}

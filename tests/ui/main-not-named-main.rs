@@ -1,0 +1,6 @@
+#[graceful::main]
+fn run() {}
+
+fn main() {
+    run();
+}

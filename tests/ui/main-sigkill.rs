@@ -1,0 +1,2 @@
+#[graceful::main(signals = [SIGTERM, SIGKILL])]
+fn main() {}

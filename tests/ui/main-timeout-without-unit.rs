@@ -1,0 +1,2 @@
+#[graceful::main(timeout = 30)]
+fn main() {}

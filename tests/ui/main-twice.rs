@@ -1,0 +1,3 @@
+#[graceful::main]
+#[graceful::main(timeout = "5s")]
+fn main() {}

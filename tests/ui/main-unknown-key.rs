@@ -1,0 +1,2 @@
+#[graceful::main(grace_period = "30s")]
+fn main() {}

@@ -1,0 +1,2 @@
+#[graceful::main(signals = [SIGTERM, SIGUSR1])]
+fn main() {}

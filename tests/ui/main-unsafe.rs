@@ -1,0 +1,2 @@
+#[graceful::main]
+unsafe fn main() {}
