@@ -34,10 +34,17 @@ pub(crate) fn expand(config: HookConfig, hook: &Hook, item: TokenStream) -> Toke
     };
     let mut callee = ident.clone();
     callee.set_span(result_span);
-    let run = if hook.takes_shutdown {
-        quote_spanned!(result_span=> |shutdown| #private::hook_result(#callee(shutdown)))
-    } else {
-        quote_spanned!(result_span=> |_| #private::hook_result(#callee()))
+    let run = match (hook.item.sig.asyncness.is_some(), hook.takes_shutdown) {
+        (false, true) => quote_spanned!(result_span=>
+            #private::HookFn::Sync(|shutdown| #private::hook_result(#callee(shutdown)))),
+        (false, false) => quote_spanned!(result_span=>
+            #private::HookFn::Sync(|_| #private::hook_result(#callee()))),
+        (true, true) => quote_spanned!(result_span=>
+        #private::HookFn::Async(|shutdown| #private::async_hook(async move {
+            #callee(&shutdown).await
+        }))),
+        (true, false) => quote_spanned!(result_span=>
+            #private::HookFn::Async(|_| #private::async_hook(#callee()))),
     };
     // A hook compiled out by `#[cfg]` must take its registration with it.
     let cfgs = hook
@@ -95,7 +102,7 @@ mod tests {
                     module: ::core::module_path!(),
                     file: ::core::file!(),
                     line: ::core::line!(),
-                    run: |_| ::graceful::__private::hook_result(flush()),
+                    run: ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(flush())),
                 };
             };
         };
@@ -116,10 +123,36 @@ mod tests {
             "name : \"flush journal\"",
             "order : - 5",
             "Some (:: graceful :: __private :: Duration :: from_millis (2000))",
-            "run : | shutdown | :: graceful :: __private :: hook_result (r#flush (shutdown))",
+            "run : :: graceful :: __private :: HookFn :: Sync (| shutdown | :: graceful :: __private :: hook_result (r#flush (shutdown)))",
         ] {
             assert!(out.contains(part), "{part} not in {out}");
         }
+    }
+
+    #[test]
+    fn async_hooks_are_boxed_futures() {
+        let out = expand_str(
+            quote!(),
+            quote!(
+                async fn flush() {}
+            ),
+        );
+        assert!(
+            out.contains(
+                "HookFn :: Async (| _ | :: graceful :: __private :: async_hook (flush ()))"
+            ),
+            "{out}"
+        );
+        let out = expand_str(
+            quote!(),
+            quote!(
+                async fn flush(s: &Shutdown) {}
+            ),
+        );
+        assert!(
+            out.contains("async move { flush (& shutdown) . await }"),
+            "{out}"
+        );
     }
 
     #[test]

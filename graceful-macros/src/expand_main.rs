@@ -11,12 +11,34 @@
 //!     })
 //! }
 //! ```
+//!
+//! An `async fn main` with `#[tokio::main]` below ours keeps the runtime's attribute on an
+//! inner `async fn run`, which awaits the body through `run_async`:
+//!
+//! ```text
+//! fn main() -> ::std::process::ExitCode {
+//!     async fn body() -> Result<(), MyError> { /* the user's block */ }
+//!     #[tokio::main]
+//!     async fn run() -> ::std::process::ExitCode {
+//!         let config = ::graceful::__private::Builder::new();
+//!         ::graceful::__private::run_async(config, async {
+//!             use ::graceful::__private::probe::*;
+//!             (&&&Probe(body().await)).outcome()
+//!         })
+//!         .await
+//!     }
+//!     run()
+//! }
+//! ```
 
 use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::{ItemFn, ReturnType, spanned::Spanned};
 
-use crate::config::{ExitCode, MainConfig};
+use crate::{
+    config::{ExitCode, MainConfig},
+    signature,
+};
 
 /// Writes the new `fn main`.
 pub(crate) fn expand(config: &MainConfig, main: ItemFn) -> TokenStream {
@@ -38,8 +60,32 @@ pub(crate) fn expand(config: &MainConfig, main: ItemFn) -> TokenStream {
         ReturnType::Type(_, ty) => ty.span(),
         ReturnType::Default => Span::call_site(),
     };
-    let probe = quote_spanned!(probe_span=> (&&&Probe(#body())).outcome());
     let builder = builder(config);
+    if sig.asyncness.is_some() {
+        // The runtime's attribute moves to an inner `run`, which installs graceful inside the
+        // runtime and awaits the body there, so the body can be dropped at body_timeout and
+        // async hooks run on the same runtime.
+        let (runtime, attrs): (Vec<_>, Vec<_>) =
+            attrs.into_iter().partition(signature::is_runtime_attribute);
+        let probe = quote_spanned!(probe_span=> (&&&Probe(#body().await)).outcome());
+        return quote! {
+            #(#attrs)*
+            #vis #fn_token #ident() -> ::std::process::ExitCode {
+                async #fn_token #body() #output #block
+                #(#runtime)*
+                async #fn_token run() -> ::std::process::ExitCode {
+                    let config = #builder;
+                    ::graceful::__private::run_async(config, async {
+                        use ::graceful::__private::probe::*;
+                        #probe
+                    })
+                    .await
+                }
+                run()
+            }
+        };
+    }
+    let probe = quote_spanned!(probe_span=> (&&&Probe(#body())).outcome());
     quote! {
         #(#attrs)*
         #vis #fn_token #ident() -> ::std::process::ExitCode {
@@ -60,16 +106,18 @@ pub(crate) fn expand(config: &MainConfig, main: ItemFn) -> TokenStream {
 /// generic or parameterised main would be reported a second time by the compiler, as an
 /// invalid entry point, and a stub alone would drop the body and report every import unused.
 pub(crate) fn rejected(item: TokenStream) -> TokenStream {
-    let is_main = syn::parse2::<ItemFn>(item.clone()).is_ok_and(|main| main.sig.ident == "main");
-    if is_main {
-        quote! {
-            fn main() {
-                #[allow(dead_code)]
-                #item
+    match syn::parse2::<ItemFn>(item.clone()) {
+        Ok(mut main) if main.sig.ident == "main" => {
+            // A runtime's attribute would add its own complaint about the same mistake.
+            main.attrs.retain(|a| !signature::is_runtime_attribute(a));
+            quote! {
+                fn main() {
+                    #[allow(dead_code)]
+                    #main
+                }
             }
         }
-    } else {
-        item
+        _ => item,
     }
 }
 

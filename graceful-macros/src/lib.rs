@@ -41,9 +41,31 @@ use crate::{
 /// Runs `fn main` under graceful: signals start an orderly shutdown, the shutdown hooks run
 /// once main has returned, and the process exits with the right code.
 ///
-/// Put it on a synchronous `fn main()` that takes no parameters and returns `()`,
-/// `Result<(), E>` (with `E: Debug`, as std requires), or `std::process::ExitCode`; aliases
-/// such as `anyhow::Result<()>` or `io::Result<()>` work too.
+/// Put it on a `fn main()` that takes no parameters and returns `()`, `Result<(), E>` (with
+/// `E: Debug`, as std requires), or `std::process::ExitCode`; aliases such as
+/// `anyhow::Result<()>` or `io::Result<()>` work too.
+///
+/// # Async
+/// On an `async fn main`, put `#[graceful::main]` **above** the runtime's attribute:
+///
+/// ```ignore
+/// #[graceful::main]
+/// #[tokio::main]
+/// async fn main() {
+///     tokio::select! {
+///         _ = serve() => {}
+///         _ = graceful::shutdown() => {}   // resolves on SIGTERM
+///     }
+/// }
+/// ```
+///
+/// graceful then installs its handlers inside the runtime before the body runs; at
+/// `body_timeout` the body future is dropped (its destructors run: the async form of
+/// unwinding); async hooks are awaited on the same runtime, so tokio types work in them.
+/// The other order, `#[tokio::main]` above `#[graceful::main]`, also works but gives less:
+/// graceful then sees the synchronous `fn main` tokio wrote, so a body that overruns
+/// `body_timeout` is abandoned rather than dropped, and async hooks run after tokio's runtime
+/// is gone (with the `tokio` feature, on a fresh current-thread runtime).
 ///
 /// ```ignore
 /// #[graceful::main(timeout = "30s")]
@@ -103,13 +125,31 @@ use crate::{
 ///     })
 /// }
 /// ```
+/// For an `async fn main` the runtime's attribute moves to an inner function that awaits the
+/// body inside the runtime:
+/// ```ignore
+/// fn main() -> ::std::process::ExitCode {
+///     async fn body() { /* body, unchanged */ }
+///     #[tokio::main]
+///     async fn run() -> ::std::process::ExitCode {
+///         let config = ::graceful::__private::Builder::new();
+///         ::graceful::__private::run_async(config, async {
+///             use ::graceful::__private::probe::*;
+///             (&&&Probe(body().await)).outcome()
+///         })
+///         .await
+///     }
+///     run()
+/// }
+/// ```
 /// Attributes and docs on `fn main` stay on the outer function. If the body itself names
 /// something `body`, the inner function is called `__graceful_body` instead, so it does not
 /// shadow it.
 ///
 /// # Compile errors
-/// `async fn main` (not supported yet: for now `#[graceful::main]` needs a synchronous main;
-/// later it will go above `#[tokio::main]`), parameters, generics, `unsafe`, `const`,
+/// `async fn main` without a runtime's attribute below (the error says to add
+/// `#[tokio::main]`), a runtime's attribute on a synchronous main, parameters, generics,
+/// `unsafe`, `const`,
 /// `extern`, a function not named `main`, an item that is not a function, the attribute
 /// applied twice, a return type that is `impl Trait`, a reference or `!`, and any bad option.
 #[proc_macro_attribute]
@@ -123,6 +163,11 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// takes no parameters or one `&graceful::Shutdown` (why the program is stopping), and
 /// returns `()` or `Result<(), E>` with `E: Display`. An `Err` or a panic is reported, the
 /// process will exit 1, and the next hook still runs.
+///
+/// An `async fn` works too: with an async `main` it is awaited on the program's runtime, so
+/// tokio types work inside it; with a sync `main` it runs on a small built-in executor (with
+/// the `tokio` feature, a current-thread tokio runtime). Past its `timeout` an async hook is
+/// cancelled (its future dropped) rather than left behind.
 ///
 /// ```ignore
 /// #[graceful::on_shutdown(order = -5, name = "flush journal", timeout = "2s")]
@@ -163,16 +208,20 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///         module: ::core::module_path!(),
 ///         file: ::core::file!(),
 ///         line: ::core::line!(),
-///         run: |shutdown| ::graceful::__private::hook_result(flush(shutdown)),
+///         run: ::graceful::__private::HookFn::Sync(|shutdown| {
+///             ::graceful::__private::hook_result(flush(shutdown))
+///         }),
 ///     };
 /// };
 /// ```
-/// A function without the parameter is called as `run: |_| ...(flush())`. `#[cfg(...)]`
+/// A function without the parameter is called as `HookFn::Sync(|_| ...(flush()))`; an
+/// `async fn` as `HookFn::Async(|_| ::graceful::__private::async_hook(flush()))`, or with the
+/// parameter `HookFn::Async(|shutdown| async_hook(async move { flush(&shutdown).await }))`. `#[cfg(...)]`
 /// attributes of the function are copied onto the `const _` block, so a hook compiled out
 /// takes its registration with it.
 ///
 /// # Compile errors
-/// `async fn` (not supported yet), methods (`self`, or `Self` in the signature), more
+/// Methods (`self`, or `Self` in the signature), more
 /// parameters or another parameter type, generics, `unsafe`, `const`, `extern`, an item that
 /// is not a function, the attribute applied twice, a return type that is `impl Trait`, a
 /// reference or `!`, and any bad option. A function without `self` inside an `impl` block

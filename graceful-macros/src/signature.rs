@@ -16,8 +16,6 @@ pub(crate) struct Target {
     pub(crate) subject: &'static str,
     /// What the function may return, in words.
     pub(crate) returns: &'static str,
-    /// The whole message for `async`: the fix differs between the attributes.
-    pub(crate) no_async: &'static str,
     /// Where the attribute belongs: "`fn main`", "a free function".
     pub(crate) goes_on: &'static str,
 }
@@ -25,9 +23,6 @@ pub(crate) struct Target {
 /// Checks what the two attributes reject alike, recording one error per mistake.
 pub(crate) fn check_common(sig: &Signature, target: &Target, errors: &mut Errors) {
     let subject = target.subject;
-    if let Some(token) = &sig.asyncness {
-        errors.push(syn::Error::new(token.span, target.no_async));
-    }
     if let Some(token) = &sig.constness {
         errors.push(syn::Error::new(
             token.span,
@@ -140,6 +135,15 @@ pub(crate) fn is_graceful_attribute(attr: &syn::Attribute, name: &str) -> bool {
     segments.len() == 2
         && segments.first().is_some_and(|s| s.ident == "graceful")
         && segments.last().is_some_and(|s| s.ident == name)
+}
+
+/// A runtime's entry attribute such as `#[tokio::main]` or `#[async_std::main]`: a path of
+/// two or more segments ending in `main`, other than graceful's own.
+pub(crate) fn is_runtime_attribute(attr: &syn::Attribute) -> bool {
+    let segments = &attr.path().segments;
+    segments.len() >= 2
+        && segments.last().is_some_and(|s| s.ident == "main")
+        && !is_graceful_attribute(attr, "main")
 }
 
 /// The first `Self` in `tokens`, searching inside groups too.

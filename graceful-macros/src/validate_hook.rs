@@ -1,4 +1,4 @@
-//! What `#[graceful::on_shutdown]` accepts: a free, synchronous, safe, non-generic function
+//! What `#[graceful::on_shutdown]` accepts: a free, safe, non-generic function (`async` or not)
 //! with no parameters or one `&Shutdown`, returning `()` or a named type such as
 //! `Result<(), E>`.
 
@@ -14,8 +14,6 @@ const TARGET: Target = Target {
     attribute: "#[graceful::on_shutdown]",
     subject: "a shutdown hook",
     returns: "() or Result<(), E>",
-    no_async: "async hooks are not supported yet by #[graceful::on_shutdown]: remove `async` \
-               and make the hook synchronous",
     goes_on: "a free function",
 };
 
@@ -153,10 +151,6 @@ mod tests {
     #[test]
     fn rejects_each_wrong_signature_with_one_error() {
         for (item, expected) in [
-            (
-                quote! { async fn f() {} },
-                "async hooks are not supported yet",
-            ),
             (quote! { unsafe fn f() {} }, "remove `unsafe`"),
             (quote! { const fn f() {} }, "remove `const`"),
             (quote! { extern "C" fn f() {} }, "remove `extern \"C\"`"),

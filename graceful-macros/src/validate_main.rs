@@ -1,5 +1,6 @@
-//! What `#[graceful::main]` accepts: a synchronous, safe, non-generic `fn main()` without
-//! parameters, returning `()` or a named type such as `Result<(), E>` or `ExitCode`.
+//! What `#[graceful::main]` accepts: a safe, non-generic `fn main()` without parameters,
+//! returning `()` or a named type such as `Result<(), E>` or `ExitCode`; `async` with a
+//! runtime's attribute (`#[tokio::main]`) below ours.
 
 use quote::ToTokens;
 use syn::{Item, ItemFn};
@@ -13,9 +14,6 @@ const TARGET: Target = Target {
     attribute: "#[graceful::main]",
     subject: "`fn main`",
     returns: "(), Result<(), E> or ExitCode",
-    no_async: "async main is not supported yet by #[graceful::main]: for now it needs a \
-               synchronous `fn main`, so remove `async` (later #[graceful::main] will go \
-               above #[tokio::main])",
     goes_on: "`fn main`",
 };
 
@@ -46,6 +44,26 @@ pub(crate) fn check(item: Item) -> syn::Result<ItemFn> {
         ));
     }
     signature::check_common(sig, &TARGET, &mut errors);
+    let runtime = main.attrs.iter().any(signature::is_runtime_attribute);
+    match (&sig.asyncness, runtime) {
+        (Some(token), false) => errors.push(syn::Error::new(
+            token.span,
+            "an async main needs a runtime: put #[tokio::main] below #[graceful::main] \
+             (graceful goes on top, so it installs first and can drop the body at body_timeout)",
+        )),
+        (None, true) => {
+            let attr = main
+                .attrs
+                .iter()
+                .find(|a| signature::is_runtime_attribute(a));
+            errors.push(syn::Error::new_spanned(
+                attr.to_token_stream(),
+                "a runtime's attribute goes on an `async fn main`: add `async`, or remove this \
+                 attribute",
+            ));
+        }
+        _ => {}
+    }
     for attr in &main.attrs {
         if signature::is_graceful_attribute(attr, "main") {
             errors.push(syn::Error::new_spanned(
@@ -71,6 +89,8 @@ mod tests {
             quote! { pub fn main() -> Result<(), graceful::Shutdown> { Ok(()) } },
             quote! { #[doc = "x"] fn main() -> anyhow::Result<()> { Ok(()) } },
             quote! { fn main() -> std::process::ExitCode { todo!() } },
+            quote! { #[tokio::main] async fn main() {} },
+            quote! { #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), E> { Ok(()) } },
         ] {
             assert!(check(syn::parse2(item).unwrap()).is_ok());
         }
@@ -81,7 +101,11 @@ mod tests {
         for (item, expected) in [
             (
                 quote! { async fn main() {} },
-                "async main is not supported yet",
+                "an async main needs a runtime",
+            ),
+            (
+                quote! { #[tokio::main] fn main() {} },
+                "goes on an `async fn main`",
             ),
             (quote! { unsafe fn main() {} }, "remove `unsafe`"),
             (quote! { const fn main() {} }, "remove `const`"),
@@ -115,6 +139,6 @@ mod tests {
     #[test]
     fn reports_every_mistake_at_once() {
         let item = syn::parse2(quote! { async unsafe fn start(n: u8) {} }).unwrap();
-        assert_eq!(check(item).err().unwrap().into_iter().count(), 4);
+        assert_eq!(check(item).err().unwrap().into_iter().count(), 4); // name, params, unsafe, runtime
     }
 }

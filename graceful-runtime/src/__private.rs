@@ -7,7 +7,8 @@ pub use linkme;
 
 pub use crate::{
     Builder, ExitPolicy, Report, Shutdown, Signal,
-    hooks::{HOOKS, HookResult, StaticHook, hook_result},
+    hooks::{HOOKS, HookFn, HookFuture, HookResult, StaticHook, async_hook, hook_result},
     lifecycle::run,
+    lifecycle::run_async,
     outcome::{Outcome, probe},
 };

@@ -58,6 +58,7 @@
 
 mod clock;
 mod config;
+mod exec;
 mod exit;
 mod exit_code;
 mod hooks;

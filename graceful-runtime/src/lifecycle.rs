@@ -3,13 +3,16 @@
 
 use std::{
     cell::Cell,
+    future::Future,
     marker::PhantomData,
     panic::{AssertUnwindSafe, catch_unwind},
+    pin::Pin,
     process::ExitCode,
     sync::{
         Mutex, OnceLock, PoisonError,
         atomic::{AtomicBool, Ordering},
     },
+    task::{Context, Poll, Waker},
 };
 
 use crate::{
@@ -26,6 +29,9 @@ use crate::{
 };
 
 static INSTALLED: AtomicBool = AtomicBool::new(false);
+/// The body of main is a future: at `body_timeout` it is dropped, not abandoned.
+static BODY_IS_ASYNC: AtomicBool = AtomicBool::new(false);
+static BODY_WAKER: Mutex<Option<Waker>> = Mutex::new(None);
 static CONFIG: OnceLock<Config> = OnceLock::new();
 static MAIN_END: Mutex<Option<MainEnd>> = Mutex::new(None);
 
@@ -36,6 +42,21 @@ thread_local! {
 
 pub(crate) fn installed() -> bool {
     INSTALLED.load(Ordering::Acquire)
+}
+
+pub(crate) fn body_is_async() -> bool {
+    BODY_IS_ASYNC.load(Ordering::Acquire)
+}
+
+/// The watcher's call at `body_timeout` for an async body: wake it, so it drops itself.
+pub(crate) fn wake_body() {
+    if let Some(waker) = BODY_WAKER
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take()
+    {
+        waker.wake();
+    }
 }
 
 /// `true` on the thread running the body of main.
@@ -110,6 +131,63 @@ pub fn run(builder: Builder, body: impl FnOnce() -> Outcome) -> ExitCode {
         Decision::Main(code) => code,
         Decision::Die(signal) => signal::die_of(signal),
         Decision::MainDecides => ExitCode::SUCCESS,
+    }
+}
+
+/// Run the future `body` as the body of an async `main`, inside the program's runtime. Not
+/// public API: `#[graceful::main]` above `#[tokio::main]` expands to it.
+///
+/// At `body_timeout` the body future is dropped, which runs its destructors; then the hooks
+/// are awaited here, on the program's runtime, so tokio types work inside async hooks. The
+/// process exits from here, after the report, without waiting for the runtime's teardown
+/// (whose blocking threads could outlive the deadline).
+#[doc(hidden)]
+pub async fn run_async(builder: Builder, body: impl Future<Output = Outcome>) -> ExitCode {
+    BODY_IS_ASYNC.store(true, Ordering::Release);
+    start_or_exit(&builder);
+    let end = BodyRace {
+        body: std::pin::pin!(body),
+    }
+    .await;
+    IS_BODY.with(|b| b.set(false));
+    let abandoned = !state::body_ended();
+    let end = if abandoned { MainEnd::Abandoned } else { end };
+    record_body_end(&end, abandoned);
+    if !state::claim_cleanup() {
+        // The watcher gave up on this runtime and runs the hooks on a thread of its own.
+        park_forever();
+    }
+    runner::start();
+    let decision = match runner::run_hooks_async(0).await {
+        Finish::Done => conclude(),
+        Finish::Superseded => park_forever(),
+    };
+    exit_process(decision)
+}
+
+/// The async body, raced against its abandonment at `body_timeout`; a panic or `exit()` inside
+/// it is caught like the sync body's.
+struct BodyRace<'a, F> {
+    body: Pin<&'a mut F>,
+}
+
+impl<F: Future<Output = Outcome>> Future for BodyRace<'_, F> {
+    type Output = MainEnd;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<MainEnd> {
+        if state::body() == Body::Abandoned {
+            return Poll::Ready(MainEnd::Abandoned);
+        }
+        *BODY_WAKER.lock().unwrap_or_else(PoisonError::into_inner) = Some(cx.waker().clone());
+        let body = self.body.as_mut();
+        match catch_unwind(AssertUnwindSafe(|| body.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(outcome)) => Poll::Ready(MainEnd::Returned(outcome)),
+            Err(payload) => Poll::Ready(match payload.downcast::<ExitPayload>() {
+                Ok(exit) => MainEnd::Exited(exit.0),
+                Err(_) => MainEnd::Panicked,
+            }),
+        }
     }
 }
 
@@ -224,7 +302,13 @@ fn finish_body(end: MainEnd) -> Decision {
         // Abandoned at body_timeout: the hooks run (or ran) elsewhere, and that thread exits.
         park_forever();
     }
-    let (cause, shown) = match &end {
+    record_body_end(&end, false);
+    cleanup_here()
+}
+
+/// Enter Stopping for the body's end (if nothing did yet), report it, keep it for the table.
+fn record_body_end(end: &MainEnd, dropped: bool) {
+    let (cause, shown) = match end {
         MainEnd::Panicked => (Reason::Panic, BodyEnd::Panicked),
         MainEnd::Exited(code) => (Reason::Exit(*code), BodyEnd::Exit(*code)),
         MainEnd::Returned(Outcome::Shutdown) => (Reason::MainReturned, BodyEnd::Shutdown),
@@ -232,14 +316,13 @@ fn finish_body(end: MainEnd) -> Decision {
         MainEnd::Returned(Outcome::Code(_)) => (Reason::MainReturned, BodyEnd::Code),
         _ => (Reason::MainReturned, BodyEnd::Ok),
     };
-    if !stop(cause) {
+    if !stop(cause) && !dropped {
         report::record(Event::BodyEnded(shown));
     }
-    if let MainEnd::Returned(Outcome::Failed(message)) = &end {
+    if let MainEnd::Returned(Outcome::Failed(message)) = end {
         eprintln!("Error: {message}");
     }
-    *MAIN_END.lock().unwrap_or_else(PoisonError::into_inner) = Some(end);
-    cleanup_here()
+    *MAIN_END.lock().unwrap_or_else(PoisonError::into_inner) = Some(end.clone());
 }
 
 /// Claim the cleanup and run the hooks on this thread, then decide the exit. Threads that lose

@@ -47,7 +47,8 @@ pub(crate) enum Event {
     Stopping(Reason),
     Absorbed(Signal),
     BodyEnded(BodyEnd),
-    BodyAbandoned(Duration),
+    /// `true` when the body was a future, dropped rather than left running.
+    BodyAbandoned(Duration, bool),
     Hook {
         info: HookInfo,
         outcome: HookOutcome,
@@ -227,9 +228,14 @@ impl Log {
                     BodyEnd::Panicked => "panicked".into(),
                 }
             ),
-            Event::BodyAbandoned(d) => format!(
-                "+{t} main did not return within {}: running hooks without it",
-                show_duration(*d)
+            Event::BodyAbandoned(d, dropped) => format!(
+                "+{t} main did not return within {}: {}",
+                show_duration(*d),
+                if *dropped {
+                    "dropping it, then running hooks"
+                } else {
+                    "running hooks without it"
+                }
             ),
             Event::Hook {
                 info,
@@ -242,9 +248,15 @@ impl Log {
                     HookOutcome::Failed(m) => format!("failed in {took}: {m}"),
                     HookOutcome::Panicked(m) => format!("panicked in {took}: {m}"),
                     HookOutcome::Exit(c) => format!("called exit({c}) after {took}"),
-                    HookOutcome::TimedOut(d) => {
-                        format!("timed out after {}: left running", show_duration(*d))
-                    }
+                    HookOutcome::TimedOut(d, cancelled) => format!(
+                        "timed out after {}: {}",
+                        show_duration(*d),
+                        if *cancelled {
+                            "cancelled"
+                        } else {
+                            "left running"
+                        }
+                    ),
                 };
                 format!("+{t} hook {info} {how}")
             }
@@ -312,7 +324,7 @@ fn event_json(out: &mut String, event: &Event) {
             field(out, "event", "main_ended");
             field(out, "how", &format!("{end:?}").to_lowercase());
         }
-        Event::BodyAbandoned(_) => field(out, "event", "main_abandoned"),
+        Event::BodyAbandoned(..) => field(out, "event", "main_abandoned"),
         Event::Hook {
             info,
             outcome,
@@ -328,7 +340,7 @@ fn event_json(out: &mut String, event: &Event) {
                 HookOutcome::Failed(m) => ("failed", Some(m.clone())),
                 HookOutcome::Panicked(m) => ("panicked", Some(m.clone())),
                 HookOutcome::Exit(c) => ("exit", Some(format!("exit({c})"))),
-                HookOutcome::TimedOut(_) => ("timed_out", None),
+                HookOutcome::TimedOut(..) => ("timed_out", None),
             };
             field(out, "outcome", kind);
             let _ = write!(out, ",\"took_ms\":{:.3}", *took_ns as f64 / 1e6);

@@ -6,22 +6,29 @@
 //! timed out and starts a fresh thread that carries on from the next hook. The thread left
 //! behind sees the new generation when (if ever) its hook returns, and stops. Claiming the next
 //! hook is one uncontended lock, so thousands of hooks cost little.
+//!
+//! An async hook past its timeout is cancelled instead: the watcher wakes its task, which drops
+//! the future (running its destructors) and carries on with the next hook on the same runtime.
+//! An async hook that blocks its thread cannot be cancelled; the deadline still ends the process.
 
 use std::{
     any::Any,
     cell::Cell,
+    future::Future,
     panic::{AssertUnwindSafe, catch_unwind},
+    pin::Pin,
     sync::{
         Mutex, MutexGuard, PoisonError,
         atomic::{AtomicBool, Ordering},
     },
+    task::{Context, Poll, Waker},
     time::Duration,
 };
 
 use crate::{
-    Reason, Shutdown, clock,
+    Reason, Shutdown, clock, exec,
     exit::ExitPayload,
-    hooks::{self, Job, Planned},
+    hooks::{self, HookFn, HookFuture, HookInfo, HookResult, Job, Planned},
     lifecycle,
     report::{self, Event},
     signal::latch,
@@ -44,7 +51,8 @@ pub(crate) enum HookOutcome {
     Failed(String),
     Panicked(String),
     Exit(i32),
-    TimedOut(Duration),
+    /// Past its own timeout: left running (sync) or cancelled (async, `true`).
+    TimedOut(Duration, bool),
 }
 
 static HOOK_FAILED: AtomicBool = AtomicBool::new(false);
@@ -58,6 +66,11 @@ struct Current {
     index: usize,
     started: u64,
     deadline: Option<u64>,
+    /// Async hooks only: the waker of the task awaiting it, and whether the watcher cancelled
+    /// it (an async hook past its timeout is dropped, not left behind).
+    is_async: bool,
+    waker: Option<Waker>,
+    cancelled: bool,
 }
 
 struct Run {
@@ -94,71 +107,119 @@ pub(crate) fn start() {
     run().plan = plan;
 }
 
-/// Run hooks until none is left or another thread takes over.
-pub(crate) fn run_hooks(generation: u64) -> Finish {
-    loop {
-        let (job, info, started) = {
-            let mut run = run();
-            if run.generation != generation {
-                return Finish::Superseded;
-            }
-            if run.next == run.plan.len() {
-                let mut late = hooks::take_closures();
-                if late.is_empty() {
-                    return Finish::Done;
-                }
-                late.sort_by(|a, b| a.info.run_order(&b.info));
-                run.plan.extend(late);
-            }
-            let index = run.next;
-            run.next += 1;
-            let started = clock::now_ns();
-            let info = run.plan[index].info.clone();
-            let deadline = info.timeout.map(|t| started.saturating_add(clock::ns(t)));
-            run.current = Some(Current {
-                index,
-                started,
-                deadline,
-            });
-            (run.plan[index].job.take(), info, started)
-        };
-        if info.timeout.is_some() {
-            latch::nudge(); // the watcher times this hook
+/// A hook this runner is about to run.
+struct Claimed {
+    index: usize,
+    job: Option<Job>,
+    info: HookInfo,
+    started: u64,
+}
+
+/// Take the next hook, unless another runner took over or none is left.
+fn claim(generation: u64) -> Result<Claimed, Finish> {
+    let mut run = run();
+    if run.generation != generation {
+        return Err(Finish::Superseded);
+    }
+    if run.next == run.plan.len() {
+        let mut late = hooks::take_closures();
+        if late.is_empty() {
+            return Err(Finish::Done);
         }
-        let outcome = isolate(job);
-        let took_ns = clock::now_ns().saturating_sub(started);
-        let mut run = run();
-        if run.generation != generation {
-            run.left_behind.retain(|(g, _)| *g != generation);
-            return Finish::Superseded;
-        }
-        run.current = None;
-        drop(run);
-        if matches!(
-            outcome,
-            HookOutcome::Failed(_) | HookOutcome::Panicked(_) | HookOutcome::TimedOut(_)
-        ) {
+        late.sort_by(|a, b| a.info.run_order(&b.info));
+        run.plan.extend(late);
+    }
+    let index = run.next;
+    run.next += 1;
+    let started = clock::now_ns();
+    let info = run.plan[index].info.clone();
+    let deadline = info.timeout.map(|t| started.saturating_add(clock::ns(t)));
+    let job = run.plan[index].job.take();
+    run.current = Some(Current {
+        index,
+        started,
+        deadline,
+        is_async: matches!(job, Some(Job::Static(HookFn::Async(_)))),
+        waker: None,
+        cancelled: false,
+    });
+    drop(run);
+    if deadline.is_some() {
+        latch::nudge(); // the watcher times this hook
+    }
+    Ok(Claimed {
+        index,
+        job,
+        info,
+        started,
+    })
+}
+
+/// Report a hook's outcome, unless this runner was left behind meanwhile.
+fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result<(), Finish> {
+    let took_ns = clock::now_ns().saturating_sub(claimed.started);
+    let mut run = run();
+    if run.generation != generation {
+        run.left_behind.retain(|(g, _)| *g != generation);
+        return Err(Finish::Superseded);
+    }
+    run.current = None;
+    drop(run);
+    // `None`: the watcher already reported it (a cancelled async hook).
+    if let Some(outcome) = outcome {
+        if matches!(outcome, HookOutcome::Failed(_) | HookOutcome::Panicked(_)) {
             HOOK_FAILED.store(true, Ordering::Release);
         }
         report::record(Event::Hook {
-            info,
+            info: claimed.info,
             outcome,
             took_ns,
         });
     }
+    Ok(())
 }
 
-fn isolate(job: Option<Job>) -> HookOutcome {
-    let Some(job) = job else {
-        return HookOutcome::Ok;
-    };
-    let shutdown = Shutdown::new(state::reason().unwrap_or(Reason::MainReturned));
-    IN_HOOK.with(|h| h.set(true));
-    let result = catch_unwind(AssertUnwindSafe(|| match job {
-        Job::Static(f) => f(&shutdown),
-        Job::Closure(f) => f(),
-    }));
-    IN_HOOK.with(|h| h.set(false));
+fn shutdown() -> Shutdown {
+    Shutdown::new(state::reason().unwrap_or(Reason::MainReturned))
+}
+
+/// Run hooks on this thread until none is left or another thread takes over. Async hooks are
+/// driven by `exec::block_on`.
+pub(crate) fn run_hooks(generation: u64) -> Finish {
+    loop {
+        let mut claimed = match claim(generation) {
+            Ok(c) => c,
+            Err(finish) => return finish,
+        };
+        let outcome = match claimed.job.take() {
+            Some(Job::Static(HookFn::Async(f))) => exec::block_on(Guarded::new(claimed.index, f)),
+            job => Some(isolate(job)),
+        };
+        if let Err(finish) = complete(generation, claimed, outcome) {
+            return finish;
+        }
+    }
+}
+
+/// Run hooks inside the program's async runtime (an async `main`): async hooks are awaited
+/// here, so tokio types work inside them.
+pub(crate) async fn run_hooks_async(generation: u64) -> Finish {
+    loop {
+        let mut claimed = match claim(generation) {
+            Ok(c) => c,
+            Err(finish) => return finish,
+        };
+        let outcome = match claimed.job.take() {
+            Some(Job::Static(HookFn::Async(f))) => Guarded::new(claimed.index, f).await,
+            job => Some(isolate(job)),
+        };
+        if let Err(finish) = complete(generation, claimed, outcome) {
+            return finish;
+        }
+    }
+}
+
+fn outcome_of(result: std::thread::Result<HookResult>) -> HookOutcome {
     match result {
         Ok(Ok(())) => HookOutcome::Ok,
         Ok(Err(message)) => HookOutcome::Failed(message),
@@ -166,6 +227,62 @@ fn isolate(job: Option<Job>) -> HookOutcome {
             Ok(exit) => HookOutcome::Exit(exit.0),
             Err(payload) => HookOutcome::Panicked(panic_message(&*payload)),
         },
+    }
+}
+
+fn in_hook_scope<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    IN_HOOK.with(|h| h.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_HOOK.with(|h| h.set(false));
+    result
+}
+
+fn isolate(job: Option<Job>) -> HookOutcome {
+    let shutdown = shutdown();
+    outcome_of(in_hook_scope(|| match job {
+        Some(Job::Static(HookFn::Sync(f))) => f(&shutdown),
+        Some(Job::Closure(f)) => f(),
+        Some(Job::Static(HookFn::Async(f))) => exec::block_on(f(shutdown)),
+        None => Ok(()),
+    }))
+}
+
+/// An async hook, isolated like a sync one (a panic in `poll` is caught) and cancellable by
+/// the watcher when it overruns its timeout. Resolves to `None` when cancelled: the watcher
+/// reported it.
+struct Guarded {
+    index: usize,
+    hook: HookFuture,
+}
+
+impl Guarded {
+    fn new(index: usize, f: fn(Shutdown) -> HookFuture) -> Guarded {
+        Guarded {
+            index,
+            hook: f(shutdown()),
+        }
+    }
+}
+
+impl Future for Guarded {
+    type Output = Option<HookOutcome>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        {
+            let mut run = run();
+            if let Some(c) = run.current.as_mut().filter(|c| c.index == self.index) {
+                if c.cancelled {
+                    return Poll::Ready(None);
+                }
+                c.waker = Some(cx.waker().clone());
+            }
+        }
+        let hook = &mut self.hook;
+        match in_hook_scope(|| hook.as_mut().poll(cx)) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(result)) => Poll::Ready(Some(outcome_of(Ok(result)))),
+            Err(payload) => Poll::Ready(Some(outcome_of(Err(payload)))),
+        }
     }
 }
 
@@ -179,28 +296,45 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-/// The watcher's check: leave behind a hook past its timeout. Returns when to check again.
+/// The watcher's check of the running hook's own timeout. A sync hook past it is left behind
+/// and a fresh thread carries on; an async one is cancelled. Returns when to check again.
 pub(crate) fn check_timeout(now: u64) -> Option<u64> {
     let mut run = run();
-    let current = run.current.as_ref()?;
-    let deadline = current.deadline?;
+    let (index, started, deadline, is_async, cancelled) = {
+        let c = run.current.as_ref()?;
+        (c.index, c.started, c.deadline?, c.is_async, c.cancelled)
+    };
     if now < deadline {
         return Some(deadline);
     }
-    let (index, started) = (current.index, current.started);
+    if cancelled {
+        return None;
+    }
     let info = run.plan[index].info.clone();
+    let timed_out = Event::Hook {
+        outcome: HookOutcome::TimedOut(info.timeout.unwrap_or_default(), is_async),
+        took_ns: now.saturating_sub(started),
+        info: info.clone(),
+    };
+    HOOK_FAILED.store(true, Ordering::Release);
+    if is_async {
+        let current = run.current.as_mut()?;
+        current.cancelled = true;
+        let waker = current.waker.take();
+        drop(run);
+        report::record_soon(timed_out);
+        if let Some(w) = waker {
+            w.wake();
+        }
+        return None;
+    }
     let old = run.generation;
     run.generation += 1;
     run.current = None;
     run.left_behind.push((old, format!("hook {info}")));
     let generation = run.generation;
     drop(run);
-    HOOK_FAILED.store(true, Ordering::Release);
-    report::record_soon(Event::Hook {
-        outcome: HookOutcome::TimedOut(info.timeout.unwrap_or_default()),
-        info,
-        took_ns: now.saturating_sub(started),
-    });
+    report::record_soon(timed_out);
     spawn(generation);
     None
 }

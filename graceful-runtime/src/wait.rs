@@ -106,7 +106,12 @@ pub fn trigger() {
 }
 
 /// A future that resolves when the program starts stopping. It needs no runtime: it works
-/// in `tokio::select!`, as axum's `with_graceful_shutdown` signal, or in any executor.
+/// in `tokio::select!`, in any executor, and as axum's shutdown signal
+/// (`.with_graceful_shutdown(async { graceful::shutdown().await; })`, since axum wants a
+/// future of `()`).
+///
+/// It is `Send`, `'static` and `Clone`: the token to hand to tasks that outlive the function
+/// that made it. Each clone waits on its own.
 ///
 /// ```
 /// # use std::{future::Future, pin::pin, task::{Context, Poll, Waker}};
@@ -165,6 +170,13 @@ impl Future for ShutdownFuture {
             Some(s) => Poll::Ready(s),
             None => Poll::Pending,
         }
+    }
+}
+
+impl Clone for ShutdownFuture {
+    /// A new, independent wait for the same shutdown.
+    fn clone(&self) -> Self {
+        shutdown()
     }
 }
 

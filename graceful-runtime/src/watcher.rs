@@ -14,6 +14,7 @@ use crate::{
     Reason, Signal, clock,
     config::Config,
     exit_code::Decision,
+    lifecycle,
     report::{self, Event},
     runner,
     signal::{die_of, latch},
@@ -67,23 +68,42 @@ fn supervise(config: &Config, start: u64) -> Option<u64> {
     }
     let body_deadline = start.saturating_add(clock::ns(config.body_timeout));
     let mut next = deadline;
-    if state::body() == Body::Running {
-        if now >= body_deadline {
-            if state::abandon_body() {
-                report::record_soon(Event::BodyAbandoned(config.body_timeout));
-                if state::claim_cleanup() {
-                    runner::start();
-                    runner::spawn(0);
-                }
+    match state::body() {
+        Body::Running if now < body_deadline => next = next.min(body_deadline),
+        // Whoever flips Running to Abandoned (the body may return at this very moment) acts.
+        Body::Running if state::abandon_body() => {
+            let dropped = lifecycle::body_is_async();
+            report::record_soon(Event::BodyAbandoned(config.body_timeout, dropped));
+            if dropped {
+                // The async body drops itself and its runtime runs the hooks, unless the
+                // runtime is too blocked to notice: then, after a grace, they run here.
+                lifecycle::wake_body();
+                next = next.min(now.saturating_add(ASYNC_GRACE_NS));
+            } else {
+                run_hooks_elsewhere();
             }
-        } else {
-            next = next.min(body_deadline);
         }
+        Body::Abandoned if now >= body_deadline.saturating_add(ASYNC_GRACE_NS) => {
+            run_hooks_elsewhere();
+        }
+        Body::Abandoned => next = next.min(body_deadline.saturating_add(ASYNC_GRACE_NS)),
+        _ => {}
     }
     if let Some(hook_deadline) = runner::check_timeout(now) {
         next = next.min(hook_deadline);
     }
     Some(next)
+}
+
+/// How long an async body's runtime gets to notice that the body was dropped.
+const ASYNC_GRACE_NS: u64 = 250_000_000;
+
+/// Run the hooks on a fresh thread, unless someone already claimed them.
+fn run_hooks_elsewhere() {
+    if state::claim_cleanup() {
+        runner::start();
+        runner::spawn(0);
+    }
 }
 
 fn deadline_passed(config: &Config) {

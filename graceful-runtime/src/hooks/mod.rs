@@ -9,16 +9,19 @@
 mod closures;
 mod result;
 
-use std::{borrow::Cow, cmp::Ordering, fmt, time::Duration};
+use std::{borrow::Cow, cmp::Ordering, fmt, future::Future, pin::Pin, time::Duration};
 
 pub(crate) use closures::{ClosureFn, take_closures};
 pub use closures::{HookHandle, on_shutdown};
-pub use result::{HookReturn, hook_result};
+pub use result::{HookReturn, async_hook, hook_result};
 
 use crate::Shutdown;
 
 /// What a hook returns once its own return type is normalised: `Err` holds its message.
 pub type HookResult = Result<(), String>;
+
+/// An async hook's future, boxed.
+pub type HookFuture = Pin<Box<dyn Future<Output = HookResult>>>;
 
 /// A hook declared with `#[graceful::on_shutdown]`. Not public API: used by generated code.
 #[doc(hidden)]
@@ -30,7 +33,18 @@ pub struct StaticHook {
     pub module: &'static str,
     pub file: &'static str,
     pub line: u32,
-    pub run: fn(&Shutdown) -> HookResult,
+    pub run: HookFn,
+}
+
+/// What a static hook runs. Not public API: used by generated code.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum HookFn {
+    /// A plain `fn`.
+    Sync(fn(&Shutdown) -> HookResult),
+    /// An `async fn`: awaited on the program's runtime when `main` is async, else on a small
+    /// built-in executor (a current-thread tokio runtime with the `tokio` feature).
+    Async(fn(Shutdown) -> HookFuture),
 }
 
 /// Every `#[graceful::on_shutdown]` in the binary, gathered at link time. Not public API.
@@ -121,7 +135,7 @@ impl fmt::Display for HookInfo {
 
 /// What a hook runs.
 pub(crate) enum Job {
-    Static(fn(&Shutdown) -> HookResult),
+    Static(HookFn),
     Closure(ClosureFn),
 }
 

@@ -1,8 +1,8 @@
 //! What a hook may return: `()` or `Result<(), E: Display>`.
 
-use std::fmt::Display;
+use std::{fmt::Display, future::Future};
 
-use super::HookResult;
+use super::{HookFuture, HookResult};
 
 /// A hook's return type: `()` or `Result<(), E>` where `E: Display`. An `Err` is reported with
 /// its `Display` text and makes the process exit 1; the next hook still runs.
@@ -34,4 +34,14 @@ impl<E: Display> HookReturn for Result<(), E> {
 #[doc(hidden)]
 pub fn hook_result<R: HookReturn>(r: R) -> HookResult {
     r.into_hook_result()
+}
+
+/// Box an async hook's future, normalising its output. Not public API: used by generated code.
+#[doc(hidden)]
+pub fn async_hook<F>(hook: F) -> HookFuture
+where
+    F: Future + 'static,
+    F::Output: HookReturn,
+{
+    Box::pin(async move { hook.await.into_hook_result() })
 }

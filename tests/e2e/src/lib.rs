@@ -101,17 +101,27 @@ impl Proc {
 
     /// Block until stdout has printed `line`.
     pub fn wait_for(&self, line: &str) {
+        self.wait_for_count(line, 1);
+    }
+
+    /// Block until stdout has printed `line` `count` times.
+    pub fn wait_for_count(&self, line: &str, count: usize) {
         let (lock, cv) = &*self.lines;
         let deadline = Instant::now() + PATIENCE;
         let mut got = lock.lock().unwrap();
-        while !got.iter().any(|l| l == line) {
+        while got.iter().filter(|l| *l == line).count() < count {
             let left = deadline.saturating_duration_since(Instant::now());
             assert!(
                 !left.is_zero(),
-                "no {line:?} within {PATIENCE:?}; got {got:?}"
+                "not {count} x {line:?} within {PATIENCE:?}; got {got:?}"
             );
             got = cv.wait_timeout(got, left).unwrap().0;
         }
+    }
+
+    /// The stdout lines so far, and the condition variable signalled on each new one.
+    pub fn lines(&self) -> Arc<(Mutex<Vec<String>>, Condvar)> {
+        self.lines.clone()
     }
 
     /// Send `signal` with kill(2).

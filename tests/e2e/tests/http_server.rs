@@ -1,0 +1,113 @@
+//! The `http_server` example drains under load: requests in flight when SIGTERM arrives all
+//! complete with 200, new connections are refused, the hook saves the counter, exit 0.
+//!
+//! The example is built by `cargo test --workspace` (examples of the root package are built
+//! with its tests); this test finds it next to its own binary.
+
+use std::{
+    io::{Read, Write},
+    net::{SocketAddr, TcpStream},
+    path::PathBuf,
+    time::{Duration, Instant},
+};
+
+use graceful_e2e::{Proc, SIGTERM};
+
+fn example() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap(); // target/<profile>/deps/.. -> target/<profile>
+    let bin = dir.join("examples").join("http_server");
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo test --workspace` (or `cargo build --example http_server`) first",
+        bin.display()
+    );
+    bin
+}
+
+/// One HTTP/1.1 request on its own connection; returns the status line and the body.
+fn get(addr: SocketAddr, path: &str) -> std::io::Result<(String, String)> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
+    s.set_read_timeout(Some(Duration::from_secs(20)))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    s.read_to_string(&mut response)?;
+    let status = response.lines().next().unwrap_or_default().to_owned();
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    Ok((status, body))
+}
+
+#[test]
+fn in_flight_requests_finish_new_ones_are_refused_and_the_hook_saves_the_counter() {
+    let dir = std::env::temp_dir().join(format!("graceful-http-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let counter = dir.join("served.txt");
+    let p = Proc::start(
+        example().to_str().unwrap(),
+        &[],
+        &[("GRACEFUL_HTTP_COUNTER", counter.to_str().unwrap())],
+    );
+    let addr: SocketAddr = {
+        let (lock, cv) = &*p.lines();
+        let mut lines = lock.lock().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(a) = lines.iter().find_map(|l| l.strip_prefix("listening on ")) {
+                break a.parse().unwrap();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server never said where it listens"
+            );
+            lines = cv
+                .wait_timeout(lines, Duration::from_millis(100))
+                .unwrap()
+                .0;
+        }
+    };
+    assert_eq!(get(addr, "/").unwrap().0, "HTTP/1.1 200 OK");
+
+    // Eight slow requests in flight, then SIGTERM.
+    let clients: Vec<_> = (0..8)
+        .map(|_| std::thread::spawn(move || get(addr, "/slow/1500")))
+        .collect();
+    p.wait_for_count("slow request started", 8);
+    p.kill(SIGTERM);
+
+    // New connections are refused once the listener closes, promptly.
+    let t0 = Instant::now();
+    loop {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(500)) {
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => break,
+            _ => {
+                assert!(
+                    t0.elapsed() < Duration::from_secs(3),
+                    "still accepting after SIGTERM"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+
+    for c in clients {
+        let (status, body) = c.join().unwrap().expect("an in-flight request failed");
+        assert_eq!(status, "HTTP/1.1 200 OK");
+        assert_eq!(body, "slept 1500 ms\n");
+    }
+    let end = p.wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(end.position("draining: shutting down: SIGTERM") < end.position("all requests done"));
+    assert_eq!(
+        std::fs::read_to_string(&counter).unwrap(),
+        "9\n",
+        "{end:#?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,4 +1,0 @@
-#[graceful::on_shutdown]
-async fn flush() {}
-
-fn main() {}

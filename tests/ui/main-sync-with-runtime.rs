@@ -1,0 +1,3 @@
+#[graceful::main]
+#[tokio::main]
+fn main() {}
