@@ -10,7 +10,7 @@
 //! curl 127.0.0.1:PORT/slow/2000 & kill -TERM <pid>   # the slow request still gets its 200
 //! ```
 //!
-//! `GRACEFUL_HTTP_ADDR` sets the address (default `127.0.0.1:0`, any free port) and
+//! `GET /ready` is the readiness probe. `GRACEFUL_HTTP_ADDR` sets the address (default `127.0.0.1:0`, any free port) and
 //! `GRACEFUL_HTTP_COUNTER` the counter's file (default in the temp dir).
 
 use std::{
@@ -19,7 +19,7 @@ use std::{
     time::Duration,
 };
 
-use axum::{Router, extract::Path, routing::get};
+use axum::{Router, extract::Path, http::StatusCode, routing::get};
 
 /// Requests served: the resource a hook must persist.
 static SERVED: AtomicU64 = AtomicU64::new(0);
@@ -34,6 +34,17 @@ fn counter_file() -> PathBuf {
 async fn hello() -> &'static str {
     SERVED.fetch_add(1, Ordering::Relaxed);
     "hello\n"
+}
+
+/// The readiness probe: 503 from the first signal on. With a drain (`drain = "5s"` in the
+/// attribute, or `GRACEFUL_DRAIN=5s`), the service keeps answering for that long while the
+/// probe fails, so Kubernetes takes the pod out of its endpoints before it stops accepting.
+async fn ready() -> (StatusCode, &'static str) {
+    if graceful::is_ready() {
+        (StatusCode::OK, "ready\n")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "draining\n")
+    }
 }
 
 /// Takes `ms` milliseconds: a request that is in flight when SIGTERM arrives.
@@ -52,6 +63,7 @@ async fn main() -> std::io::Result<()> {
     println!("listening on {}", listener.local_addr()?);
     let app = Router::new()
         .route("/", get(hello))
+        .route("/ready", get(ready))
         .route("/slow/{ms}", get(slow));
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

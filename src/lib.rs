@@ -95,7 +95,7 @@ pub use graceful_macros::{main, on_shutdown};
 pub use graceful_runtime::{
     Builder, ConfigError, DurationError, EnvProblem, ExitPolicy, Guard, HookHandle, HookInfo,
     HookReturn, MainReturn, Reason, Report, Shutdown, ShutdownFuture, Signal, check, exit, hooks,
-    install, is_shutting_down, on_shutdown, shutdown, sleep, trigger, wait, wait_timeout,
+    install, is_ready, is_shutting_down, on_shutdown, shutdown, sleep, trigger, wait, wait_timeout,
 };
 
 #[doc(hidden)]

@@ -28,6 +28,8 @@ pub(crate) struct MainConfig {
     pub(crate) timeout: Option<Setting<u64>>,
     /// `body_timeout = "5s"`, in milliseconds.
     pub(crate) body_timeout: Option<Setting<u64>>,
+    /// `drain = "5s"`, in milliseconds.
+    pub(crate) drain: Option<Setting<u64>>,
     /// `signals = [SIGTERM, SIGINT]`: the names as written, each a valid, distinct signal.
     pub(crate) signals: Option<Vec<Ident>>,
     /// `exit_code = "signal"` or `exit_code = 3`.
@@ -55,7 +57,14 @@ pub(crate) struct HookConfig {
     pub(crate) timeout: Option<u64>,
 }
 
-const MAIN_KEYS: &[&str] = &["timeout", "body_timeout", "signals", "exit_code", "quiet"];
+const MAIN_KEYS: &[&str] = &[
+    "timeout",
+    "body_timeout",
+    "drain",
+    "signals",
+    "exit_code",
+    "quiet",
+];
 const HOOK_KEYS: &[&str] = &["order", "name", "timeout"];
 
 /// The signals a process can catch and graceful can handle.
@@ -73,6 +82,7 @@ impl MainConfig {
             let result = match key.to_string().as_str() {
                 "timeout" => duration(&key, value).map(|d| config.timeout = Some(d)),
                 "body_timeout" => duration(&key, value).map(|d| config.body_timeout = Some(d)),
+                "drain" => duration(&key, value).map(|d| config.drain = Some(d)),
                 "signals" => signals(&key, value).map(|s| config.signals = Some(s)),
                 "exit_code" => exit_code(&key, value).map(|c| config.exit_code = Some(c)),
                 "quiet" => flag(&key, value).map(|q| config.quiet = q),
@@ -86,6 +96,32 @@ impl MainConfig {
     }
 
     fn check_rules(&self) -> syn::Result<()> {
+        if let (Some(timeout), Some(drain)) = (&self.timeout, &self.drain) {
+            if drain.value >= timeout.value {
+                return Err(syn::Error::new(
+                    drain.span,
+                    format!(
+                        "drain ({}) is not shorter than timeout ({}): the drain counts toward \
+                         the timeout, so make it shorter and leave time for main and the hooks",
+                        drain.written, timeout.written
+                    ),
+                ));
+            }
+        }
+        if let (Some(timeout), Some(drain), Some(body)) =
+            (&self.timeout, &self.drain, &self.body_timeout)
+        {
+            if drain.value + body.value > timeout.value {
+                return Err(syn::Error::new(
+                    body.span,
+                    format!(
+                        "drain ({}) plus body_timeout ({}) is longer than timeout ({}): both \
+                         count toward the timeout, so shorten one of them",
+                        drain.written, body.written, timeout.written
+                    ),
+                ));
+            }
+        }
         if let (Some(timeout), Some(body)) = (&self.timeout, &self.body_timeout) {
             if body.value > timeout.value {
                 return Err(syn::Error::new(
@@ -351,7 +387,7 @@ mod tests {
         assert_eq!(
             main_error(quote!(grace = "5s")),
             "unknown option `grace` for #[graceful::main]: the options are timeout, \
-             body_timeout, signals, exit_code, quiet"
+             body_timeout, drain, signals, exit_code, quiet"
         );
     }
 
@@ -360,6 +396,23 @@ mod tests {
         assert_eq!(
             main_error(quote!(timeout = "1s", timeout = "2s")),
             "`timeout` is set twice: keep only one"
+        );
+    }
+
+    #[test]
+    fn drain_leaves_time_for_main_and_the_hooks() {
+        assert!(
+            main_error(quote!(timeout = "5s", drain = "5s"))
+                .starts_with("drain (5s) is not shorter than timeout (5s)")
+        );
+        assert!(
+            main_error(quote!(timeout = "10s", drain = "5s", body_timeout = "6s"))
+                .starts_with("drain (5s) plus body_timeout (6s) is longer than timeout (10s)")
+        );
+        let args = args::parse(quote!(timeout = "10s", drain = "5s", body_timeout = "5s")).unwrap();
+        assert_eq!(
+            MainConfig::from_args(args).unwrap().drain.unwrap().value,
+            5_000
         );
     }
 

@@ -152,6 +152,10 @@ fn builder(config: &MainConfig) -> TokenStream {
         let ms = millis(timeout.value);
         builder.extend(quote!(.body_timeout(#private::Duration::from_millis(#ms))));
     }
+    if let Some(drain) = &config.drain {
+        let ms = millis(drain.value);
+        builder.extend(quote!(.drain(#private::Duration::from_millis(#ms))));
+    }
     if let Some(signals) = &config.signals {
         builder.extend(quote!(.signals([#(#private::Signal::#signals),*])));
     }

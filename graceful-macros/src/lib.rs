@@ -83,7 +83,8 @@ use crate::{
 /// | option | value | default |
 /// | --- | --- | --- |
 /// | `timeout` | a duration: `"30s"` | 10 s (`GRACEFUL_TIMEOUT` overrides it) |
-/// | `body_timeout` | a duration, at most `timeout` | half of the final `timeout` |
+/// | `body_timeout` | a duration, at most `timeout` | half of the final `timeout` (less any drain) |
+/// | `drain` | a duration, shorter than `timeout` | none (`GRACEFUL_DRAIN` overrides it) |
 /// | `signals` | a list of `SIGTERM`, `SIGINT`, `SIGHUP`, `SIGQUIT` | `[SIGTERM, SIGINT]` |
 /// | `exit_code` | `"signal"`, or an exit code from 0 to 255 | 0 |
 /// | `quiet` | no value (`quiet = true` and `quiet = false` are accepted too) | the report is on |
@@ -94,6 +95,9 @@ use crate::{
 ///   `"2m"`, `"1h"`.
 /// - **`body_timeout`**: how long `main`'s body gets to return after a signal; it is part of
 ///   `timeout`, so it may not be longer.
+/// - **`drain`**: after the first signal, `graceful::is_ready()` turns false but the body keeps
+///   running this long (so a load balancer or Kubernetes can stop sending traffic); only then
+///   is it told to stop. It counts toward `timeout`: drain + body_timeout + hooks ≤ timeout.
 /// - **`signals`**: the signals that start the shutdown. `SIGKILL` and `SIGSTOP` cannot be
 ///   caught by any process, so naming them is a compile error.
 /// - **`exit_code`**: the exit code of a clean stop after a signal. `"signal"` makes the

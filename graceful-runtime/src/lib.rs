@@ -83,5 +83,5 @@ pub use outcome::MainReturn;
 pub use shutdown::{Reason, Shutdown};
 pub use signal::Signal;
 pub use wait::{
-    ShutdownFuture, check, is_shutting_down, shutdown, sleep, trigger, wait, wait_timeout,
+    ShutdownFuture, check, is_ready, is_shutting_down, shutdown, sleep, trigger, wait, wait_timeout,
 };

@@ -94,6 +94,7 @@ fn start(builder: &Builder) -> Result<(), ConfigError> {
         return Err(ConfigError::AlreadyInstalled);
     }
     report::configure(&config);
+    state::set_drain(crate::clock::ns(config.drain));
     signal::install(&config.signals).map_err(ConfigError::Os)?;
     watcher::spawn(config.clone()).map_err(ConfigError::Os)?;
     let _ = CONFIG.set(config);

@@ -9,7 +9,7 @@
 //!
 //! # The JSON object
 //! `{"reason": "SIGTERM" | "trigger()" | "exit(3)" | "main panicked" | "main returned" | null,
-//!   "events": [{"t_ms": 0.0, "event": "stopping" | "absorbed" | "main_ended" | "main_abandoned"
+//!   "events": [{"t_ms": 0.0, "event": "draining" | "stopping" | "absorbed" | "main_ended" | "main_abandoned"
 //!   | "hook" | "deadline" | "forced", ...}], "exit": {"code": 0} | {"signal": "SIGTERM"} | {"main": true}}`.
 //! `t_ms` counts from the start of Stopping. A `hook` event has `name`, `order`, `at`
 //! (`file:line`), `outcome` (`ok`, `failed`, `panicked`, `exit`, `timed_out`), `took_ms` and,
@@ -44,6 +44,7 @@ pub(crate) enum BodyEnd {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Event {
+    Draining(Signal, Duration),
     Stopping(Reason),
     Absorbed(Signal),
     BodyEnded(BodyEnd),
@@ -169,7 +170,7 @@ impl Log {
     }
 
     fn start(&self) -> u64 {
-        state::stop_at().unwrap_or_else(|| self.records.first().map_or(0, |r| r.at))
+        state::deadline_base().unwrap_or_else(|| self.records.first().map_or(0, |r| r.at))
     }
 
     /// Print the text lines not yet printed (text mode only).
@@ -189,8 +190,15 @@ impl Log {
     fn line(&self, r: &Record, start: u64) -> String {
         let t = ms(r.at.saturating_sub(start));
         match &r.event {
+            Event::Draining(s, d) => format!(
+                "{s} received: draining for {} (not ready; main keeps running)",
+                show_duration(*d)
+            ),
             Event::Stopping(reason) => {
                 let what = match reason {
+                    Reason::Signal(_) if state::draining().is_some() => {
+                        format!("+{t} drain over: stopping")
+                    }
                     Reason::Signal(s) => format!("{s} received: stopping"),
                     Reason::Trigger => "trigger() called: stopping".into(),
                     Reason::Exit(c) => format!("exit({c}) called: stopping"),
@@ -312,6 +320,10 @@ fn event_json(out: &mut String, event: &Event) {
         json_str(out, v);
     };
     match event {
+        Event::Draining(s, _) => {
+            field(out, "event", "draining");
+            field(out, "signal", s.name());
+        }
         Event::Stopping(r) => {
             field(out, "event", "stopping");
             field(out, "cause", &r.to_string());

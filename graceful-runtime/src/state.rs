@@ -19,6 +19,11 @@ static LAST_SIGNAL: AtomicI32 = AtomicI32::new(0);
 static EXIT_REQUEST: AtomicU64 = AtomicU64::new(0);
 /// The body of main: see `Body`.
 static BODY: AtomicU8 = AtomicU8::new(Body::Absent as u8);
+/// The configured drain (ns; 0 for none), when draining began (0: it did not), and the signal
+/// that began it.
+static DRAIN_NS: AtomicU64 = AtomicU64::new(0);
+static DRAIN_AT: AtomicU64 = AtomicU64::new(0);
+static DRAIN_SIGNAL: AtomicI32 = AtomicI32::new(0);
 /// Who runs the hooks; who exits the process.
 static CLEANUP: AtomicBool = AtomicBool::new(false);
 static EXITING: AtomicBool = AtomicBool::new(false);
@@ -68,6 +73,49 @@ pub(crate) fn begin(reason: Reason) -> bool {
         STOP_AT.store(now, Ordering::Release);
     }
     won
+}
+
+/// Set the drain before the handlers are installed.
+pub(crate) fn set_drain(ns: u64) {
+    DRAIN_NS.store(ns, Ordering::Release);
+}
+
+/// A signal arrived: drain first, if a drain is configured and nothing else began. `true`
+/// when the signal is the drain's business (it began the drain, or arrived during it) rather
+/// than a cause of stopping. Async-signal-safe.
+pub(crate) fn begin_drain(signal: Signal) -> bool {
+    if DRAIN_NS.load(Ordering::Acquire) == 0 || stopping() {
+        return false;
+    }
+    let now = clock::now_ns();
+    if DRAIN_AT
+        .compare_exchange(0, now, Ordering::AcqRel, Ordering::Acquire)
+        .is_ok()
+    {
+        DRAIN_SIGNAL.store(signal.as_raw(), Ordering::Release);
+    }
+    true
+}
+
+/// When draining began and the signal that began it, if it did.
+pub(crate) fn draining() -> Option<(u64, Signal)> {
+    match DRAIN_AT.load(Ordering::Acquire) {
+        0 => None,
+        at => Some((at, Signal::from_raw(DRAIN_SIGNAL.load(Ordering::Acquire))?)),
+    }
+}
+
+/// `false` from the first signal (or any other cause of stopping) on.
+pub(crate) fn ready() -> bool {
+    DRAIN_AT.load(Ordering::Acquire) == 0 && !stopping()
+}
+
+/// Where the deadline counts from: the start of draining, else of Stopping.
+pub(crate) fn deadline_base() -> Option<u64> {
+    match DRAIN_AT.load(Ordering::Acquire) {
+        0 => stop_at(),
+        at => Some(at),
+    }
 }
 
 /// When Stopping began (`clock::now_ns`), once it has.

@@ -28,6 +28,18 @@ pub fn is_shutting_down() -> bool {
     state::stopping()
 }
 
+/// `true` until the first signal, or any other cause of stopping: the answer for a readiness
+/// probe. With a [`drain`](crate::Builder::drain) it turns false at the first signal while the
+/// body keeps serving; the body is told to stop only when the drain is over.
+///
+/// ```
+/// assert!(graceful_runtime::is_ready());
+/// ```
+#[inline]
+pub fn is_ready() -> bool {
+    state::ready()
+}
+
 /// `Err(Shutdown)` once the program is stopping, so `?` unwinds to `main`.
 ///
 /// # Errors

@@ -2,6 +2,7 @@
 //! must not. It is woken through the events pipe (every signal, hook timeouts, report lines)
 //! and by its own deadlines. It
 //! - forces the exit on a second signal (the process dies of it),
+//! - ends a drain: the body is told to stop once the drain is over,
 //! - reports a first signal that arrives while stopping for another reason (absorbed),
 //! - wakes the `shutdown()` futures on a signal,
 //! - abandons a body still running at `body_timeout` and runs the hooks without it,
@@ -32,6 +33,7 @@ pub(crate) fn spawn(config: Config) -> io::Result<()> {
 fn watch(config: &Config) {
     let mut seen_signals = 0;
     let mut told_waiters = false;
+    let mut drain_reported = false;
     let mut next = None;
     loop {
         latch::wait_events(next);
@@ -41,28 +43,40 @@ fn watch(config: &Config) {
             let signal = last.unwrap_or(Signal::SIGTERM);
             if seen_signals >= 2 {
                 force(signal);
-            } else if !matches!(state::reason(), Some(Reason::Signal(_))) {
+            } else if matches!(state::reason(), Some(r) if !matches!(r, Reason::Signal(_))) {
                 report::record_soon(Event::Absorbed(signal));
             }
         }
-        next = match state::stop_at() {
-            Some(start) => {
-                if !told_waiters {
-                    told_waiters = true;
-                    wait::wake_all();
-                    report::note_cause();
-                }
-                supervise(config, start)
+        let now = clock::now_ns();
+        next = None;
+        if let Some((since, signal)) = state::draining() {
+            if !drain_reported {
+                drain_reported = true;
+                report::record_soon(Event::Draining(signal, config.drain));
             }
-            None => None,
-        };
+            let end = since.saturating_add(clock::ns(config.drain));
+            if now >= end {
+                lifecycle::stop(Reason::Signal(signal));
+            } else if !state::stopping() {
+                next = Some(end);
+            }
+        }
+        if let Some(start) = state::stop_at() {
+            if !told_waiters {
+                told_waiters = true;
+                wait::wake_all();
+                report::note_cause();
+            }
+            next = supervise(config, start);
+        }
     }
 }
 
 /// The deadlines of Stopping; returns when to look again.
 fn supervise(config: &Config, start: u64) -> Option<u64> {
     let now = clock::now_ns();
-    let deadline = start.saturating_add(clock::ns(config.timeout));
+    let base = state::deadline_base().unwrap_or(start);
+    let deadline = base.saturating_add(clock::ns(config.timeout));
     if now >= deadline {
         deadline_passed(config);
     }

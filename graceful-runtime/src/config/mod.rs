@@ -6,7 +6,8 @@
 //! | --- | --- | --- |
 //! | signals | `SIGTERM`, `SIGINT` | |
 //! | timeout | 10 s | `GRACEFUL_TIMEOUT` (`250ms`, `5s`, `2m`) |
-//! | body_timeout | half of the final timeout, never more than it | |
+//! | drain | none | `GRACEFUL_DRAIN` |
+//! | body_timeout | half of what the timeout leaves after the drain, never more | |
 //! | exit code on a clean signal stop | 0 | |
 //! | report | text | `GRACEFUL_REPORT` (`text`, `json`, `off`) |
 
@@ -75,6 +76,7 @@ pub struct Builder {
     pub(crate) signals: Vec<Signal>,
     pub(crate) timeout: Duration,
     pub(crate) body_timeout: Option<Duration>,
+    pub(crate) drain: Option<Duration>,
     pub(crate) exit_code: ExitPolicy,
     pub(crate) report: Report,
 }
@@ -93,6 +95,7 @@ impl Builder {
             signals: Signal::DEFAULT.to_vec(),
             timeout: Duration::from_secs(10),
             body_timeout: None,
+            drain: None,
             exit_code: ExitPolicy::default(),
             report: Report::Text,
         }
@@ -109,6 +112,24 @@ impl Builder {
     /// never more than `timeout`). Past it the hooks run without it.
     pub fn body_timeout(mut self, body_timeout: Duration) -> Self {
         self.body_timeout = Some(body_timeout);
+        self
+    }
+
+    /// Drain before stopping (default none; `GRACEFUL_DRAIN` overrides it). After the first
+    /// signal, [`is_ready`](crate::is_ready) turns false while the body keeps running for
+    /// `drain`, so a load balancer can take the instance out of rotation (Kubernetes removes
+    /// the endpoint when the readiness probe fails); only then is the body told to stop. A
+    /// second signal still forces the exit. The drain counts toward `timeout`, which must be
+    /// longer: drain + body_timeout + hooks ≤ timeout.
+    ///
+    /// ```
+    /// let b = graceful_runtime::Builder::new()
+    ///     .drain(std::time::Duration::from_secs(5))
+    ///     .timeout(std::time::Duration::from_secs(25));
+    /// # let _ = b;
+    /// ```
+    pub fn drain(mut self, drain: Duration) -> Self {
+        self.drain = Some(drain);
         self
     }
 
@@ -168,11 +189,24 @@ impl Builder {
                 }
             };
         }
-        let body_timeout = self.body_timeout.unwrap_or(timeout / 2).min(timeout);
+        let mut drain = self.drain.unwrap_or_default();
+        if let Some(value) = env(ENV_DRAIN).filter(|v| !v.is_empty()) {
+            drain = parse_duration(&value).map_err(|e| ConfigError::Env {
+                var: ENV_DRAIN,
+                value: value.clone(),
+                problem: EnvProblem::Duration(e),
+            })?;
+        }
+        if drain >= timeout {
+            return Err(ConfigError::DrainTooLong { drain, timeout });
+        }
+        let left = timeout - drain;
+        let body_timeout = self.body_timeout.unwrap_or(left / 2).min(left);
         Ok(Config {
             signals: self.signals.clone(),
             timeout,
             body_timeout,
+            drain,
             exit_code: self.exit_code,
             report,
         })
@@ -181,6 +215,7 @@ impl Builder {
 
 pub(crate) const ENV_TIMEOUT: &str = "GRACEFUL_TIMEOUT";
 pub(crate) const ENV_REPORT: &str = "GRACEFUL_REPORT";
+pub(crate) const ENV_DRAIN: &str = "GRACEFUL_DRAIN";
 
 /// The settings in force, after the environment was applied.
 #[derive(Clone, Debug)]
@@ -188,6 +223,7 @@ pub(crate) struct Config {
     pub(crate) signals: Vec<Signal>,
     pub(crate) timeout: Duration,
     pub(crate) body_timeout: Duration,
+    pub(crate) drain: Duration,
     pub(crate) exit_code: ExitPolicy,
     pub(crate) report: Report,
 }
@@ -205,6 +241,13 @@ pub enum ConfigError {
         value: String,
         /// What is wrong with it.
         problem: EnvProblem,
+    },
+    /// The drain leaves no time to stop: it must be shorter than `timeout`.
+    DrainTooLong {
+        /// The drain in force (`GRACEFUL_DRAIN`, the builder or the attribute).
+        drain: Duration,
+        /// The timeout in force (`GRACEFUL_TIMEOUT`, the builder or the attribute).
+        timeout: Duration,
     },
     /// graceful was already installed in this process.
     AlreadyInstalled,
@@ -236,6 +279,13 @@ impl fmt::Display for ConfigError {
                     EnvProblem::Report => f.write_str("use text, json or off"),
                 }
             }
+            ConfigError::DrainTooLong { drain, timeout } => write!(
+                f,
+                "the drain ({}) must be shorter than the timeout ({}), which it counts toward: \
+                 lower {ENV_DRAIN} or raise {ENV_TIMEOUT} (or the attribute's drain and timeout)",
+                show_duration(*drain),
+                show_duration(*timeout)
+            ),
             ConfigError::AlreadyInstalled => f.write_str(
                 "graceful is already installed in this process; install it once, in main",
             ),
@@ -296,6 +346,24 @@ mod tests {
             .resolve(env(&[("GRACEFUL_REPORT", "yaml")]))
             .unwrap_err();
         assert!(e.to_string().contains("GRACEFUL_REPORT=\"yaml\""));
+    }
+
+    #[test]
+    fn drain_counts_toward_the_timeout() {
+        let b = Builder::new().drain(Duration::from_secs(4));
+        let c = b.resolve(env(&[])).unwrap();
+        assert_eq!(c.drain, Duration::from_secs(4));
+        assert_eq!(c.body_timeout, Duration::from_secs(3)); // half of the 6 s left
+        let e = b.resolve(env(&[("GRACEFUL_TIMEOUT", "3s")])).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("drain (4s) must be shorter than the timeout (3s)"),
+            "{e}"
+        );
+        let c = Builder::new()
+            .resolve(env(&[("GRACEFUL_DRAIN", "2s")]))
+            .unwrap();
+        assert_eq!(c.drain, Duration::from_secs(2));
     }
 
     #[test]

@@ -24,12 +24,15 @@ static EVENTS_W: AtomicI32 = AtomicI32::new(-1);
 
 /// What runs in signal context. Keep it this small.
 fn on_signal(raw: libc::c_int) {
-    state::note_signal(raw);
     if let Some(signal) = Signal::from_raw(raw) {
-        if state::begin(Reason::Signal(signal)) {
+        // With a drain configured the first signal only flips readiness; the watcher begins
+        // Stopping when the drain is over.
+        if !state::begin_drain(signal) && state::begin(Reason::Signal(signal)) {
             latch::open();
         }
     }
+    // Counted after `begin`, so the watcher never sees a first signal without its cause.
+    state::note_signal(raw);
     latch::nudge();
 }
 

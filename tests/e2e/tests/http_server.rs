@@ -44,18 +44,12 @@ fn get(addr: SocketAddr, path: &str) -> std::io::Result<(String, String)> {
     Ok((status, body))
 }
 
-#[test]
-fn in_flight_requests_finish_new_ones_are_refused_and_the_hook_saves_the_counter() {
-    let dir = std::env::temp_dir().join(format!("graceful-http-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let counter = dir.join("served.txt");
-    let p = Proc::start(
-        example().to_str().unwrap(),
-        &[],
-        &[("GRACEFUL_HTTP_COUNTER", counter.to_str().unwrap())],
-    );
-    let addr: SocketAddr = {
-        let (lock, cv) = &*p.lines();
+/// Start the example; returns it with the address it listens on.
+fn start(env: &[(&str, &str)]) -> (Proc, SocketAddr) {
+    let p = Proc::start(example().to_str().unwrap(), &[], env);
+    let addr = {
+        let lines = p.lines();
+        let (lock, cv) = &*lines;
         let mut lines = lock.lock().unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -72,6 +66,32 @@ fn in_flight_requests_finish_new_ones_are_refused_and_the_hook_saves_the_counter
                 .0;
         }
     };
+    (p, addr)
+}
+
+/// Wait until connecting is refused: the listener is closed.
+fn refused_within(addr: SocketAddr, patience: Duration) {
+    let t0 = Instant::now();
+    loop {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(500)) {
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => return,
+            _ => {
+                assert!(
+                    t0.elapsed() < patience,
+                    "still accepting after {patience:?}"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+}
+
+#[test]
+fn in_flight_requests_finish_new_ones_are_refused_and_the_hook_saves_the_counter() {
+    let dir = std::env::temp_dir().join(format!("graceful-http-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let counter = dir.join("served.txt");
+    let (p, addr) = start(&[("GRACEFUL_HTTP_COUNTER", counter.to_str().unwrap())]);
     assert_eq!(get(addr, "/").unwrap().0, "HTTP/1.1 200 OK");
 
     // Eight slow requests in flight, then SIGTERM.
@@ -82,19 +102,7 @@ fn in_flight_requests_finish_new_ones_are_refused_and_the_hook_saves_the_counter
     p.kill(SIGTERM);
 
     // New connections are refused once the listener closes, promptly.
-    let t0 = Instant::now();
-    loop {
-        match TcpStream::connect_timeout(&addr, Duration::from_millis(500)) {
-            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => break,
-            _ => {
-                assert!(
-                    t0.elapsed() < Duration::from_secs(3),
-                    "still accepting after SIGTERM"
-                );
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-    }
+    refused_within(addr, Duration::from_secs(3));
 
     for c in clients {
         let (status, body) = c.join().unwrap().expect("an in-flight request failed");
@@ -109,5 +117,51 @@ fn in_flight_requests_finish_new_ones_are_refused_and_the_hook_saves_the_counter
         "9\n",
         "{end:#?}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn readiness_flips_at_the_signal_and_the_service_answers_through_the_drain() {
+    let dir = std::env::temp_dir().join(format!("graceful-http-drain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let counter = dir.join("served.txt");
+    let (p, addr) = start(&[
+        ("GRACEFUL_HTTP_COUNTER", counter.to_str().unwrap()),
+        ("GRACEFUL_DRAIN", "1500ms"),
+    ]);
+    assert_eq!(
+        get(addr, "/ready").unwrap(),
+        ("HTTP/1.1 200 OK".into(), "ready\n".into())
+    );
+    let signalled = Instant::now();
+    p.kill(SIGTERM);
+    // The probe fails at once...
+    loop {
+        let (status, _) = get(addr, "/ready").unwrap();
+        if status == "HTTP/1.1 503 Service Unavailable" {
+            break;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_millis(500),
+            "still ready: {status}"
+        );
+    }
+    // ...while the service keeps answering for the drain.
+    for _ in 0..5 {
+        assert_eq!(get(addr, "/").unwrap().0, "HTTP/1.1 200 OK");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        signalled.elapsed() < Duration::from_millis(1500),
+        "the check took too long"
+    );
+    refused_within(addr, Duration::from_secs(5));
+    assert!(
+        signalled.elapsed() >= Duration::from_millis(1500),
+        "stopped before the drain ended"
+    );
+    let end = p.wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(end.stderr.contains("draining for 1500ms"), "{}", end.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -322,3 +322,41 @@ fn a_storm_of_signals_exits_promptly_with_hooks_at_most_once() {
         }
     }
 }
+
+#[test]
+fn drain_flips_readiness_at_the_signal_and_stops_the_body_only_after_it() {
+    let mut p = start("drain");
+    p.wait_for("ready");
+    let t0 = Instant::now();
+    p.kill(SIGTERM);
+    p.wait_for("not ready");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !p.lines()
+            .0
+            .lock()
+            .unwrap()
+            .contains(&"told to stop".to_string())
+    );
+    let end = p.wait_within(Duration::from_secs(20));
+    assert!(
+        t0.elapsed() >= Duration::from_millis(800),
+        "stopped before the drain was over"
+    );
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(end.position("not ready") < end.position("told to stop"));
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+    assert!(end.stderr.contains("draining for 800ms"), "{}", end.stderr);
+}
+
+#[test]
+fn a_second_signal_during_the_drain_still_forces_the_exit() {
+    let p = start("drain");
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    p.wait_for("not ready");
+    p.kill(SIGINT);
+    let end = p.wait();
+    assert_eq!(end.signal(), Some(SIGINT), "{end:#?}");
+    assert!(end.hooks().is_empty(), "{end:#?}");
+}

@@ -155,6 +155,19 @@ fn main() -> ExitCode {
             ready();
             let _ = graceful::sleep(Duration::from_micros(us));
         }),
+        // Drain: not ready at the first signal, still running for 800 ms, then told to stop.
+        "drain" => builder.drain(Duration::from_millis(800)).run(|| {
+            three_hooks();
+            ready();
+            let mut announced = false;
+            while graceful::sleep(Duration::from_millis(5)).is_ok() {
+                if !graceful::is_ready() && !announced {
+                    announced = true;
+                    println!("not ready");
+                }
+            }
+            println!("told to stop");
+        }),
         "die_of_signal" => builder.exit_code(graceful::ExitPolicy::Signal).run(|| {
             three_hooks();
             sleep_forever()

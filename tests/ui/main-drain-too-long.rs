@@ -1,0 +1,2 @@
+#[graceful::main(timeout = "10s", drain = "10s")]
+fn main() {}
