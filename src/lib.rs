@@ -30,6 +30,7 @@
 //! | --- | --- |
 //! | [`macro@main`], [`macro@on_shutdown`] | the attributes |
 //! | [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`shutdown()`] | the body learns it should stop |
+//! | [`is_ready`] | the readiness probe: false from the first signal (see `drain`) |
 //! | [`trigger`], [`exit`] | start stopping from code |
 //! | [`fn@on_shutdown`], [`HookHandle`], [`hooks()`] | closures as hooks; the registry in run order |
 //! | [`install`], [`Builder`] | binaries that cannot take the attribute |
@@ -72,7 +73,8 @@
 //! | --- | --- | --- | --- |
 //! | signals | SIGTERM, SIGINT | `signals = [SIGTERM, SIGINT, SIGHUP, SIGQUIT]` | |
 //! | `timeout`, start of Stopping to exit | 10 s | `timeout = "30s"` | `GRACEFUL_TIMEOUT` |
-//! | `body_timeout`, the time main gets to return | half of `timeout`, never more | `body_timeout = "5s"` | |
+//! | `drain`, time to keep serving, not ready, before stopping | none | `drain = "5s"` | `GRACEFUL_DRAIN` |
+//! | `body_timeout`, the time main gets to return | half of what `timeout` leaves after the drain | `body_timeout = "5s"` | |
 //! | exit code of a clean signal stop | 0 | `exit_code = 3` or `"signal"` | |
 //! | report on stderr | text | `quiet` | `GRACEFUL_REPORT=text\|json\|off` |
 //!
@@ -81,6 +83,17 @@
 //! with 78 before `main`'s body runs. The 10 s default fits inside Docker's default stop
 //! timeout (10 s: lower ours if you keep Docker's), Kubernetes' 30 s grace period and systemd's
 //! 90 s.
+//!
+//! # Features
+//! All off by default, and free when off (no extra dependency):
+//! - `tokio`: async hooks get a current-thread tokio runtime when none is running (a sync
+//!   `main`, or `#[tokio::main]` placed above `#[graceful::main]`).
+//! - `systemd`: `READY=1` with `systemd::ready()`, `STOPPING=1` and `EXTEND_TIMEOUT_USEC=` while
+//!   stopping, on `$NOTIFY_SOCKET`.
+//! - `log`, `tracing`: every event of the report also as a record or event, target `graceful`,
+//!   with fields (`docs/REPORT.md` has the schema).
+//!
+//! `docs/OPERATIONS.md` sets the budgets against Kubernetes, Docker and systemd.
 //!
 //! # Not covered
 //! - `SIGKILL`: nothing can catch it. Keep `timeout` below the orchestrator's grace period.
@@ -97,6 +110,9 @@ pub use graceful_runtime::{
     HookReturn, MainReturn, Reason, Report, Shutdown, ShutdownFuture, Signal, check, exit, hooks,
     install, is_ready, is_shutting_down, on_shutdown, shutdown, sleep, trigger, wait, wait_timeout,
 };
+
+#[cfg(all(unix, feature = "systemd"))]
+pub use graceful_runtime::systemd;
 
 #[doc(hidden)]
 pub use graceful_runtime::__private;

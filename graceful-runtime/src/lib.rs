@@ -13,7 +13,8 @@
 //! | `lifecycle` | [`Builder::run`], [`install`] and the sequence around `main` |
 //! | `exit`, `exit_code` | [`exit`] and the exit-code table |
 //! | `report` | the report: events with times, text or JSON |
-//! | `config` | [`Builder`] and the environment (`GRACEFUL_TIMEOUT`, `GRACEFUL_REPORT`) |
+//! | `config` | [`Builder`] and the environment (`GRACEFUL_TIMEOUT`, `GRACEFUL_DRAIN`, `GRACEFUL_REPORT`) |
+//! | `systemd` | with the `systemd` feature: `READY=1`, `STOPPING=1`, `EXTEND_TIMEOUT_USEC=` |
 //!
 //! # The sequence
 //! 1. **Running.** [`Builder::run`] (or the attribute, or [`install`]) reads the configuration,
@@ -69,6 +70,8 @@ mod runner;
 mod shutdown;
 mod signal;
 mod state;
+#[cfg(all(unix, feature = "systemd"))]
+pub mod systemd;
 mod wait;
 mod watcher;
 

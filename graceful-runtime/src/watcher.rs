@@ -34,6 +34,7 @@ fn watch(config: &Config) {
     let mut seen_signals = 0;
     let mut told_waiters = false;
     let mut drain_reported = false;
+    let mut supervisor = Supervisor::default();
     let mut next = None;
     loop {
         latch::wait_events(next);
@@ -69,6 +70,44 @@ fn watch(config: &Config) {
             }
             next = supervise(config, start);
         }
+        if let Some(again) = supervisor.tell(config, now) {
+            next = Some(next.map_or(again, |n: u64| n.min(again)));
+        }
+    }
+}
+
+/// Keeps a service manager informed (systemd, with the `systemd` feature).
+#[derive(Default)]
+struct Supervisor {
+    told_stopping: bool,
+    #[cfg_attr(not(all(unix, feature = "systemd")), allow(dead_code))]
+    last_extend: u64,
+}
+
+impl Supervisor {
+    /// Report the stop and keep extending the manager's stop timeout to our deadline, once a
+    /// second; returns when to do it again.
+    #[cfg(all(unix, feature = "systemd"))]
+    fn tell(&mut self, config: &Config, now: u64) -> Option<u64> {
+        const EVERY_NS: u64 = 1_000_000_000;
+        let base = state::deadline_base()?;
+        if !self.told_stopping {
+            self.told_stopping = true;
+            crate::systemd::stopping();
+        }
+        if now >= self.last_extend.saturating_add(EVERY_NS) {
+            self.last_extend = now;
+            let deadline = base.saturating_add(clock::ns(config.timeout));
+            // Up to our own deadline, plus a second for the exit itself: never beyond.
+            crate::systemd::extend((deadline.saturating_sub(now) + EVERY_NS) / 1_000);
+        }
+        Some(self.last_extend.saturating_add(EVERY_NS))
+    }
+
+    #[cfg(not(all(unix, feature = "systemd")))]
+    fn tell(&mut self, _: &Config, _: u64) -> Option<u64> {
+        self.told_stopping = state::deadline_base().is_some();
+        None
     }
 }
 

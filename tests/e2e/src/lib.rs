@@ -64,7 +64,9 @@ impl Proc {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .env_remove("GRACEFUL_TIMEOUT")
-            .env_remove("GRACEFUL_REPORT");
+            .env_remove("GRACEFUL_REPORT")
+            .env_remove("GRACEFUL_DRAIN")
+            .env_remove("NOTIFY_SOCKET");
         for (k, v) in env {
             cmd.env(k, v);
         }

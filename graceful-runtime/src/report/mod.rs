@@ -7,13 +7,8 @@
 //! mode one object is printed at exit. The watcher's last words (deadline, second signal) wait
 //! only briefly for the lock: a stderr nobody reads must not hold the process past its deadline.
 //!
-//! # The JSON object
-//! `{"reason": "SIGTERM" | "trigger()" | "exit(3)" | "main panicked" | "main returned" | null,
-//!   "events": [{"t_ms": 0.0, "event": "draining" | "stopping" | "absorbed" | "main_ended" | "main_abandoned"
-//!   | "hook" | "deadline" | "forced", ...}], "exit": {"code": 0} | {"signal": "SIGTERM"} | {"main": true}}`.
-//! `t_ms` counts from the start of Stopping. A `hook` event has `name`, `order`, `at`
-//! (`file:line`), `outcome` (`ok`, `failed`, `panicked`, `exit`, `timed_out`), `took_ms` and,
-//! when it failed, `message`.
+//! The schema of the JSON object and of the `log`/`tracing` fields is documented, and kept
+//! stable, in `docs/REPORT.md`; `fields.rs` holds the names.
 
 use std::{
     fmt::Write as _,
@@ -21,6 +16,12 @@ use std::{
     sync::{Mutex, MutexGuard, PoisonError, TryLockError},
     time::Duration,
 };
+
+mod fields;
+#[cfg(any(feature = "log", feature = "tracing"))]
+mod observe;
+
+use fields::Fields;
 
 use crate::{
     Reason, Report, Signal, clock,
@@ -71,6 +72,9 @@ struct Log {
     records: Vec<Record>,
     printed: usize,
     cause_recorded: bool,
+    /// Records already sent to `log` / `tracing`.
+    #[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
+    observed: usize,
 }
 
 static LOG: Mutex<Log> = Mutex::new(Log {
@@ -79,6 +83,7 @@ static LOG: Mutex<Log> = Mutex::new(Log {
     records: Vec::new(),
     printed: 0,
     cause_recorded: false,
+    observed: 0,
 });
 
 fn log() -> MutexGuard<'static, Log> {
@@ -145,7 +150,19 @@ impl Log {
             at: clock::now_ns(),
             event,
         });
+        #[cfg(any(feature = "log", feature = "tracing"))]
+        self.observe_pending();
         self.print_pending();
+    }
+
+    /// Send the records not yet sent to `log` / `tracing`.
+    #[cfg(any(feature = "log", feature = "tracing"))]
+    fn observe_pending(&mut self) {
+        let start = self.start();
+        for r in &self.records[self.observed..] {
+            observe::emit(&Fields::of(&r.event), &self.line(r, start));
+        }
+        self.observed = self.records.len();
     }
 
     fn finish(&mut self, decision: &Decision) {
@@ -315,67 +332,43 @@ impl Log {
 }
 
 fn event_json(out: &mut String, event: &Event) {
+    let f = Fields::of(event);
     let field = |out: &mut String, k: &str, v: &str| {
         let _ = write!(out, ",\"{k}\":");
         json_str(out, v);
     };
-    match event {
-        Event::Draining(s, _) => {
-            field(out, "event", "draining");
-            field(out, "signal", s.name());
+    field(out, "event", f.event);
+    for (k, v) in [("signal", f.signal), ("outcome", f.outcome)] {
+        if let Some(v) = v {
+            field(out, k, v);
         }
-        Event::Stopping(r) => {
-            field(out, "event", "stopping");
-            field(out, "cause", &r.to_string());
+    }
+    for (k, v) in [("cause", &f.cause), ("how", &f.how), ("name", &f.name)] {
+        if let Some(v) = v {
+            field(out, k, v);
         }
-        Event::Absorbed(s) => {
-            field(out, "event", "absorbed");
-            field(out, "signal", s.name());
-        }
-        Event::BodyEnded(end) => {
-            field(out, "event", "main_ended");
-            field(out, "how", &format!("{end:?}").to_lowercase());
-        }
-        Event::BodyAbandoned(..) => field(out, "event", "main_abandoned"),
-        Event::Hook {
-            info,
-            outcome,
-            took_ns,
-        } => {
-            field(out, "event", "hook");
-            field(out, "name", info.name());
-            let _ = write!(out, ",\"order\":{}", info.order());
-            let (file, line) = info.location();
-            field(out, "at", &format!("{file}:{line}"));
-            let (kind, message) = match outcome {
-                HookOutcome::Ok => ("ok", None),
-                HookOutcome::Failed(m) => ("failed", Some(m.clone())),
-                HookOutcome::Panicked(m) => ("panicked", Some(m.clone())),
-                HookOutcome::Exit(c) => ("exit", Some(format!("exit({c})"))),
-                HookOutcome::TimedOut(..) => ("timed_out", None),
-            };
-            field(out, "outcome", kind);
-            let _ = write!(out, ",\"took_ms\":{:.3}", *took_ns as f64 / 1e6);
-            if let Some(m) = message {
-                field(out, "message", &m);
+    }
+    if let Some(order) = f.order {
+        let _ = write!(out, ",\"order\":{order}");
+    }
+    if let Some(at) = &f.at {
+        field(out, "at", at);
+    }
+    if let Some(ms) = f.took_ms {
+        let _ = write!(out, ",\"took_ms\":{ms:.3}");
+    }
+    if let Some(m) = &f.error {
+        field(out, "error", m);
+    }
+    if let Some(running) = &f.still_running {
+        out.push_str(",\"still_running\":[");
+        for (i, r) in running.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
             }
+            json_str(out, r);
         }
-        Event::Deadline(_, running) => {
-            field(out, "event", "deadline");
-            out.push_str(",\"still_running\":[");
-            for (i, r) in running.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_str(out, r);
-            }
-            out.push(']');
-        }
-        Event::Forced(s) => {
-            field(out, "event", "forced");
-            field(out, "signal", s.name());
-        }
-        Event::Exit(_) => {}
+        out.push(']');
     }
 }
 
