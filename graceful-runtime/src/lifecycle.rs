@@ -130,7 +130,11 @@ pub fn run(builder: Builder, body: impl FnOnce() -> Outcome) -> ExitCode {
             Err(_) => std::process::exit(code),
         },
         Decision::Main(code) => code,
-        Decision::Die(signal) => signal::die_of(signal),
+        Decision::Die(signal) => {
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            signal::die_of(signal)
+        }
         Decision::MainDecides => ExitCode::SUCCESS,
     }
 }
@@ -373,7 +377,11 @@ pub(crate) fn exit_process(decision: Decision) -> ! {
     match decision {
         Decision::Code(code) => std::process::exit(code),
         Decision::Main(code) => std::process::exit(crate::exit_code::number(code).unwrap_or(1)),
-        Decision::Die(signal) => signal::die_of(signal),
+        Decision::Die(signal) => {
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            signal::die_of(signal)
+        }
         Decision::MainDecides => std::process::exit(0),
     }
 }

@@ -69,9 +69,10 @@ fn unblock(signals: &[Signal]) {
 
 /// Die of `signal` as if we had never caught it, so shells, systemd and Docker see 128+signo.
 /// Where the default action cannot kill (PID 1 in a namespace), exit with 128+signo.
+///
+/// It does not flush stdout: the watcher calls it on a second signal, and stdout's lock may be
+/// held by a thread stuck writing; the clean path flushes before calling it.
 pub(crate) fn die_of(signal: Signal) -> ! {
-    use std::io::Write;
-    let _ = io::stdout().flush();
     let raw = signal.as_raw();
     // SAFETY: resetting a signal to SIG_DFL and raising it are plain libc calls with valid
     // arguments; no Rust state depends on the handler staying installed, as the process ends.

@@ -1,0 +1,4 @@
+#[graceful::on_shutdown]
+fn flush() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[graceful::main(timeout = "20s")]
+#[tokio::main]
+async fn main() -> Result<(), graceful::Shutdown> {
+    graceful::shutdown().await;
+    Ok(())
+}

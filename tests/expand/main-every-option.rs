@@ -1,0 +1,12 @@
+/// Docs and attributes stay on the outer `fn main`.
+#[graceful::main(
+    timeout = "30s",
+    body_timeout = "5s",
+    drain = "2s",
+    signals = [SIGTERM, SIGINT, SIGHUP],
+    exit_code = "signal",
+    quiet
+)]
+fn main() -> std::io::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,4 @@
+#[graceful::main]
+fn main() {
+    let _ = graceful::is_shutting_down();
+}

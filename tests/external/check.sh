@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds tests/external, a program outside the workspace that depends on `graceful` by path as
+# a user's would, starts it, stops it with a real SIGTERM, and checks its hooks' output, the
+# report and the exit code. Its build goes to target/external, apart from the workspace's.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+export CARGO_TARGET_DIR="$root/target/external"
+
+cargo build --manifest-path "$here/Cargo.toml"
+bin="$CARGO_TARGET_DIR/debug/graceful-external-check"
+
+out=$(mktemp)
+err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+"$bin" >"$out" 2>"$err" &
+pid=$!
+# Never hang: a stuck process is killed after 30 s, and the checks below then fail.
+(sleep 30 && kill -KILL "$pid") >/dev/null 2>&1 &
+watchdog=$!
+
+fail() {
+    echo "external: $*"
+    echo "--- stdout"; cat "$out"
+    echo "--- stderr"; cat "$err"
+    kill -KILL "$pid" 2>/dev/null || true
+    exit 1
+}
+
+for _ in $(seq 200); do
+    grep -qx ready "$out" && break
+    sleep 0.1
+done
+grep -qx ready "$out" || fail "never printed ready"
+
+kill -TERM "$pid"
+code=0
+wait "$pid" || code=$?
+kill "$watchdog" 2>/dev/null || true
+
+expected='ready
+hook:first:SIGTERM
+hook:closure
+hook:in_module
+hook:last
+hook:async_last'
+[ "$code" -eq 0 ] || fail "exit code $code, expected 0"
+[ "$(cat "$out")" = "$expected" ] || fail "hooks did not run in the expected order"
+grep -q 'SIGTERM received' "$err" || fail "no report on stderr"
+echo "external: ok (SIGTERM, 5 hooks in order, exit 0)"
