@@ -32,6 +32,11 @@ pub enum Outcome {
 /// let clean: Result<(), Shutdown> = Err(Shutdown::new(Reason::Trigger));
 /// let _ = clean.outcome(); // a clean stop, not a failure
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned by main under graceful",
+    label = "main returns (), ExitCode or Result<(), E> where E: Debug",
+    note = "std's `main` accepts the same types"
+)]
 pub trait MainReturn {
     /// Classify the value. Not public API.
     #[doc(hidden)]

@@ -13,6 +13,11 @@ use super::{HookFuture, HookResult};
 /// let failed: Result<(), &str> = Err("disk full");
 /// assert_eq!(failed.into_hook_result(), Err("disk full".to_owned()));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned by a shutdown hook",
+    label = "a hook returns () or Result<(), E> where E: Display",
+    note = "turn other values into () or an error the report can print"
+)]
 pub trait HookReturn {
     /// Normalise to `Ok(())` or the error's message.
     fn into_hook_result(self) -> HookResult;
