@@ -35,7 +35,10 @@ impl fmt::Display for Decision {
                 Some(n) => write!(f, "exit {n} (main's ExitCode)"),
                 None => f.write_str("exit with main's ExitCode"),
             },
+            #[cfg(not(windows))]
             Decision::Die(s) => write!(f, "exit by {s} (128+{})", s.as_raw()),
+            #[cfg(windows)]
+            Decision::Die(s) => write!(f, "exit by {s} (0xC000013A, STATUS_CONTROL_C_EXIT)"),
             Decision::MainDecides => {
                 f.write_str("hooks done; main's return value decides the exit")
             }

@@ -4,7 +4,7 @@
 //! # Map of the crate
 //! | module | owns |
 //! | --- | --- |
-//! | `signal` | signal intake per platform: the async-signal-safe handler (registered through `signal-hook-registry`), the latch that wakes waiters, dying of a signal |
+//! | `signal` | signal intake per platform: the async-signal-safe handler on unix (`signal-hook-registry`), the console control handler on Windows; the latch that wakes waiters; dying of a signal |
 //! | `state` | the state machine Running → Stopping → Cleanup → exit, as lock-free atomics |
 //! | `wait` | the cooperative API: [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`trigger`], [`shutdown()`] |
 //! | `hooks` | the registry: static hooks (linkme) and closures ([`on_shutdown`]), their order, [`hooks()`] |
@@ -39,7 +39,7 @@
 //!
 //! | what happened | exit |
 //! | --- | --- |
-//! | a second signal forced the exit | dies of that signal (128+signo); as PID 1, exits 128+signo |
+//! | a second signal forced the exit | dies of that signal (128+signo); as PID 1, exits 128+signo; on Windows exits 0xC000013A (`STATUS_CONTROL_C_EXIT`) |
 //! | the deadline passed, or the body was abandoned at `body_timeout` | 124 |
 //! | main panicked (hooks still ran) | 101 |
 //! | main failed: an `Err` that is not a shutdown, a failing `ExitCode`, `exit(code)` with code ≠ 0 | 1 for `Err` (printed as std prints it), else that code |
@@ -55,7 +55,16 @@
 //! - `std::process::exit` ends the process on the spot: use [`exit`].
 //! - Hooks in a library crate that the binary never names are not linked (Rust drops unused
 //!   crates); name the crate (`use that_crate as _;`).
-#![cfg_attr(not(unix), allow(unused))]
+
+// linkme's sections are garbage-collected by GNU ld on windows-gnu (dtolnay/linkme#25): the
+// static hooks would be silently missing. Refuse to build there unless the binary keeps them.
+#[cfg(all(windows, target_env = "gnu", not(graceful_keep_sections)))]
+compile_error!(
+    "on x86_64-pc-windows-gnu the GNU linker drops #[graceful::on_shutdown] hooks \
+     (dtolnay/linkme#25); keep them by adding to .cargo/config.toml: \
+     [target.x86_64-pc-windows-gnu] rustflags = [\"-C\", \"link-arg=-Wl,--no-gc-sections\", \
+     \"--cfg\", \"graceful_keep_sections\"] (see docs/PLATFORMS.md)"
+);
 
 mod clock;
 mod config;

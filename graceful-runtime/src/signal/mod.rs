@@ -1,5 +1,9 @@
 //! Signal intake. `Signal` names the signals graceful can handle; the platform module owns the
-//! async-signal-safe handler and the latch that wakes waiting threads.
+//! handler, the latch that wakes waiting threads, and dying of a signal.
+//!
+//! This file only dispatches: `unix` (signals, through `signal-hook-registry`, and pipes) and
+//! `windows` (console control events and Event objects) expose the same names:
+//! `install(&[Signal])`, `die_of(Signal)`, and `latch::{init, open, nudge, wait, wait_events}`.
 
 use std::fmt;
 
@@ -8,11 +12,20 @@ mod unix;
 #[cfg(unix)]
 pub(crate) use unix::{die_of, install, latch};
 
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub(crate) use windows::{die_of, install, latch};
+
 /// A signal that starts the shutdown sequence.
 ///
 /// The default set is [`Signal::SIGTERM`] and [`Signal::SIGINT`]; [`Signal::SIGHUP`] and
 /// [`Signal::SIGQUIT`] are opt-in. `SIGKILL` and `SIGSTOP` cannot be caught by any process and
 /// are not listed.
+///
+/// On Windows, console control events stand for signals: Ctrl-C and Ctrl-Break for `SIGINT`;
+/// closing the console, logging off and shutting down for `SIGTERM`. `SIGHUP` and `SIGQUIT` may
+/// be configured there but are never delivered. See `docs/PLATFORMS.md`.
 ///
 /// ```
 /// use graceful_runtime::Signal;
