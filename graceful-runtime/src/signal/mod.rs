@@ -17,6 +17,19 @@ mod windows;
 #[cfg(windows)]
 pub(crate) use windows::{die_of, install, latch};
 
+/// What a signal does, on every platform. It runs in signal context on unix, so it only
+/// touches lock-free atomics, `clock_gettime` and `write(2)`: async-signal-safe.
+fn received(signal: Signal) {
+    // With a drain configured the first signal only flips readiness; the watcher begins
+    // Stopping when the drain is over.
+    if !crate::state::begin_drain(signal) && crate::state::begin(crate::Reason::Signal(signal)) {
+        latch::open();
+    }
+    // Counted after `begin`, so the watcher never sees a first signal without its cause.
+    crate::state::note_signal(signal.as_raw());
+    latch::nudge();
+}
+
 /// A signal that starts the shutdown sequence.
 ///
 /// The default set is [`Signal::SIGTERM`] and [`Signal::SIGINT`]; [`Signal::SIGHUP`] and

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
-use crate::{Reason, Signal, clock, state};
+use crate::{Signal, clock, state};
 
 static LATCH_R: AtomicI32 = AtomicI32::new(-1);
 static LATCH_W: AtomicI32 = AtomicI32::new(-1);
@@ -25,15 +25,8 @@ static EVENTS_W: AtomicI32 = AtomicI32::new(-1);
 /// What runs in signal context. Keep it this small.
 fn on_signal(raw: libc::c_int) {
     if let Some(signal) = Signal::from_raw(raw) {
-        // With a drain configured the first signal only flips readiness; the watcher begins
-        // Stopping when the drain is over.
-        if !state::begin_drain(signal) && state::begin(Reason::Signal(signal)) {
-            latch::open();
-        }
+        super::received(signal);
     }
-    // Counted after `begin`, so the watcher never sees a first signal without its cause.
-    state::note_signal(raw);
-    latch::nudge();
 }
 
 /// Register the handler for `signals` and unblock them on this thread. Idempotent per signal is

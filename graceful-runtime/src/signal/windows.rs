@@ -54,7 +54,7 @@ use windows_sys::Win32::System::Threading::{
 };
 use windows_sys::core::BOOL;
 
-use crate::{Reason, Signal, clock, lifecycle, state};
+use crate::{Signal, clock, lifecycle, state};
 
 /// Which console events are ours: set by `install` before the handler is registered.
 static ON_INT: AtomicBool = AtomicBool::new(false);
@@ -72,24 +72,12 @@ extern "system" fn on_control(kind: u32) -> BOOL {
     if !ours.load(Ordering::Acquire) {
         return FALSE;
     }
-    received(signal);
+    super::received(signal);
     if blocks {
         // Returning would let Windows end the process now: see the module's docs.
         lifecycle::park_forever();
     }
     TRUE
-}
-
-/// The same steps as the unix handler's, in the same order.
-fn received(signal: Signal) {
-    // With a drain configured the first signal only flips readiness; the watcher begins
-    // Stopping when the drain is over.
-    if !state::begin_drain(signal) && state::begin(Reason::Signal(signal)) {
-        latch::open();
-    }
-    // Counted after `begin`, so the watcher never sees a first signal without its cause.
-    state::note_signal(signal.as_raw());
-    latch::nudge();
 }
 
 /// Register the console control handler for `signals`. `install` runs once per process.
