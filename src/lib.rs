@@ -5,7 +5,9 @@
 //! SIGKILL. A Rust binary that only reacts to Ctrl-C, or to nothing, dies mid-write: buffers
 //! unflushed, locks held, temporary files left behind. With graceful, the body of `main` is
 //! told to stop, unwinds through `?` and `Drop`, and then every cleanup hook runs, in order,
-//! exactly once, within a deadline.
+//! exactly once, within a deadline. A second signal forces an immediate exit (double Ctrl-C);
+//! the same signal repeated by the same sender within 100 ms is one request delivered twice,
+//! as GNU `timeout` does, and does not.
 //!
 //! ```no_run
 //! use std::time::Duration;

@@ -32,7 +32,9 @@
 //! 5. **Deadline.** Everything from the start of Stopping is bounded by `timeout`; past it the
 //!    process exits 124, naming what was still running. A *second* signal forces an immediate
 //!    exit by that signal; a first signal that arrives while stopping for another reason is
-//!    absorbed.
+//!    absorbed. The first signal repeated by the same sender within 100 ms is the same request
+//!    delivered twice (GNU `timeout` signals the child and then its process group), not a
+//!    second one.
 //!
 //! # Exit codes
 //! The first row that applies wins:

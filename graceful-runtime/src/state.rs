@@ -15,6 +15,11 @@ static STOP_AT: AtomicU64 = AtomicU64::new(0);
 /// Configured signals received so far, and the number of the latest.
 static SIGNALS: AtomicU32 = AtomicU32::new(0);
 static LAST_SIGNAL: AtomicI32 = AtomicI32::new(0);
+/// The first signal (`1 << 63 | signo << 32 | sender`) and when it came, to recognise its
+/// duplicates; how many came.
+static FIRST_SIGNAL: AtomicU64 = AtomicU64::new(0);
+static FIRST_AT: AtomicU64 = AtomicU64::new(0);
+static DUPLICATES: AtomicU32 = AtomicU32::new(0);
 /// The first `exit(code)` requested: 0 for none, else `1 << 32 | code`.
 static EXIT_REQUEST: AtomicU64 = AtomicU64::new(0);
 /// The body of main: see `Body`.
@@ -127,10 +132,43 @@ pub(crate) fn stop_at() -> Option<u64> {
     }
 }
 
+/// How soon a repeat of the first signal, from the same sender, counts as the same request.
+pub(crate) const DUPLICATE_WINDOW_NS: u64 = 100_000_000;
+
 /// Count a signal; returns how many came before it. Async-signal-safe.
 pub(crate) fn note_signal(raw: i32) -> u32 {
     LAST_SIGNAL.store(raw, Ordering::Release);
     SIGNALS.fetch_add(1, Ordering::AcqRel)
+}
+
+/// Whether this signal repeats the first one: the same signal from the same sender within
+/// `DUPLICATE_WINDOW_NS`. The first signal claims the slot in one compare-and-swap, so two
+/// signals handled at once on two threads still agree which came first. Counts duplicates.
+/// Async-signal-safe.
+pub(crate) fn is_duplicate(signal: Signal, sender: i32) -> bool {
+    let now = clock::now_ns();
+    let id = 1 << 63 | (signal.as_raw() as u64) << 32 | sender as u32 as u64;
+    let duplicate = match FIRST_SIGNAL.compare_exchange(0, id, Ordering::AcqRel, Ordering::Acquire)
+    {
+        Ok(_) => {
+            FIRST_AT.store(now, Ordering::Release);
+            false
+        }
+        Err(first) => {
+            // 0: the first signal's handler has not stored its time yet, so it is just now.
+            let at = FIRST_AT.load(Ordering::Acquire);
+            first == id && (at == 0 || now.saturating_sub(at) < DUPLICATE_WINDOW_NS)
+        }
+    };
+    if duplicate {
+        DUPLICATES.fetch_add(1, Ordering::AcqRel);
+    }
+    duplicate
+}
+
+/// Duplicates of the first signal received so far.
+pub(crate) fn duplicates() -> u32 {
+    DUPLICATES.load(Ordering::Acquire)
 }
 
 /// Signals received so far and the latest one.

@@ -32,6 +32,7 @@ pub(crate) fn spawn(config: Config) -> io::Result<()> {
 
 fn watch(config: &Config) {
     let mut seen_signals = 0;
+    let mut duplicates_reported = false;
     let mut told_waiters = false;
     let mut drain_reported = false;
     let mut supervisor = Supervisor::default();
@@ -47,6 +48,10 @@ fn watch(config: &Config) {
             } else if matches!(state::reason(), Some(r) if !matches!(r, Reason::Signal(_))) {
                 report::record_soon(Event::Absorbed(signal));
             }
+        }
+        if !duplicates_reported && state::duplicates() > 0 {
+            duplicates_reported = true;
+            report::record_soon(Event::Duplicate(last.unwrap_or(Signal::SIGTERM)));
         }
         let now = clock::now_ns();
         next = None;

@@ -45,6 +45,10 @@ impl Fields {
                 f.event = "absorbed";
                 f.signal = Some(s.name());
             }
+            Event::Duplicate(s) => {
+                f.event = "duplicate";
+                f.signal = Some(s.name());
+            }
             Event::BodyEnded(end) => {
                 f.event = "main_ended";
                 f.how = Some(

@@ -48,6 +48,8 @@ pub(crate) enum Event {
     Draining(Signal, Duration),
     Stopping(Reason),
     Absorbed(Signal),
+    /// The first signal again, from the same sender, at once: one request delivered twice.
+    Duplicate(Signal),
     BodyEnded(BodyEnd),
     /// `true` when the body was a future, dropped rather than left running.
     BodyAbandoned(Duration, bool),
@@ -242,6 +244,9 @@ impl Log {
             Event::Absorbed(s) => {
                 format!("+{t} {s} received while stopping: absorbed (a second one forces exit)")
             }
+            Event::Duplicate(s) => format!(
+                "+{t} {s} again from the same sender at once: the same request, not a second one"
+            ),
             Event::BodyEnded(end) => format!(
                 "+{t} main {}",
                 match end {

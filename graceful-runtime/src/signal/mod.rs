@@ -19,7 +19,17 @@ pub(crate) use windows::{die_of, install, latch};
 
 /// What a signal does, on every platform. It runs in signal context on unix, so it only
 /// touches lock-free atomics, `clock_gettime` and `write(2)`: async-signal-safe.
-fn received(signal: Signal) {
+///
+/// `sender` is the sending process (0 for the kernel, or where the platform does not say). A
+/// repeat of the first signal from the same sender within `state::DUPLICATE_WINDOW_NS` is one
+/// request delivered twice, not a second request: GNU `timeout` signals the child and then its
+/// whole process group, and a shell's `kill` of a group reaches a process that was also
+/// signalled directly. It is counted apart and never forces the exit.
+fn received(signal: Signal, sender: i32) {
+    if crate::state::is_duplicate(signal, sender) {
+        latch::nudge();
+        return;
+    }
     // With a drain configured the first signal only flips readiness; the watcher begins
     // Stopping when the drain is over.
     if !crate::state::begin_drain(signal) && crate::state::begin(crate::Reason::Signal(signal)) {

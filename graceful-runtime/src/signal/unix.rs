@@ -23,31 +23,57 @@ static EVENTS_R: AtomicI32 = AtomicI32::new(-1);
 static EVENTS_W: AtomicI32 = AtomicI32::new(-1);
 
 /// What runs in signal context. Keep it this small.
-fn on_signal(raw: libc::c_int) {
+fn on_signal(raw: libc::c_int, info: &libc::siginfo_t) {
     if let Some(signal) = Signal::from_raw(raw) {
-        super::received(signal);
+        super::received(signal, sender(info));
     }
 }
 
-/// Register the handler for `signals` and unblock them on this thread. Idempotent per signal is
-/// not needed: `install` runs once per process.
+/// Who sent the signal: a pid, or 0 for the kernel (a terminal's Ctrl-C).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn sender(info: &libc::siginfo_t) -> i32 {
+    // SAFETY: reading si_pid of the siginfo the kernel handed to this SA_SIGINFO handler; it
+    // is plain data, readable for every signal (0 where no process sent it).
+    unsafe { info.si_pid() }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn sender(info: &libc::siginfo_t) -> i32 {
+    info.si_pid
+}
+
+/// Register the handler for `signals`, then unblock them on this thread. `install` runs once
+/// per process.
+///
+/// The signals stay blocked on this thread while the handlers are registered: the registry
+/// installs its `sigaction` a moment before it knows what to call, and a signal in that gap
+/// would be dropped. Blocked, it waits, and arrives when `unblock` runs. (A thread started
+/// before `install` that does not block them could still take one in the gap: install first.)
 pub(crate) fn install(signals: &[Signal]) -> io::Result<()> {
     latch::init()?;
+    mask(libc::SIG_BLOCK, signals);
     for &signal in signals {
         let raw = signal.as_raw();
         // SAFETY: `on_signal` is async-signal-safe: it only uses lock-free atomics,
         // `clock_gettime` and `write(2)` on pipes opened before registration, and it neither
         // allocates nor locks nor panics. `raw` is never SIGKILL, SIGSTOP or another forbidden
         // signal (Signal has no such variant), so the registry's assertion cannot fire.
-        unsafe { signal_hook_registry::register(raw, move || on_signal(raw)) }?;
+        let registered = unsafe {
+            signal_hook_registry::register_sigaction(raw, move |info| on_signal(raw, info))
+        };
+        if let Err(e) = registered {
+            mask(libc::SIG_UNBLOCK, signals);
+            return Err(e);
+        }
     }
-    unblock(signals);
+    // A supervisor may also start us with them blocked (the mask is inherited): unblock them
+    // either way. Threads spawned from here on inherit the new mask.
+    mask(libc::SIG_UNBLOCK, signals);
     Ok(())
 }
 
-/// A supervisor may start us with signals blocked (the mask is inherited); unblock ours so the
-/// handler can run. Threads spawned from here on inherit the new mask.
-fn unblock(signals: &[Signal]) {
+/// Block or unblock `signals` on this thread.
+fn mask(how: libc::c_int, signals: &[Signal]) {
     // SAFETY: sigset_t is plain data that sigemptyset initialises; the pointers are valid for
     // the calls, and pthread_sigmask only changes this thread's mask.
     unsafe {
@@ -56,7 +82,7 @@ fn unblock(signals: &[Signal]) {
         for s in signals {
             libc::sigaddset(&mut set, s.as_raw());
         }
-        libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        libc::pthread_sigmask(how, &set, std::ptr::null_mut());
     }
 }
 

@@ -72,7 +72,7 @@ extern "system" fn on_control(kind: u32) -> BOOL {
     if !ours.load(Ordering::Acquire) {
         return FALSE;
     }
-    super::received(signal);
+    super::received(signal, 0);
     if blocks {
         // Returning would let Windows end the process now: see the module's docs.
         lifecycle::park_forever();

@@ -360,3 +360,45 @@ fn a_second_signal_during_the_drain_still_forces_the_exit() {
     assert_eq!(end.signal(), Some(SIGINT), "{end:#?}");
     assert!(end.hooks().is_empty(), "{end:#?}");
 }
+
+/// GNU `timeout` signals the child, then its whole process group: one request, delivered
+/// twice by the same sender at once. It must not count as the second signal that forces.
+#[test]
+fn the_same_signal_twice_at_once_from_one_sender_is_one_request() {
+    let p = start("hook_1s");
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    // Sent back to back, the kernel may merge the two into one pending signal; 20 ms apart
+    // (well inside graceful's 100 ms window) the first has surely been handled.
+    std::thread::sleep(Duration::from_millis(20));
+    p.kill(SIGTERM);
+    let end = p.wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert_eq!(end.hooks(), ["one_second"]);
+    assert!(end.stderr.contains("the same request"), "{}", end.stderr);
+}
+
+#[test]
+fn the_same_signal_again_later_forces_the_exit() {
+    let p = start("hook_1s");
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    std::thread::sleep(Duration::from_millis(400));
+    p.kill(SIGTERM);
+    let end = p.wait();
+    assert_eq!(end.signal(), Some(SIGTERM), "{end:#?}");
+    assert!(end.hooks().is_empty(), "{end:#?}");
+}
+
+#[test]
+fn under_gnu_timeout_the_hooks_finish() {
+    let out = std::process::Command::new("timeout")
+        .args(["--preserve-status", "--signal=TERM", "0.5", BIN, "hook_1s"])
+        .env_remove("GRACEFUL_REPORT")
+        .output()
+        .expect("GNU timeout is installed");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("hook:one_second"), "{stdout}\n{stderr}");
+}

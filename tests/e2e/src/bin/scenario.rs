@@ -97,6 +97,13 @@ fn main() -> ExitCode {
             });
             sleep_forever()
         }),
+        "hook_1s" => builder.run(|| {
+            let _ = graceful::on_shutdown("one_second", || {
+                std::thread::sleep(Duration::from_secs(1));
+                println!("hook:one_second");
+            });
+            sleep_forever()
+        }),
         "exit_deep" => builder.run(|| -> () {
             three_hooks();
             let _guard = Noisy("main");
