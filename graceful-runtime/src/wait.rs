@@ -5,7 +5,7 @@ use std::{
     pin::Pin,
     sync::{
         Mutex, MutexGuard, PoisonError,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicU64, AtomicUsize, Ordering},
     },
     task::{Context, Poll, Waker},
     time::Duration,
@@ -147,6 +147,14 @@ pub struct ShutdownFuture {
 
 static WAKERS: Mutex<Vec<(u64, Waker)>> = Mutex::new(Vec::new());
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+/// How many futures wait, readable from the signal handler without the lock.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether any `shutdown()` future waits: the handler then wakes the watcher at once. One
+/// atomic load; async-signal-safe.
+pub(crate) fn futures_waiting() -> bool {
+    WAITING.load(Ordering::Acquire) != 0
+}
 
 fn wakers() -> MutexGuard<'static, Vec<(u64, Waker)>> {
     WAKERS.lock().unwrap_or_else(PoisonError::into_inner)
@@ -154,7 +162,11 @@ fn wakers() -> MutexGuard<'static, Vec<(u64, Waker)>> {
 
 /// Wake every pending `shutdown()` future. Never called in signal context.
 pub(crate) fn wake_all() {
-    let all = std::mem::take(&mut *wakers());
+    let all = {
+        let mut wakers = wakers();
+        WAITING.store(0, Ordering::Release);
+        std::mem::take(&mut *wakers)
+    };
     for (_, waker) in all {
         waker.wake();
     }
@@ -176,6 +188,7 @@ impl Future for ShutdownFuture {
                 Some((_, w)) => w.clone_from(cx.waker()),
                 None => all.push((self.id, cx.waker().clone())),
             }
+            WAITING.store(all.len(), Ordering::Release);
         }
         // Stopping may have begun (and the wakers been taken) since the first look.
         match current() {
@@ -195,7 +208,9 @@ impl Clone for ShutdownFuture {
 impl Drop for ShutdownFuture {
     fn drop(&mut self) {
         if self.id != 0 {
-            wakers().retain(|(id, _)| *id != self.id);
+            let mut all = wakers();
+            all.retain(|(id, _)| *id != self.id);
+            WAITING.store(all.len(), Ordering::Release);
         }
     }
 }

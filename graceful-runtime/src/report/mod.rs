@@ -77,6 +77,9 @@ struct Log {
     /// Records already sent to `log` / `tracing`.
     #[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
     observed: usize,
+    /// The text being printed, kept between prints: growing a fresh buffer on the way to the
+    /// first hook would fault in a new heap page, which costs tens of microseconds in a VM.
+    out: String,
 }
 
 static LOG: Mutex<Log> = Mutex::new(Log {
@@ -86,6 +89,7 @@ static LOG: Mutex<Log> = Mutex::new(Log {
     printed: 0,
     cause_recorded: false,
     observed: 0,
+    out: String::new(),
 });
 
 fn log() -> MutexGuard<'static, Log> {
@@ -108,6 +112,10 @@ pub(crate) fn configure(config: &Config) {
     let mut log = log();
     log.mode = config.report;
     log.timeout = Some((config.timeout, config.body_timeout));
+    log.records.reserve(32);
+    if log.mode == Report::Text {
+        log.warm_up();
+    }
 }
 
 /// Record an event now (and print it, in text mode).
@@ -192,18 +200,46 @@ impl Log {
         state::deadline_base().unwrap_or_else(|| self.records.first().map_or(0, |r| r.at))
     }
 
+    /// Prepare, at start-up, what printing the first lines needs, so that the path from the
+    /// signal to the first hook takes no page fault for it: the print buffer, written through
+    /// once (a fresh heap page costs tens of microseconds in a VM), and stderr's lock.
+    fn warm_up(&mut self) {
+        self.out.reserve(2048);
+        let samples = [
+            Event::Stopping(Reason::Signal(Signal::SIGTERM)),
+            Event::BodyEnded(BodyEnd::Shutdown),
+        ];
+        for event in samples {
+            let line = self.line(
+                &Record {
+                    at: 1_234_567,
+                    event,
+                },
+                0,
+            );
+            self.out.push_str(&line);
+        }
+        let capacity = self.out.capacity();
+        self.out
+            .extend(std::iter::repeat_n(' ', capacity - self.out.len()));
+        self.out.clear();
+        drop(std::io::stderr().lock());
+    }
+
     /// Print the text lines not yet printed (text mode only).
     fn print_pending(&mut self) {
         if self.mode != Report::Text || self.printed == self.records.len() {
             return;
         }
         let start = self.start();
-        let mut out = String::new();
+        let mut out = std::mem::take(&mut self.out);
+        out.clear();
         for r in &self.records[self.printed..] {
             let _ = writeln!(out, "graceful: {}", self.line(r, start));
         }
         self.printed = self.records.len();
         let _ = std::io::stderr().lock().write_all(out.as_bytes());
+        self.out = out;
     }
 
     fn line(&self, r: &Record, start: u64) -> String {
@@ -395,13 +431,14 @@ pub(crate) fn json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Milliseconds for people: one decimal under 10 ms.
+/// Milliseconds for people: one decimal under 10 ms. Integer arithmetic only: float
+/// formatting is a large, cold piece of code to run on the path to the first hook.
 fn ms(ns: u64) -> String {
-    let ms = ns as f64 / 1e6;
-    if ms < 10.0 {
-        format!("{ms:.1}ms")
+    let tenths = (ns + 50_000) / 100_000;
+    if tenths < 100 {
+        format!("{}.{}ms", tenths / 10, tenths % 10)
     } else {
-        format!("{}ms", ms.round() as u64)
+        format!("{}ms", (ns + 500_000) / 1_000_000)
     }
 }
 
@@ -420,5 +457,7 @@ mod tests {
     fn milliseconds_read_well() {
         assert_eq!(ms(1_234_567), "1.2ms");
         assert_eq!(ms(12_345_678), "12ms");
+        assert_eq!(ms(9_960_000), "10ms");
+        assert_eq!(ms(40_000), "0.0ms");
     }
 }

@@ -36,8 +36,14 @@ fn received(signal: Signal, sender: i32) {
         latch::open();
     }
     // Counted after `begin`, so the watcher never sees a first signal without its cause.
-    crate::state::note_signal(signal.as_raw());
-    latch::nudge();
+    let before = crate::state::note_signal(signal.as_raw());
+    // The watcher acts on a second signal at once. The first one wakes the body's waiters
+    // through the latch; the watcher is needed at once only by `shutdown()` futures.
+    if before == 0 && !crate::wait::futures_waiting() {
+        latch::nudge_soon();
+    } else {
+        latch::nudge();
+    }
 }
 
 /// A signal that starts the shutdown sequence.

@@ -21,6 +21,8 @@ static LATCH_R: AtomicI32 = AtomicI32::new(-1);
 static LATCH_W: AtomicI32 = AtomicI32::new(-1);
 static EVENTS_R: AtomicI32 = AtomicI32::new(-1);
 static EVENTS_W: AtomicI32 = AtomicI32::new(-1);
+/// Linux: a timerfd the watcher also polls, so the handler can wake it a moment later.
+static TIMER: AtomicI32 = AtomicI32::new(-1);
 
 /// What runs in signal context. Keep it this small.
 fn on_signal(raw: libc::c_int, info: &libc::siginfo_t) {
@@ -120,6 +122,7 @@ pub(crate) mod latch {
             LATCH_W.store(lw, Ordering::Release);
             EVENTS_R.store(er, Ordering::Release);
             EVENTS_W.store(ew, Ordering::Release);
+            TIMER.store(timer(), Ordering::Release);
             Ok(())
         });
         done.map_err(io::Error::from_raw_os_error)
@@ -144,6 +147,23 @@ pub(crate) mod latch {
         Ok((fds[0], fds[1]))
     }
 
+    /// A non-blocking timerfd, or -1 where there is none (then `nudge_soon` nudges at once).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn timer() -> i32 {
+        // SAFETY: timerfd_create with a valid clock and flags; it returns a new fd or -1.
+        unsafe {
+            libc::timerfd_create(
+                libc::CLOCK_MONOTONIC,
+                libc::TFD_NONBLOCK | libc::TFD_CLOEXEC,
+            )
+        }
+    }
+
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    fn timer() -> i32 {
+        -1
+    }
+
     fn poke(fd: &AtomicI32) {
         let fd = fd.load(Ordering::Acquire);
         if fd >= 0 {
@@ -161,6 +181,35 @@ pub(crate) mod latch {
     /// Wake the watcher. Async-signal-safe.
     pub(crate) fn nudge() {
         poke(&EVENTS_W);
+    }
+
+    /// Wake the watcher in a millisecond. On the first signal nothing needs it sooner (unless
+    /// a `shutdown()` future waits), and waking it at once would have it compete with the body's
+    /// thread, on the path from signal to first hook, for a CPU and the report's lock.
+    /// Async-signal-safe: `timerfd_settime` is one system call, no lock, no allocation.
+    pub(crate) fn nudge_soon() {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            let fd = TIMER.load(Ordering::Acquire);
+            if fd >= 0 {
+                let soon = libc::itimerspec {
+                    it_interval: libc::timespec {
+                        tv_sec: 0,
+                        tv_nsec: 0,
+                    },
+                    it_value: libc::timespec {
+                        tv_sec: 0,
+                        tv_nsec: 1_000_000,
+                    },
+                };
+                // SAFETY: arming our own timerfd with a valid itimerspec; no old value wanted.
+                let armed = unsafe { libc::timerfd_settime(fd, 0, &soon, std::ptr::null_mut()) };
+                if armed == 0 {
+                    return;
+                }
+            }
+        }
+        nudge();
     }
 
     /// Block until Stopping begins or `timeout` passes; `true` once stopping.
@@ -197,50 +246,68 @@ pub(crate) mod latch {
 
     /// The watcher's wait: until nudged or `deadline` (clock ns) passes. Drains the nudges.
     pub(crate) fn wait_events(deadline: Option<u64>) {
-        if poll_fd(&EVENTS_R, deadline) {
-            let fd = EVENTS_R.load(Ordering::Acquire);
-            let mut buf = [0u8; 256];
-            // SAFETY: reading into a valid buffer of the stated length from a non-blocking pipe.
-            while unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+        let mut fds = [pollfd(&EVENTS_R), pollfd(&TIMER)];
+        if poll_until(&mut fds, deadline) {
+            for fd in fds.iter().filter(|p| p.revents != 0) {
+                let mut buf = [0u8; 256];
+                // SAFETY: reading into a valid buffer of the stated length from a non-blocking
+                // pipe or timerfd (which yields its 8-byte expiry count).
+                while unsafe { libc::read(fd.fd, buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+            }
+        }
+    }
+
+    /// A pollfd for readability; a negative fd (none) is ignored by poll(2).
+    fn pollfd(fd: &AtomicI32) -> libc::pollfd {
+        libc::pollfd {
+            fd: fd.load(Ordering::Acquire),
+            events: libc::POLLIN,
+            revents: 0,
         }
     }
 
     /// One poll(2) for readability until `deadline`; `false` on timeout or interruption.
     fn poll_fd(fd: &AtomicI32, deadline: Option<u64>) -> bool {
-        let mut pfd = libc::pollfd {
-            fd: fd.load(Ordering::Acquire),
-            events: libc::POLLIN,
-            revents: 0,
-        };
+        poll_until(&mut [pollfd(fd)], deadline)
+    }
+
+    fn poll_until(fds: &mut [libc::pollfd], deadline: Option<u64>) -> bool {
         let ret = match deadline {
-            None => poll(&mut pfd, None),
+            None => poll(fds, None),
             Some(d) => {
                 let left = d.saturating_sub(clock::now_ns());
                 if left == 0 {
                     return false;
                 }
-                poll(&mut pfd, Some(left))
+                poll(fds, Some(left))
             }
         };
         ret > 0
     }
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    fn poll(pfd: &mut libc::pollfd, left_ns: Option<u64>) -> libc::c_int {
+    fn poll(fds: &mut [libc::pollfd], left_ns: Option<u64>) -> libc::c_int {
         let ts = left_ns.map(|ns| libc::timespec {
             tv_sec: (ns / 1_000_000_000) as libc::time_t,
             tv_nsec: (ns % 1_000_000_000) as libc::c_long,
         });
         let ts_ptr = ts.as_ref().map_or(std::ptr::null(), |t| t as *const _);
-        // SAFETY: one valid pollfd, a valid or null timespec, and a null signal mask.
-        unsafe { libc::ppoll(pfd, 1, ts_ptr, std::ptr::null()) }
+        // SAFETY: valid pollfds of the stated count, a valid or null timespec, a null mask.
+        unsafe {
+            libc::ppoll(
+                fds.as_mut_ptr(),
+                fds.len() as libc::nfds_t,
+                ts_ptr,
+                std::ptr::null(),
+            )
+        }
     }
 
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    fn poll(pfd: &mut libc::pollfd, left_ns: Option<u64>) -> libc::c_int {
+    fn poll(fds: &mut [libc::pollfd], left_ns: Option<u64>) -> libc::c_int {
         // poll(2) counts milliseconds: round up so we never wake early.
         let ms = left_ns.map_or(-1, |ns| ns.div_ceil(1_000_000).min(i32::MAX as u64) as i32);
-        // SAFETY: one valid pollfd.
-        unsafe { libc::poll(pfd, 1, ms) }
+        // SAFETY: valid pollfds of the stated count.
+        unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) }
     }
 }

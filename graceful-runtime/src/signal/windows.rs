@@ -174,6 +174,12 @@ pub(crate) mod latch {
         set(&EVENTS);
     }
 
+    /// The same as `nudge` here: the console handler runs on its own thread, not in the way
+    /// of the body's.
+    pub(crate) fn nudge_soon() {
+        nudge();
+    }
+
     /// Block until Stopping begins or `timeout` passes; `true` once stopping.
     pub(crate) fn wait(timeout: Option<Duration>) -> bool {
         if state::stopping() {
