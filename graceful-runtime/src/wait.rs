@@ -55,10 +55,11 @@ pub fn is_ready() -> bool {
 /// ```
 #[inline]
 pub fn check() -> Result<(), Shutdown> {
-    match current() {
-        Some(s) => Err(s),
-        None => Ok(()),
+    // The common case is one atomic load, as in `is_shutting_down`.
+    if !state::stopping() {
+        return Ok(());
     }
+    current().map_or(Ok(()), Err)
 }
 
 /// Sleep for `duration`, or less: the sleep ends at once when the program starts stopping.

@@ -128,14 +128,23 @@ pub(crate) mod latch {
         done.map_err(io::Error::from_raw_os_error)
     }
 
+    /// A non-blocking, close-on-exec pipe: one `pipe2` call on Linux, `pipe` and `fcntl`s
+    /// elsewhere.
     fn pipe() -> Result<(i32, i32), i32> {
         let mut fds = [-1; 2];
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        // SAFETY: `fds` has room for the two descriptors pipe2(2) writes; the flags are valid.
+        let failed =
+            unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } != 0;
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
         // SAFETY: `fds` has room for the two descriptors pipe(2) writes.
-        if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+        let failed = unsafe { libc::pipe(fds.as_mut_ptr()) } != 0;
+        if failed {
             return Err(io::Error::last_os_error()
                 .raw_os_error()
                 .unwrap_or(libc::EIO));
         }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
         for fd in fds {
             // SAFETY: fcntl on descriptors we just opened, with valid flag values.
             unsafe {
