@@ -1,0 +1,276 @@
+//! `graceful-bench`: graceful against its peers, written up as `BENCHMARKS.md`.
+//!
+//! ```text
+//! cargo run --release -p graceful-bench -- --out BENCHMARKS.md   # about three minutes
+//! cargo run --release -p graceful-bench -- --out BENCHMARKS.md --build   # + build times
+//! cargo run --release -p graceful-bench -- --smoke               # CI: seconds, any numbers
+//! ```
+//!
+//! | benchmark | module | child binaries (`src/bin/`) |
+//! | --- | --- | --- |
+//! | signal → first hook, cold (fresh and settled) and warm | `runner::latency` | `latency_*` |
+//! | `is_shutting_down`/`check` cost; waking `sleep` | `runner::hot` | `wake_*` |
+//! | start-up, peak RSS, stripped size | `runner::startup` | `start_*` |
+//! | 10,000 hooks | `runner::scale` | `scale_*` |
+//! | clean build time (`--build`) | `runner::buildtime` | throwaway projects in the temp dir |
+//!
+//! The runner first builds its child binaries with cargo (the same profile as itself), then
+//! runs everything, then writes the report and the charts (`docs/bench/*.svg`, beside the
+//! report). It exits non-zero only when a benchmark could not run at all (a contender gave no
+//! sample): slow numbers never fail it.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, ExitCode},
+    time::{Duration, Instant},
+};
+
+mod runner;
+
+use runner::{buildtime, hot, latency, machine, report, scale, startup};
+
+/// How many samples of each kind.
+struct Plan {
+    cold: usize,
+    /// Settled cold latency: processes per contender per batch, batches, and how long they
+    /// are up before the first is signalled.
+    settled_per_batch: usize,
+    settled_batches: usize,
+    settle: Duration,
+    warm: usize,
+    check_rounds: usize,
+    check_iters: u64,
+    wake: usize,
+    startup: usize,
+    scale: usize,
+    build: Option<usize>,
+}
+
+const USAGE: &str = "\
+usage: graceful-bench [--out FILE] [--smoke] [--build] [--trials N]
+
+  --out FILE    where to write the report (default: BENCHMARKS.md at the workspace root;
+                with --smoke, a file in the temporary directory); charts go to docs/bench/
+                beside it
+  --smoke       a handful of samples of everything, in seconds: checks that it all still runs
+  --build       also time clean builds of graceful and its peers (a minute or two more)
+  --trials N    fresh cold signal-latency trials per contender (default 500; the settled
+                measurement always takes 15 batches of 20 per contender)
+";
+
+struct Args {
+    out: Option<PathBuf>,
+    smoke: bool,
+    build: bool,
+    trials: Option<usize>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        out: None,
+        smoke: false,
+        build: false,
+        trials: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--out" => args.out = Some(it.next().ok_or("--out needs a file")?.into()),
+            "--smoke" => args.smoke = true,
+            "--build" => args.build = true,
+            "--trials" => {
+                let n = it.next().ok_or("--trials needs a number")?;
+                args.trials = Some(n.parse().map_err(|_| format!("bad --trials {n:?}"))?);
+            }
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
+        }
+    }
+    Ok(args)
+}
+
+/// This workspace's root (the bench crate's parent).
+fn workspace_root() -> PathBuf {
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR"));
+    bench.parent().unwrap_or(bench).to_path_buf()
+}
+
+/// Build the child binaries next to this one, with the same profile.
+fn build_children() -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "--quiet", "--bins", "--manifest-path"])
+        .arg(manifest);
+    if !cfg!(debug_assertions) {
+        cmd.arg("--release");
+    } else {
+        eprintln!("warning: a debug build of the runner measures debug binaries; use --release");
+    }
+    let status = cmd.status().map_err(|e| format!("running cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("building the child binaries failed".into())
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let plan = if args.smoke {
+        Plan {
+            cold: args.trials.unwrap_or(3),
+            settled_per_batch: 2,
+            settled_batches: 1,
+            settle: Duration::from_millis(200),
+            warm: 3,
+            check_rounds: 3,
+            check_iters: 10_000,
+            wake: 3,
+            startup: 3,
+            scale: 1,
+            build: args.build.then_some(1),
+        }
+    } else {
+        Plan {
+            cold: args.trials.unwrap_or(500),
+            settled_per_batch: 20,
+            settled_batches: 15,
+            settle: Duration::from_secs(3),
+            warm: 300,
+            check_rounds: 41,
+            check_iters: 5_000_000,
+            wake: 300,
+            startup: 1000,
+            scale: 21,
+            build: args.build.then_some(3),
+        }
+    };
+    let out = args.out.unwrap_or_else(|| {
+        if args.smoke {
+            std::env::temp_dir()
+                .join("graceful-bench-smoke")
+                .join("BENCHMARKS.md")
+        } else {
+            workspace_root().join("BENCHMARKS.md")
+        }
+    });
+    eprintln!("building the child binaries");
+    if let Err(e) = build_children() {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
+
+    let began = Instant::now();
+    let machine = machine::Machine::describe();
+    let load_start = machine::load();
+    eprintln!("load average at the start: {load_start}");
+    // The 1-minute load average as each part starts: other work on a shared machine shows.
+    let mut loads = Vec::new();
+    let mut part = |name: &'static str| loads.push((name, machine::load_1min()));
+    part("signal latency");
+    let (cold, stages) = latency::cold(plan.cold);
+    let settled = latency::settled(plan.settled_per_batch, plan.settled_batches, plan.settle);
+    let warm = latency::warm(plan.warm);
+    part("hot path");
+    eprintln!("  checks");
+    let checks = hot::checks(plan.check_rounds, plan.check_iters);
+    let wake = hot::wake(plan.wake);
+    part("start-up");
+    let startup = startup::run(plan.startup);
+    part("scale");
+    let scale = scale::run(plan.scale);
+    if plan.build.is_some() {
+        part("build");
+    }
+    let build = plan
+        .build
+        .map(|reps| buildtime::run(&workspace_root(), reps));
+    let load_end = machine::load();
+    eprintln!("load average at the end: {load_end}");
+
+    let mut results = report::Results {
+        machine,
+        load_start,
+        load_end,
+        loads,
+        secs: began.elapsed().as_secs_f64(),
+        smoke: args.smoke,
+        cold,
+        settled,
+        settle: plan.settle,
+        settled_per_batch: plan.settled_per_batch,
+        settled_batches: plan.settled_batches,
+        stages,
+        warm,
+        checks,
+        check_iters: plan.check_iters,
+        check_rounds: plan.check_rounds,
+        wake,
+        startup,
+        scale,
+        scale_runs: plan.scale,
+        build,
+    };
+    let broken: Vec<String> = results
+        .cold
+        .iter()
+        .chain(&results.settled)
+        .chain(&results.warm)
+        .chain(&results.wake)
+        .chain(&results.startup.start)
+        .chain(results.stages.iter().map(|s| &s.to_woke))
+        .filter(|d| d.values.is_empty())
+        .map(|d| format!("{}: {}", d.label, d.failures.first().map_or("", |f| f)))
+        .chain(
+            scale::VARIANTS
+                .iter()
+                .zip(&results.scale)
+                .filter(|(_, r)| r.runs == 0)
+                .map(|(v, r)| format!("{}: {}", v.label, r.failures.first().map_or("", |f| f))),
+        )
+        .collect();
+
+    let markdown = report::markdown(&mut results);
+    let charts = report::charts(&mut results);
+    let chart_dir = out
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("docs")
+        .join("bench");
+    let written = std::fs::create_dir_all(&chart_dir)
+        .and_then(|()| {
+            for (name, svg) in &charts {
+                std::fs::write(chart_dir.join(name), svg)?;
+            }
+            Ok(())
+        })
+        .and_then(|()| std::fs::write(&out, &markdown));
+    if let Err(e) = written {
+        eprintln!("writing {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    eprintln!(
+        "wrote {} and {} in {:.0} s",
+        out.display(),
+        chart_dir.display(),
+        began.elapsed().as_secs_f64()
+    );
+    if !broken.is_empty() {
+        eprintln!("these benchmarks did not run:");
+        for b in &broken {
+            eprintln!("  {b}");
+        }
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

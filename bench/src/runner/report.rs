@@ -1,0 +1,811 @@
+//! BENCHMARKS.md: the tables, the targets and how each figure was taken.
+
+use std::fmt::Write as _;
+
+use super::{
+    Dist, buildtime, hot, latency, machine::Machine, scale, startup::Startup, stats, stats::us,
+    stats::verdict,
+};
+
+pub(crate) struct Results {
+    pub(crate) machine: Machine,
+    pub(crate) load_start: String,
+    pub(crate) load_end: String,
+    /// (part, 1-minute load average as it started).
+    pub(crate) loads: Vec<(&'static str, String)>,
+    pub(crate) secs: f64,
+    pub(crate) smoke: bool,
+    pub(crate) cold: Vec<Dist>,
+    /// The first signal, after the processes have been up for `settle`.
+    pub(crate) settled: Vec<Dist>,
+    pub(crate) settle: std::time::Duration,
+    pub(crate) settled_per_batch: usize,
+    pub(crate) settled_batches: usize,
+    pub(crate) stages: Vec<latency::Stages>,
+    pub(crate) warm: Vec<Dist>,
+    pub(crate) checks: Vec<hot::Check>,
+    pub(crate) check_iters: u64,
+    pub(crate) check_rounds: usize,
+    pub(crate) wake: Vec<Dist>,
+    pub(crate) startup: Startup,
+    pub(crate) scale: Vec<scale::Row>,
+    pub(crate) scale_runs: usize,
+    pub(crate) build: Option<Vec<buildtime::Row>>,
+}
+
+/// A markdown table from a header and rows: the first column left-aligned, the others right
+/// (all left when the header's first cell is empty).
+fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let all_left = header.first().is_some_and(|h| h.is_empty());
+    let sep: Vec<&str> = (0..header.len())
+        .map(|i| if i == 0 || all_left { "---" } else { "---:" })
+        .collect();
+    let _ = writeln!(out, "|{}|", sep.join("|"));
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+    out.push('\n');
+}
+
+fn failures(out: &mut String, dists: &[Dist]) {
+    for d in dists.iter().filter(|d| !d.failures.is_empty()) {
+        let _ = writeln!(
+            out,
+            "- {}: {} failed sample(s), first: {}",
+            d.label,
+            d.failures.len(),
+            d.failures[0]
+        );
+    }
+    if dists.iter().any(|d| !d.failures.is_empty()) {
+        out.push('\n');
+    }
+}
+
+/// p50 of the graceful rows and the floor row of one kind of cold latency, and the best peer's.
+struct Headline {
+    floor: f64,
+    graceful: f64,
+    graceful_off: f64,
+    best_peer: f64,
+    best_peer_label: &'static str,
+}
+
+fn headline(cold: &mut [Dist]) -> Headline {
+    let p50: Vec<f64> = cold.iter_mut().map(|d| d.summary().p50).collect();
+    let (best_peer_label, best_peer) = cold
+        .iter()
+        .zip(&p50)
+        .skip(3)
+        .map(|(d, &p)| (d.label, p))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap_or(("–", f64::NAN));
+    Headline {
+        floor: p50[0],
+        graceful: p50[1],
+        graceful_off: p50[2],
+        best_peer,
+        best_peer_label,
+    }
+}
+
+pub(crate) fn markdown(r: &mut Results) -> String {
+    let mut out = String::new();
+    let m = &r.machine;
+    out.push_str("# Benchmarks\n\n");
+    if r.smoke {
+        out.push_str(
+            "**Smoke run** (`--smoke`): a handful of samples, to show the benchmarks still run. \
+             These figures mean nothing.\n\n",
+        );
+    }
+    out.push_str(
+        "Written by `cargo run --release -p graceful-bench -- --out BENCHMARKS.md` (with `--build` \
+         for the build times); the source is in `bench/`. One run, many samples, contenders \
+         interleaved so that the noise of a shared machine falls on all of them alike; \
+         medians and ratios taken within the run. Benchmarks are not tests: nothing asserts \
+         these figures.\n\n",
+    );
+    out.push_str("## Machine\n\n");
+    table(
+        &mut out,
+        &["", ""],
+        &[
+            vec!["CPU".into(), m.cpu.clone()],
+            vec!["cores, memory".into(), format!("{}, {}", m.cores, m.memory)],
+            vec!["kernel".into(), m.kernel.clone()],
+            vec!["compiler".into(), m.rustc.clone()],
+            vec!["date".into(), m.date.clone()],
+            vec![
+                "load average (1, 5, 15 min)".into(),
+                format!("{} at the start, {} at the end", r.load_start, r.load_end),
+            ],
+            vec![
+                "1-minute load as each part started".into(),
+                r.loads
+                    .iter()
+                    .map(|(part, load)| format!("{part} {load}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ],
+            vec!["the run took".into(), format!("{:.0} s", r.secs)],
+        ],
+    );
+
+    let fresh = headline(&mut r.cold);
+    let settled = headline(&mut r.settled);
+    let settle = settle_text(r.settle);
+    let checks = &r.checks;
+    let check_ratio = checks[1].ns / checks[0].ns;
+    let wake_p50: Vec<f64> = r.wake.iter_mut().map(|d| d.summary().p50).collect();
+    let start_p50: Vec<f64> = r
+        .startup
+        .start
+        .iter_mut()
+        .map(|d| d.summary().p50)
+        .collect();
+    let rss_p50: Vec<f64> = r
+        .startup
+        .rss_kib
+        .iter_mut()
+        .map(|d| d.summary().p50)
+        .collect();
+
+    out.push_str("## Targets\n\n");
+    let mut rows = latency_targets("fresh (signalled 20 ms after start)", &fresh);
+    rows.extend(latency_targets(
+        &format!("settled (signalled {settle} after start)"),
+        &settled,
+    ));
+    rows.extend([
+        vec![
+            "`is_shutting_down()` ≤ 1.1× an `AtomicBool` load".into(),
+            format!(
+                "{:.2} ns vs {:.2} ns: {:.2}×",
+                checks[1].ns, checks[0].ns, check_ratio
+            ),
+            verdict(check_ratio <= 1.1).into(),
+        ],
+        vec![
+            "`sleep` wakes within 2× the floor (futex unpark), p50".into(),
+            format!(
+                "{} µs vs {} µs: {}",
+                us(wake_p50[1]),
+                us(wake_p50[0]),
+                stats::ratio(wake_p50[1], wake_p50[0])
+            ),
+            verdict(wake_p50[1] <= 2.0 * wake_p50[0]).into(),
+        ],
+        vec![
+            "start-up ≤ +100 µs (exec → first line of the body, p50)".into(),
+            format!("{:+.1} µs", (start_p50[1] - start_p50[0]) / 1e3),
+            verdict(start_p50[1] - start_p50[0] <= 100_000.0).into(),
+        ],
+    ]);
+    if let Some([plain, graceful]) = r.startup.size {
+        let delta = graceful as f64 - plain as f64;
+        rows.push(vec![
+            "stripped binary ≤ +300 KiB".into(),
+            format!("{:+.0} KiB", delta / 1024.0),
+            verdict(delta <= 300.0 * 1024.0).into(),
+        ]);
+    }
+    rows.push(vec![
+        "peak RSS ≤ +256 KiB (median)".into(),
+        format!("{:+.0} KiB", rss_p50[1] - rss_p50[0]),
+        verdict(rss_p50[1] - rss_p50[0] <= 256.0).into(),
+    ]);
+    for (v, row) in scale::VARIANTS.iter().zip(&r.scale) {
+        if row.runs == 0 {
+            continue;
+        }
+        rows.push(vec![
+            format!("{}: dispatch overhead ≤ 10 ms", v.label),
+            format!("{} ms (median)", stats::ms(row.overhead)),
+            verdict(row.overhead <= 10e6).into(),
+        ]);
+    }
+    match &r.build {
+        Some(build) if build.iter().all(|b| !b.median.is_nan()) => {
+            rows.push(vec![
+                "clean build ≤ 1.3× syn 3 + quote + signal-hook".into(),
+                format!(
+                    "{:.1} s vs {:.1} s: {}",
+                    build[1].median,
+                    build[0].median,
+                    stats::ratio(build[1].median, build[0].median)
+                ),
+                verdict(build[1].median <= 1.3 * build[0].median).into(),
+            ]);
+        }
+        _ => rows.push(vec![
+            "clean build ≤ 1.3× syn 3 + quote + signal-hook".into(),
+            "not measured in this run (`--build`)".into(),
+            "–".into(),
+        ]),
+    }
+    table(&mut out, &["target", "figure", "verdict"], &rows);
+
+    latency_section(&mut out, r);
+    hot_section(&mut out, r);
+    startup_section(&mut out, r);
+    scale_section(&mut out, r);
+    build_section(&mut out, r);
+    out.push_str(
+        "## Running it\n\n\
+         - Everything but build times, about three minutes on the machine above: \
+         `cargo run --release -p graceful-bench -- --out BENCHMARKS.md`\n\
+         - With build times (a minute or two more; downloads crates once): add `--build`\n\
+         - More cold samples: `--trials 1000`\n\
+         - CI's check that the benchmarks still run (seconds; never fails on slow numbers): \
+         `cargo run --release -p graceful-bench -- --smoke`\n\n\
+         The runner builds its child binaries (`bench/src/bin/`) first, with the same profile \
+         as itself, and writes the charts to `docs/bench/` beside the report.\n",
+    );
+    out
+}
+
+/// The three latency targets on one kind of cold figure.
+fn latency_targets(kind: &str, h: &Headline) -> Vec<Vec<String>> {
+    vec![
+        vec![
+            format!("signal → first hook, cold {kind}, p50 within 1.5× the floor"),
+            format!(
+                "{} µs vs {} µs: {}",
+                us(h.graceful),
+                us(h.floor),
+                stats::ratio(h.graceful, h.floor)
+            ),
+            verdict(h.graceful <= 1.5 * h.floor).into(),
+        ],
+        vec![
+            "… and below every peer's p50".into(),
+            format!(
+                "best peer: {} at {} µs",
+                h.best_peer_label.replace(['(', ')'], ""),
+                us(h.best_peer)
+            ),
+            verdict(h.graceful < h.best_peer).into(),
+        ],
+        vec![
+            "… the same with `GRACEFUL_REPORT=off`".into(),
+            format!(
+                "{} µs: {} the floor",
+                us(h.graceful_off),
+                stats::ratio(h.graceful_off, h.floor)
+            ),
+            verdict(h.graceful_off <= 1.5 * h.floor && h.graceful_off < h.best_peer).into(),
+        ],
+    ]
+}
+
+/// "3 s", "200 ms".
+fn settle_text(d: std::time::Duration) -> String {
+    if d.as_millis() >= 1_000 && d.as_millis() % 1_000 == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+/// "p (ratio)" for one percentile of one kind.
+fn cell(v: f64, floor: f64) -> String {
+    format!("{} ({})", us(v), stats::ratio(v, floor))
+}
+
+fn latency_section(out: &mut String, r: &mut Results) {
+    out.push_str("## Signal to first hook\n\n");
+    out.push_str(
+        "From just before the parent calls `kill(2)` to the first line of the first shutdown \
+         hook, both read on `CLOCK_MONOTONIC`, across processes. Each contender is a small \
+         binary in `bench/src/bin/` that prints `ready`, blocks, and on SIGTERM writes the time \
+         from its hook with one `write(2)`; stderr goes to /dev/null.\n\n\
+         - **floor**: a raw `sigaction` handler that reads the clock itself: nothing can react \
+         sooner.\n\
+         - **graceful**: `#[graceful::main]`, the body waiting in `graceful::sleep`, one \
+         `#[graceful::on_shutdown]` hook. The figure includes the body's unwind (`Err(Shutdown)` \
+         through `?`) and the text report's lines printed before the first hook; the second row \
+         turns the report off.\n\
+         - **ctrlc**: `ctrlc::set_handler` with the `termination` feature; the closure runs on \
+         ctrlc's thread, woken through a semaphore.\n\
+         - **signal-hook**: a thread iterating `Signals::forever()` (a self-pipe), the main \
+         thread sleeping.\n\
+         - **tokio**: a current-thread runtime awaiting `signal(SignalKind::terminate())`.\n\n",
+    );
+    let settle = settle_text(r.settle);
+    let n_fresh = r
+        .cold
+        .first()
+        .map_or(0, |d| d.values.len() + d.failures.len());
+    let _ = writeln!(
+        out,
+        "### Cold: the first signal a process receives, fresh and settled\n\n\
+         Every sample is the first signal a process ever receives (for graceful, the only one \
+         that matters: it starts the shutdown). Two kinds, which differ only in how long the \
+         process has been up when it is signalled:\n\n\
+         - **fresh**: {n_fresh} trials; in each, every contender runs once (a fresh process, \
+         signalled 20 ms after `ready`), starting with a different one each trial. This is a \
+         process killed right after start-up.\n\
+         - **settled**: {batches} batch(es); in each, {per} processes of every contender are \
+         started (interleaved), left blocked until all have printed `ready`, then after \
+         {settle} more signalled one at a time, 10 ms apart, each reaped before the next, so \
+         only one is ever active; the others are blocked and take no CPU. This is the usual \
+         case: a SIGTERM from a deploy, a scale-down or Ctrl-C comes long after start-up.\n\n\
+         Why both: on this kernel, a young process that has **ever created a thread**, even one \
+         created and joined at once so that no second thread exists when the signal comes, \
+         takes its first signal markedly slower when signalled shortly after start. In a \
+         separate experiment (not part of this runner), the floor's handler took 64 µs \
+         (p50) in a fresh process and 82 µs in a fresh process that had first created and \
+         joined one thread, both signalled 20 ms after start; signalled 2.5 s after start, 61 \
+         and 64 µs. It looks like a scheduler effect of young processes (not traced in the \
+         kernel). The fresh figure therefore penalises every design with a helper thread \
+         (graceful's watcher, ctrlc's handler thread, signal-hook's iterator thread) and not \
+         tokio's current-thread runtime, which starts none; the settled figure shows the \
+         designs without it. The design target (p50 within 1.5× the floor, and below every \
+         peer) is judged on both kinds in the targets table above; each ratio is to the floor \
+         of the same kind.\n",
+        batches = r.settled_batches,
+        per = r.settled_per_batch,
+    );
+    let moves: Vec<String> = r
+        .cold
+        .iter_mut()
+        .zip(r.settled.iter_mut())
+        .map(|(f, s)| {
+            format!(
+                "{} {} → {}",
+                f.label.replace(" (floor)", ""),
+                us(f.summary().p50),
+                us(s.summary().p50)
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "In this run, p50 fresh → settled, µs: {}.\n\n\
+         Each cell is the figure in µs and, in brackets, its ratio to the floor's same \
+         percentile of the same kind.\n",
+        moves.join("; ")
+    );
+    let floor = r.cold[0].summary();
+    let sfloor = r.settled[0].summary();
+    let rows: Vec<Vec<String>> = r
+        .cold
+        .iter_mut()
+        .zip(r.settled.iter_mut())
+        .map(|(f, s)| {
+            let a = f.summary();
+            let b = s.summary();
+            vec![
+                f.label.to_owned(),
+                format!("{} / {}", a.n, b.n),
+                cell(a.p50, floor.p50),
+                cell(a.p90, floor.p90),
+                cell(a.p99, floor.p99),
+                cell(b.p50, sfloor.p50),
+                cell(b.p90, sfloor.p90),
+                cell(b.p99, sfloor.p99),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "contender",
+            "samples fresh / settled",
+            "fresh p50",
+            "fresh p90",
+            "fresh p99",
+            "settled p50",
+            "settled p90",
+            "settled p99",
+        ],
+        &rows,
+    );
+    failures(out, &r.cold);
+    failures(out, &r.settled);
+    out.push_str(
+        "![ECDF of signal-to-hook latency, fresh](docs/bench/latency.svg)\n\n\
+         ![ECDF of signal-to-hook latency, settled](docs/bench/latency-settled.svg)\n\n",
+    );
+
+    stages_section(out, r, floor.p50);
+
+    out.push_str(
+        "### Warm: a process that already handled signals\n\n\
+         One long-lived process per contender, signalled again and again (5 ms apart, in turn); \
+         the first signal of each is not counted. **graceful has no warm figure**: its first \
+         signal starts the shutdown, and a second one forces the exit, by design.\n\n",
+    );
+    let wfloor = r.warm.first_mut().map(|d| d.summary()).unwrap_or_default();
+    let rows: Vec<Vec<String>> = r
+        .warm
+        .iter_mut()
+        .map(|d| {
+            let s = d.summary();
+            vec![
+                d.label.to_owned(),
+                s.n.to_string(),
+                us(s.p50),
+                us(s.p90),
+                us(s.p99),
+                stats::ratio(s.p50, wfloor.p50),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "contender",
+            "samples",
+            "p50 µs",
+            "p90 µs",
+            "p99 µs",
+            "p50 ÷ floor",
+        ],
+        &rows,
+    );
+    failures(out, &r.warm);
+}
+
+fn stages_section(out: &mut String, r: &mut Results, floor_p50: f64) {
+    out.push_str(
+        "### Where graceful's time goes\n\n\
+         The same program with one more clock read, where `graceful::sleep` returns in the body \
+         (`bench/src/bin/latency_stages.rs`), in the same trials. The first part is the \
+         kernel's delivery, graceful's handler (state, one `write(2)` to the latch pipe the body \
+         polls, one to the watcher thread's pipe, which wakes that thread too) and the body's \
+         thread waking; the second is the body's return through `?`, the report's lines for \
+         \"stopping\" and \"main returned\" (formatted and written to stderr before the first \
+         hook, in text mode), and the runner gathering and sorting the hooks. Fresh processes \
+         only (signalled 20 ms after `ready`). The floor's figure (fresh) is where a handler \
+         itself would read the clock. Page faults are those the \
+         process took from `ready` to the hook.\n\n",
+    );
+    let rows: Vec<Vec<String>> = r
+        .stages
+        .iter_mut()
+        .map(|st| {
+            let a = st.to_woke.summary();
+            let b = st.woke_to_hook.summary();
+            let f = st.faults.summary();
+            vec![
+                st.label.to_owned(),
+                a.n.to_string(),
+                us(floor_p50),
+                us(a.p50),
+                us(b.p50),
+                us(b.p90),
+                format!("{:.0}", f.p50),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "variant",
+            "samples",
+            "floor p50 µs",
+            "kill → `sleep` returns, p50 µs",
+            "`sleep` returns → first hook, p50 µs",
+            "… p90 µs",
+            "page faults (median)",
+        ],
+        &rows,
+    );
+    let staged: Vec<&Dist> = r.stages.iter().map(|s| &s.to_woke).collect();
+    for d in staged.iter().filter(|d| !d.failures.is_empty()) {
+        let _ = writeln!(
+            out,
+            "- {}: {} failed sample(s), first: {}\n",
+            d.label,
+            d.failures.len(),
+            d.failures[0]
+        );
+    }
+}
+
+fn hot_section(out: &mut String, r: &mut Results) {
+    out.push_str("## Hot path\n\n### Asking whether to stop\n\n");
+    let _ = writeln!(
+        out,
+        "A tight loop of {} calls, `black_box`ed, per batch; {} rounds, each running every \
+         variant once, in rotating order; the median batch. graceful is not installed in the \
+         measuring process, so every call sees \"running\", as a body's inner loop does. The \
+         loop's own cost is in every figure.\n",
+        r.check_iters, r.check_rounds
+    );
+    let base = r.checks[0].ns;
+    let rows: Vec<Vec<String>> = r
+        .checks
+        .iter()
+        .map(|c| {
+            vec![
+                c.label.to_owned(),
+                format!("{:.3}", c.ns),
+                format!("{:.2}×", c.ns / base),
+            ]
+        })
+        .collect();
+    table(out, &["call", "ns per call", "÷ baseline"], &rows);
+
+    let n = r
+        .wake
+        .first()
+        .map_or(0, |d| d.values.len() + d.failures.len());
+    let _ = writeln!(
+        out,
+        "### Waking a thread blocked in `graceful::sleep`\n\n\
+         `trigger()` is process-wide and permanent, so each sample is a fresh process: a \
+         thread blocks; 20 ms later the main thread reads the clock and wakes it; the woken \
+         thread reads the clock. The floor is the cheapest wake std has, `Thread::unpark` on a \
+         parked thread (one futex wake); a `Condvar` is shown too. graceful's sleeper is woken \
+         by one `write(2)` to the latch pipe it polls. graceful is not installed here (no \
+         watcher thread), so this is the primitive alone. {n} trials, interleaved.\n\n\
+         ![ECDF of wake latency](docs/bench/wake.svg)\n"
+    );
+    let floor = r.wake[0].summary();
+    let rows: Vec<Vec<String>> = r
+        .wake
+        .iter_mut()
+        .map(|d| {
+            let s = d.summary();
+            vec![
+                d.label.to_owned(),
+                s.n.to_string(),
+                us(s.p50),
+                us(s.p90),
+                us(s.p99),
+                stats::ratio(s.p50, floor.p50),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "wake",
+            "samples",
+            "p50 µs",
+            "p90 µs",
+            "p99 µs",
+            "p50 ÷ floor",
+        ],
+        &rows,
+    );
+    failures(out, &r.wake);
+}
+
+fn startup_section(out: &mut String, r: &mut Results) {
+    let n = r.startup.start[0].values.len() + r.startup.start[0].failures.len();
+    let _ = writeln!(
+        out,
+        "## Start-up, size, memory\n\n\
+         Two programs whose body's first line reads the clock: a plain `fn main` and the same \
+         under `#[graceful::main]` with one hook (`bench/src/bin/start_*.rs`). Start-up is from \
+         just before the parent spawns the process (fork and exec included) to that line; the \
+         difference is what graceful does before the body: configuration, handlers, pipes, the \
+         watcher thread. Peak RSS is the process's `VmHWM`, read in an `atexit` handler, so after \
+         the hooks and the report (`wait4`'s `ru_maxrss` would count the runner's own memory, \
+         shared until `exec`). Sizes are of the release binaries after `strip`. {n} runs each, alternating.\n"
+    );
+    let s: Vec<stats::Summary> = r.startup.start.iter_mut().map(|d| d.summary()).collect();
+    let m: Vec<stats::Summary> = r.startup.rss_kib.iter_mut().map(|d| d.summary()).collect();
+    let mut rows = Vec::new();
+    for (i, (label, _)) in super::startup::BINS.iter().enumerate() {
+        rows.push(vec![
+            (*label).to_owned(),
+            us(s[i].p50),
+            us(s[i].p90),
+            format!("{:.0}", m[i].p50),
+            r.startup
+                .size
+                .map_or("–".into(), |sz| format!("{:.0}", sz[i] as f64 / 1024.0)),
+        ]);
+    }
+    rows.push(vec![
+        "**difference**".into(),
+        format!("{:+.1}", (s[1].p50 - s[0].p50) / 1e3),
+        format!("{:+.1}", (s[1].p90 - s[0].p90) / 1e3),
+        format!("{:+.0}", m[1].p50 - m[0].p50),
+        r.startup.size.map_or("–".into(), |sz| {
+            format!("{:+.0}", (sz[1] as f64 - sz[0] as f64) / 1024.0)
+        }),
+    ]);
+    table(
+        out,
+        &[
+            "program",
+            "start-up p50 µs",
+            "p90 µs",
+            "peak RSS KiB (median)",
+            "stripped size KiB",
+        ],
+        &rows,
+    );
+    failures(out, &r.startup.start);
+}
+
+fn scale_section(out: &mut String, r: &mut Results) {
+    let _ = writeln!(
+        out,
+        "## Scale: 10,000 hooks\n\n\
+         `bench/src/bin/scale_static.rs` declares 10,000 `#[graceful::on_shutdown]` functions \
+         (nested `macro_rules!`, one module per ten); `scale_closures.rs` registers 10,000 \
+         closures with `graceful::on_shutdown(name, closure)`. Each hook counts itself and \
+         stores a clock read; the figure is from the body's return to the last hook running, \
+         less the hooks' own work (timed in the same process, 10,000 times over). The body \
+         returns normally (no signal). Medians of {} runs per row, interleaved.\n",
+        r.scale_runs
+    );
+    let rows: Vec<Vec<String>> = scale::VARIANTS
+        .iter()
+        .zip(&r.scale)
+        .map(|(v, row)| {
+            vec![
+                v.label.to_owned(),
+                row.runs.to_string(),
+                stats::ms(row.overhead),
+                format!(
+                    "{} – {}",
+                    stats::ms(row.overhead_min),
+                    stats::ms(row.overhead_max)
+                ),
+                format!("{:.0}", row.overhead / scale::HOOKS as f64),
+                stats::ms(row.work),
+                row.register.map_or("–".into(), stats::ms),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "hooks",
+            "runs",
+            "overhead ms",
+            "min – max ms",
+            "ns per hook",
+            "hooks' own work ms",
+            "registering ms",
+        ],
+        &rows,
+    );
+    for (v, row) in scale::VARIANTS.iter().zip(&r.scale) {
+        if let Some(f) = row.failures.first() {
+            let _ = writeln!(
+                out,
+                "- {}: {} failed run(s), first: {f}",
+                v.label,
+                row.failures.len()
+            );
+        }
+    }
+    out.push('\n');
+}
+
+fn build_section(out: &mut String, r: &Results) {
+    out.push_str("## Build time\n\n");
+    let Some(build) = &r.build else {
+        out.push_str("Not measured in this run: the runner measures it with `--build`.\n\n");
+        return;
+    };
+    let reps = build.iter().map(|b| b.secs.len()).max().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "Clean `cargo build --release -j2` (release: what a container image build does) of a \
+         throwaway project per row, in its own target directory, {reps} times each, \
+         interleaved; crates downloaded beforehand. The projects share this workspace's \
+         `Cargo.lock` and toolchain. The baseline is what graceful is built from, without \
+         graceful: a proc-macro crate parsing with syn 3 (graceful-macros' features) and quote, \
+         and a binary using it and signal-hook.\n"
+    );
+    let base = build[0].median;
+    let rows: Vec<Vec<String>> = buildtime::PROJECTS
+        .iter()
+        .zip(build)
+        .map(|(p, b)| {
+            vec![
+                p.label.to_owned(),
+                b.crates.to_string(),
+                format!("{:.1}", b.median),
+                b.secs
+                    .iter()
+                    .map(|s| format!("{s:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                stats::ratio(b.median, base),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "project",
+            "crates compiled",
+            "median s",
+            "each run s",
+            "÷ baseline",
+        ],
+        &rows,
+    );
+    for (p, b) in buildtime::PROJECTS.iter().zip(build) {
+        if let Some(f) = &b.failure {
+            let _ = writeln!(out, "- {} failed:\n\n```text\n{f}\n```\n", p.label);
+        }
+    }
+}
+
+/// The charts: (file name, SVG).
+pub(crate) fn charts(r: &mut Results) -> Vec<(&'static str, String)> {
+    for d in r.cold.iter_mut().chain(&mut r.settled).chain(&mut r.wake) {
+        d.values.sort_unstable();
+    }
+    let cold: Vec<super::svg::Series<'_>> = r
+        .cold
+        .iter()
+        .zip(&latency::CONTENDERS)
+        .map(|(d, c)| super::svg::Series {
+            label: d.label,
+            color: c.color,
+            sorted_ns: &d.values,
+        })
+        .collect();
+    let settled: Vec<super::svg::Series<'_>> = r
+        .settled
+        .iter()
+        .zip(&latency::CONTENDERS)
+        .map(|(d, c)| super::svg::Series {
+            label: d.label,
+            color: c.color,
+            sorted_ns: &d.values,
+        })
+        .collect();
+    let n_settled = r.settled.first().map_or(0, |d| d.values.len());
+    let settle = settle_text(r.settle);
+    let colors = ["#555555", "#d62728", "#1f77b4"];
+    let wake: Vec<super::svg::Series<'_>> = r
+        .wake
+        .iter()
+        .zip(colors)
+        .map(|(d, color)| super::svg::Series {
+            label: d.label,
+            color,
+            sorted_ns: &d.values,
+        })
+        .collect();
+    let n = r.cold.first().map_or(0, |d| d.values.len());
+    vec![
+        (
+            "latency.svg",
+            super::svg::ecdf(
+                "kill(2) → first shutdown hook, cold, fresh (signalled 20 ms after start)",
+                &format!(
+                    "{n} samples per contender, interleaved; {}; {}",
+                    r.machine.cpu, r.machine.date
+                ),
+                &cold,
+            ),
+        ),
+        (
+            "latency-settled.svg",
+            super::svg::ecdf(
+                &format!(
+                    "kill(2) → first shutdown hook, cold, settled (signalled {settle} after start)"
+                ),
+                &format!(
+                    "{n_settled} samples per contender, one process each, first signal; {}; {}",
+                    r.machine.cpu, r.machine.date
+                ),
+                &settled,
+            ),
+        ),
+        (
+            "wake.svg",
+            super::svg::ecdf(
+                "Waking a blocked thread (a fresh process per sample)",
+                &format!("{}; {}", r.machine.cpu, r.machine.date),
+                &wake,
+            ),
+        ),
+    ]
+}

@@ -1,0 +1,119 @@
+//! Scale: 10,000 hooks, static (`#[graceful::on_shutdown]`, in `scale_static`) or closures
+//! (`graceful::on_shutdown(name, closure)`, in `scale_closures`). The figure is the time from
+//! the body's return to the last of the 10,000 hooks running, less the hooks' own work (a
+//! counter and a clock read each, which the child times 10,000 times over before it returns).
+//! With the text report each hook also prints a line: measured with stderr on /dev/null, and
+//! with `GRACEFUL_REPORT=off`.
+
+use super::{child::Child, child::bin, progress, stats};
+
+/// The hooks each child registers.
+pub(crate) const HOOKS: u64 = 10_000;
+
+pub(crate) struct Variant {
+    pub(crate) label: &'static str,
+    bin: &'static str,
+    env: &'static [(&'static str, &'static str)],
+    closures: bool,
+}
+
+pub(crate) const VARIANTS: [Variant; 4] = [
+    Variant {
+        label: "10,000 static hooks, report off",
+        bin: "scale_static",
+        env: &[("GRACEFUL_REPORT", "off")],
+        closures: false,
+    },
+    Variant {
+        label: "10,000 static hooks, text report (stderr → /dev/null)",
+        bin: "scale_static",
+        env: &[],
+        closures: false,
+    },
+    Variant {
+        label: "10,000 closures, report off",
+        bin: "scale_closures",
+        env: &[("GRACEFUL_REPORT", "off")],
+        closures: true,
+    },
+    Variant {
+        label: "10,000 closures, text report (stderr → /dev/null)",
+        bin: "scale_closures",
+        env: &[],
+        closures: true,
+    },
+];
+
+/// Medians over the runs of one variant, in ns.
+#[derive(Default)]
+pub(crate) struct Row {
+    pub(crate) runs: usize,
+    pub(crate) overhead: f64,
+    pub(crate) overhead_min: f64,
+    pub(crate) overhead_max: f64,
+    pub(crate) work: f64,
+    /// Closures only: registering all of them.
+    pub(crate) register: Option<f64>,
+    pub(crate) failures: Vec<String>,
+}
+
+struct Run {
+    overhead: f64,
+    work: f64,
+    register: Option<f64>,
+}
+
+fn sample(v: &Variant) -> Result<Run, String> {
+    let mut child = Child::start(&bin(v.bin), &[], v.env).map_err(|e| e.to_string())?;
+    let work = child.labelled("work")?;
+    let register = if v.closures {
+        Some(child.labelled("register")? as f64)
+    } else {
+        None
+    };
+    let hooks = child.labelled("hooks")?;
+    let body_end = child.labelled("body_end")?;
+    let last_hook = child.labelled("last_hook")?;
+    let _report = child.labelled("report_hook")?;
+    child.reap()?;
+    if hooks != HOOKS {
+        return Err(format!("{hooks} hooks ran, not {HOOKS}"));
+    }
+    let span = last_hook.checked_sub(body_end).ok_or("clock went back")?;
+    Ok(Run {
+        overhead: span as f64 - work as f64,
+        work: work as f64,
+        register,
+    })
+}
+
+pub(crate) fn run(runs: usize) -> Vec<Row> {
+    let n = VARIANTS.len();
+    let mut all: Vec<(Vec<Run>, Vec<String>)> = (0..n).map(|_| (Vec::new(), Vec::new())).collect();
+    for r in 0..runs {
+        progress("scale", r, runs);
+        for k in 0..n {
+            let i = (r + k) % n;
+            match sample(&VARIANTS[i]) {
+                Ok(run) => all[i].0.push(run),
+                Err(e) => all[i].1.push(e),
+            }
+        }
+    }
+    all.into_iter()
+        .map(|(runs, failures)| {
+            let mut overhead: Vec<f64> = runs.iter().map(|r| r.overhead).collect();
+            let mut work: Vec<f64> = runs.iter().map(|r| r.work).collect();
+            let mut register: Vec<f64> = runs.iter().filter_map(|r| r.register).collect();
+            Row {
+                runs: runs.len(),
+                overhead_min: overhead.iter().copied().fold(f64::NAN, f64::min),
+                overhead_max: overhead.iter().copied().fold(f64::NAN, f64::max),
+                overhead: stats::median(&mut overhead),
+                work: stats::median(&mut work),
+                register: (!register.is_empty()).then(|| stats::median(&mut register)),
+                failures,
+            }
+        })
+        .collect()
+}
