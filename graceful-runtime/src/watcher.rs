@@ -73,6 +73,7 @@ fn watch(config: &Config) {
                 wait::wake_all();
                 report::note_cause();
             }
+            report::flush_deferred();
             next = supervise(config, start);
         }
         if let Some(again) = supervisor.tell(config, now) {

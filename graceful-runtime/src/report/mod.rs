@@ -25,6 +25,7 @@ use fields::Fields;
 
 use crate::{
     Reason, Report, Signal, clock,
+    signal::latch,
     config::{Config, show_duration},
     exit_code::Decision,
     hooks::HookInfo,
@@ -74,6 +75,9 @@ struct Log {
     records: Vec<Record>,
     printed: usize,
     cause_recorded: bool,
+    /// When text was last written, and whether lines wait (see `push`).
+    last_print: u64,
+    deferred: bool,
     /// Records already sent to `log` / `tracing`.
     #[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
     observed: usize,
@@ -88,6 +92,8 @@ static LOG: Mutex<Log> = Mutex::new(Log {
     records: Vec::new(),
     printed: 0,
     cause_recorded: false,
+    last_print: 0,
+    deferred: false,
     observed: 0,
     out: String::new(),
 });
@@ -131,6 +137,15 @@ pub(crate) fn record_soon(event: Event) {
     }
 }
 
+/// The watcher's call: print the lines that wait, if any (see `Log::push`).
+pub(crate) fn flush_deferred() {
+    if let Some(mut log) = log_soon() {
+        if log.deferred {
+            log.print_pending();
+        }
+    }
+}
+
 /// Record the cause of stopping if nobody has yet: the handler cannot.
 pub(crate) fn note_cause() {
     if let Some(mut log) = log_soon() {
@@ -154,14 +169,33 @@ pub(crate) fn last_words(event: Event, decision: &Decision) {
 }
 
 impl Log {
+    /// Record an event and, in text mode, print it. Past the first `BATCH_AFTER` hooks, a
+    /// hook that ended well within a millisecond of the last print waits, so thousands of
+    /// quick hooks share a few writes instead of one each; the watcher prints it a millisecond
+    /// later at the latest (or the next event does), so a hook that hangs next is never hidden
+    /// behind unprinted lines. Up to `BATCH_AFTER` hooks, each line comes out as its hook ends,
+    /// between the hooks' own output.
     fn push(&mut self, event: Event) {
+        const BATCH_AFTER: usize = 64;
         self.ensure_cause();
-        self.records.push(Record {
-            at: clock::now_ns(),
+        let at = clock::now_ns();
+        let quick = matches!(
             event,
-        });
+            Event::Hook {
+                outcome: HookOutcome::Ok,
+                ..
+            }
+        ) && self.records.len() > BATCH_AFTER;
+        self.records.push(Record { at, event });
         #[cfg(any(feature = "log", feature = "tracing"))]
         self.observe_pending();
+        if self.mode == Report::Text && quick && at.saturating_sub(self.last_print) < 1_000_000 {
+            if !self.deferred {
+                self.deferred = true;
+                latch::nudge_soon();
+            }
+            return;
+        }
         self.print_pending();
     }
 
@@ -240,6 +274,8 @@ impl Log {
         self.printed = self.records.len();
         let _ = std::io::stderr().lock().write_all(out.as_bytes());
         self.out = out;
+        self.last_print = clock::now_ns();
+        self.deferred = false;
     }
 
     fn line(&self, r: &Record, start: u64) -> String {
