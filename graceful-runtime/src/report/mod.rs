@@ -25,11 +25,11 @@ use fields::Fields;
 
 use crate::{
     Reason, Report, Signal, clock,
-    signal::latch,
     config::{Config, show_duration},
     exit_code::Decision,
     hooks::HookInfo,
     runner::HookOutcome,
+    signal::latch,
     state,
 };
 
