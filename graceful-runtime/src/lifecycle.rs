@@ -50,11 +50,13 @@ pub(crate) fn body_is_async() -> bool {
 
 /// The watcher's call at `body_timeout` for an async body: wake it, so it drops itself.
 pub(crate) fn wake_body() {
-    if let Some(waker) = BODY_WAKER
+    // Taken out first: waking with the lock held would deadlock an executor that polls inside
+    // `wake`.
+    let waker = BODY_WAKER
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .take()
-    {
+        .take();
+    if let Some(waker) = waker {
         waker.wake();
     }
 }
@@ -150,10 +152,11 @@ pub fn run(builder: Builder, body: impl FnOnce() -> Outcome) -> ExitCode {
 pub async fn run_async(builder: Builder, body: impl Future<Output = Outcome>) -> ExitCode {
     BODY_IS_ASYNC.store(true, Ordering::Release);
     start_or_exit(&builder);
-    let end = BodyRace {
-        body: std::pin::pin!(body),
-    }
-    .await;
+    let mut body = Some(Box::pin(body));
+    let end = BodyRace { body: &mut body }.await;
+    // Dropping an abandoned body runs its destructors: a panic or `exit()` there must not
+    // escape past the hooks. (Still the body's thread, so `exit()` unwinds to here.)
+    let _ = catch_unwind(AssertUnwindSafe(|| drop(body.take())));
     IS_BODY.with(|b| b.set(false));
     let abandoned = !state::body_ended();
     let end = if abandoned { MainEnd::Abandoned } else { end };
@@ -173,7 +176,7 @@ pub async fn run_async(builder: Builder, body: impl Future<Output = Outcome>) ->
 /// The async body, raced against its abandonment at `body_timeout`; a panic or `exit()` inside
 /// it is caught like the sync body's.
 struct BodyRace<'a, F> {
-    body: Pin<&'a mut F>,
+    body: &'a mut Option<Pin<Box<F>>>,
 }
 
 impl<F: Future<Output = Outcome>> Future for BodyRace<'_, F> {
@@ -184,7 +187,10 @@ impl<F: Future<Output = Outcome>> Future for BodyRace<'_, F> {
             return Poll::Ready(MainEnd::Abandoned);
         }
         *BODY_WAKER.lock().unwrap_or_else(PoisonError::into_inner) = Some(cx.waker().clone());
-        let body = self.body.as_mut();
+        let Some(body) = self.body.as_mut() else {
+            return Poll::Ready(MainEnd::Abandoned);
+        };
+        let body = body.as_mut();
         match catch_unwind(AssertUnwindSafe(|| body.poll(cx))) {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(outcome)) => Poll::Ready(MainEnd::Returned(outcome)),
@@ -378,8 +384,11 @@ pub(crate) fn exit_process(decision: Decision) -> ! {
         Decision::Code(code) => std::process::exit(code),
         Decision::Main(code) => std::process::exit(crate::exit_code::number(code).unwrap_or(1)),
         Decision::Die(signal) => {
-            use std::io::Write;
-            let _ = std::io::stdout().flush();
+            // An abandoned body may hold stdout's lock for ever: then do without the flush.
+            if state::body() != Body::Abandoned {
+                use std::io::Write;
+                let _ = std::io::stdout().flush();
+            }
             signal::die_of(signal)
         }
         Decision::MainDecides => std::process::exit(0),

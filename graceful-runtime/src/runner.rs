@@ -163,6 +163,8 @@ fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> 
         run.left_behind.retain(|(g, _)| *g != generation);
         return Err(Finish::Superseded);
     }
+    // Cancelled by the watcher as it finished: the watcher reported it already.
+    let outcome = outcome.filter(|_| !run.current.as_ref().is_some_and(|c| c.cancelled));
     run.current = None;
     drop(run);
     // `None`: the watcher already reported it (a cancelled async hook).
@@ -344,6 +346,9 @@ pub(crate) fn spawn(generation: u64) {
     let spawned = std::thread::Builder::new()
         .name("graceful-hooks".into())
         .spawn(move || {
+            // The body (or a hook left behind) may be stuck holding stderr: this thread's
+            // report lines must not wait for it.
+            report::write_bounded_on_this_thread();
             if let Finish::Done = run_hooks(generation) {
                 lifecycle::conclude_and_exit();
             }

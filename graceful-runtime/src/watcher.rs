@@ -9,7 +9,10 @@
 //! - leaves behind a hook past its own timeout,
 //! - ends the process at the deadline (124), naming what was still running.
 
-use std::io;
+use std::{
+    io,
+    panic::{AssertUnwindSafe, catch_unwind},
+};
 
 use crate::{
     Reason, Signal, clock,
@@ -30,34 +33,58 @@ pub(crate) fn spawn(config: Config) -> io::Result<()> {
         .map(drop)
 }
 
+/// What the watcher remembers between wakes.
+#[derive(Default)]
+struct Watch {
+    seen_signals: u32,
+    duplicates_reported: bool,
+    told_waiters: bool,
+    drain_reported: bool,
+    supervisor: Supervisor,
+}
+
 fn watch(config: &Config) {
-    let mut seen_signals = 0;
-    let mut duplicates_reported = false;
-    let mut told_waiters = false;
-    let mut drain_reported = false;
-    let mut supervisor = Supervisor::default();
+    report::write_bounded_on_this_thread();
+    let mut watch = Watch::default();
     let mut next = None;
     loop {
         latch::wait_events(next);
+        // The watcher runs user code (wakers, a log subscriber): a panic there must not end
+        // the supervision of the deadline and of a second signal.
+        next = catch_unwind(AssertUnwindSafe(|| watch.step(config))).unwrap_or(None);
+        // A deadline already past (the exit is under way elsewhere) must not spin the loop.
+        let now = clock::now_ns();
+        if let Some(n) = next {
+            next = Some(n.max(now.saturating_add(SPIN_GUARD_NS)));
+        }
+    }
+}
+
+/// The least time between two looks.
+const SPIN_GUARD_NS: u64 = 10_000_000;
+
+impl Watch {
+    /// One look at the state; returns when to look again.
+    fn step(&mut self, config: &Config) -> Option<u64> {
         let (count, last) = state::signals();
-        while seen_signals < count {
-            seen_signals += 1;
+        while self.seen_signals < count {
+            self.seen_signals += 1;
             let signal = last.unwrap_or(Signal::SIGTERM);
-            if seen_signals >= 2 {
+            if self.seen_signals >= 2 {
                 force(signal);
             } else if matches!(state::reason(), Some(r) if !matches!(r, Reason::Signal(_))) {
                 report::record_soon(Event::Absorbed(signal));
             }
         }
-        if !duplicates_reported && state::duplicates() > 0 {
-            duplicates_reported = true;
+        if !self.duplicates_reported && state::duplicates() > 0 {
+            self.duplicates_reported = true;
             report::record_soon(Event::Duplicate(last.unwrap_or(Signal::SIGTERM)));
         }
         let now = clock::now_ns();
-        next = None;
+        let mut next = None;
         if let Some((since, signal)) = state::draining() {
-            if !drain_reported {
-                drain_reported = true;
+            if !self.drain_reported {
+                self.drain_reported = true;
                 report::record_soon(Event::Draining(signal, config.drain));
             }
             let end = since.saturating_add(clock::ns(config.drain));
@@ -68,17 +95,18 @@ fn watch(config: &Config) {
             }
         }
         if let Some(start) = state::stop_at() {
-            if !told_waiters {
-                told_waiters = true;
+            if !self.told_waiters {
+                self.told_waiters = true;
                 wait::wake_all();
                 report::note_cause();
             }
             report::flush_deferred();
             next = supervise(config, start);
         }
-        if let Some(again) = supervisor.tell(config, now) {
+        if let Some(again) = self.supervisor.tell(config, now) {
             next = Some(next.map_or(again, |n: u64| n.min(again)));
         }
+        next
     }
 }
 
@@ -174,6 +202,9 @@ fn deadline_passed(config: &Config) {
         );
         std::process::exit(124);
     }
+    // Another thread is exiting; if it is stuck (on a full pipe, say), the deadline still
+    // holds: give it a moment, then end the process without it.
+    last_resort(124);
 }
 
 fn force(signal: Signal) {
@@ -181,4 +212,12 @@ fn force(signal: Signal) {
         report::last_words(Event::Forced(signal), &Decision::Die(signal));
         die_of(signal);
     }
+    last_resort(128 + signal.as_raw());
+}
+
+/// The exit was claimed by another thread that has not finished it: wait a second, then end
+/// the process on the spot.
+fn last_resort(code: i32) {
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    crate::signal::exit_now(code);
 }

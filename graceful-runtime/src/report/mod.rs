@@ -124,6 +124,24 @@ pub(crate) fn configure(config: &Config) {
     }
 }
 
+thread_local! {
+    /// Set on the watcher's thread: it writes with `stderr_bounded`, never blocking for long.
+    static BOUNDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Called once by the watcher thread.
+pub(crate) fn write_bounded_on_this_thread() {
+    BOUNDED.with(|b| b.set(true));
+}
+
+fn write_stderr(bytes: &[u8]) {
+    if BOUNDED.with(std::cell::Cell::get) {
+        crate::signal::stderr_bounded(bytes);
+    } else {
+        let _ = std::io::stderr().lock().write_all(bytes);
+    }
+}
+
 /// Record an event now (and print it, in text mode).
 pub(crate) fn record(event: Event) {
     log().push(event);
@@ -154,9 +172,12 @@ pub(crate) fn note_cause() {
     }
 }
 
-/// Record the exit and print what is left (the JSON object in JSON mode).
+/// Record the exit and print what is left (the JSON object in JSON mode), unless the report is
+/// stuck: the exit must not wait on it.
 pub(crate) fn finish(decision: &Decision) {
-    log().finish(decision);
+    if let Some(mut log) = log_soon() {
+        log.finish(decision);
+    }
 }
 
 /// The watcher's last words: `event`, then the exit, unless the report is stuck (say, on a
@@ -212,8 +233,9 @@ impl Log {
     fn finish(&mut self, decision: &Decision) {
         self.push(Event::Exit(decision.clone()));
         if self.mode == Report::Json {
-            let json = self.json();
-            let _ = writeln!(std::io::stderr().lock(), "{json}");
+            let mut json = self.json();
+            json.push('\n');
+            write_stderr(json.as_bytes());
         }
     }
 
@@ -272,7 +294,7 @@ impl Log {
             let _ = writeln!(out, "graceful: {}", self.line(r, start));
         }
         self.printed = self.records.len();
-        let _ = std::io::stderr().lock().write_all(out.as_bytes());
+        write_stderr(out.as_bytes());
         self.out = out;
         self.last_print = clock::now_ns();
         self.deferred = false;

@@ -10,12 +10,12 @@ use std::fmt;
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub(crate) use unix::{die_of, install, latch};
+pub(crate) use unix::{die_of, exit_now, install, latch, stderr_bounded};
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub(crate) use windows::{die_of, install, latch};
+pub(crate) use windows::{die_of, exit_now, install, latch, stderr_bounded};
 
 /// What a signal does, on every platform. It runs in signal context on unix, so it only
 /// touches lock-free atomics, `clock_gettime` and `write(2)`: async-signal-safe.

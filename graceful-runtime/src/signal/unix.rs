@@ -88,6 +88,32 @@ fn mask(how: libc::c_int, signals: &[Signal]) {
     }
 }
 
+/// Write to stderr without ever blocking long: for the watcher, which must stay free to enforce
+/// the deadline even when stderr is a pipe nobody reads. Bypasses std's stderr lock (a stuck
+/// writer may hold it); waits at most 100 ms for room, and writes at most `PIPE_BUF` bytes at a
+/// time, which a pipe with that much room takes without blocking. What does not fit is dropped.
+pub(crate) fn stderr_bounded(bytes: &[u8]) {
+    for chunk in bytes.chunks(libc::PIPE_BUF) {
+        let mut pfd = libc::pollfd {
+            fd: 2,
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd; fd 2 may be closed, which poll reports (POLLNVAL).
+        if unsafe { libc::poll(&mut pfd, 1, 100) } != 1 || pfd.revents & libc::POLLOUT == 0 {
+            return;
+        }
+        // SAFETY: writing initialised bytes from a valid slice to fd 2.
+        unsafe { libc::write(2, chunk.as_ptr().cast(), chunk.len()) };
+    }
+}
+
+/// End the process at once, without running anything else: the last resort.
+pub(crate) fn exit_now(code: i32) -> ! {
+    // SAFETY: _exit takes a plain integer and never returns.
+    unsafe { libc::_exit(code) }
+}
+
 /// Die of `signal` as if we had never caught it, so shells, systemd and Docker see 128+signo.
 /// Where the default action cannot kill (PID 1 in a namespace), exit with 128+signo.
 ///

@@ -241,3 +241,14 @@ pub(crate) mod latch {
         unsafe { WaitForSingleObject(event.load(Ordering::Acquire), ms) == WAIT_OBJECT_0 }
     }
 }
+
+/// Write to stderr. (On Windows through std: a console or a file does not block for long.)
+pub(crate) fn stderr_bounded(bytes: &[u8]) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(bytes);
+}
+
+/// End the process at once: the last resort.
+pub(crate) fn exit_now(code: i32) -> ! {
+    std::process::exit(code)
+}

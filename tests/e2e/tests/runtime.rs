@@ -402,3 +402,39 @@ fn under_gnu_timeout_the_hooks_finish() {
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains("hook:one_second"), "{stdout}\n{stderr}");
 }
+
+/// stderr is a pipe nobody reads, and the body blocks writing to it, holding std's stderr lock:
+/// the watcher must still abandon the body, the hooks must still run, the process must exit.
+#[test]
+fn a_stderr_nobody_reads_does_not_stop_the_hooks_or_the_exit() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(BIN)
+        .arg("stuck_stderr")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped()) // never read
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = stdout.lines().map_while(Result::ok);
+    assert_eq!(lines.next().as_deref(), Some("ready"));
+    std::thread::sleep(Duration::from_millis(300)); // the pipe fills: the body blocks
+    graceful_e2e::kill(child.id() as i32, SIGTERM);
+    let t0 = Instant::now();
+    // Were the process to hang, SIGKILL it after 20 s, so the test fails instead of hanging.
+    let pid = child.id() as i32;
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(20));
+        // SAFETY: kill(2) with plain integers; the pid may be gone already (ESRCH).
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    });
+    let rest: Vec<String> = lines.collect();
+    let status = child.wait().unwrap();
+    assert!(
+        t0.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        t0.elapsed()
+    );
+    assert_eq!(status.code(), Some(124), "{rest:?}");
+    assert_eq!(rest, ["hook:third", "hook:second", "hook:first"]);
+}

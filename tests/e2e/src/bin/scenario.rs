@@ -104,6 +104,18 @@ fn main() -> ExitCode {
             });
             sleep_forever()
         }),
+        // A body stuck writing to a stderr nobody reads, holding std's stderr lock for ever.
+        "stuck_stderr" => builder
+            .timeout(Duration::from_secs(3))
+            .body_timeout(Duration::from_millis(500))
+            .run(|| -> () {
+                three_hooks();
+                ready();
+                let line = "x".repeat(1000);
+                loop {
+                    eprintln!("{line}");
+                }
+            }),
         "exit_deep" => builder.run(|| -> () {
             three_hooks();
             let _guard = Noisy("main");
