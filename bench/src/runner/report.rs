@@ -418,22 +418,7 @@ fn latency_section(out: &mut String, r: &mut Results) {
          the first signal of each is not counted. **graceful has no warm figure**: its first \
          signal starts the shutdown, and a second one forces the exit, by design.\n\n",
     );
-    let wfloor = r.warm.first_mut().map(|d| d.summary()).unwrap_or_default();
-    let rows: Vec<Vec<String>> = r
-        .warm
-        .iter_mut()
-        .map(|d| {
-            let s = d.summary();
-            vec![
-                d.label.to_owned(),
-                s.n.to_string(),
-                us(s.p50),
-                us(s.p90),
-                us(s.p99),
-                stats::ratio(s.p50, wfloor.p50),
-            ]
-        })
-        .collect();
+    let rows = percentile_rows(&mut r.warm);
     table(
         out,
         &[
@@ -545,22 +530,7 @@ fn hot_section(out: &mut String, r: &mut Results) {
          watcher thread), so this is the primitive alone. {n} trials, interleaved.\n\n\
          ![ECDF of wake latency](docs/bench/wake.svg)\n"
     );
-    let floor = r.wake[0].summary();
-    let rows: Vec<Vec<String>> = r
-        .wake
-        .iter_mut()
-        .map(|d| {
-            let s = d.summary();
-            vec![
-                d.label.to_owned(),
-                s.n.to_string(),
-                us(s.p50),
-                us(s.p90),
-                us(s.p99),
-                stats::ratio(s.p50, floor.p50),
-            ]
-        })
-        .collect();
+    let rows = percentile_rows(&mut r.wake);
     table(
         out,
         &[
@@ -808,4 +778,24 @@ pub(crate) fn charts(r: &mut Results) -> Vec<(&'static str, String)> {
             ),
         ),
     ]
+}
+
+/// One row per distribution: label, samples, p50, p90, p99 (µs), and p50's ratio to the first
+/// row's (the floor).
+fn percentile_rows(dists: &mut [Dist]) -> Vec<Vec<String>> {
+    let floor = dists.first_mut().map(|d| d.summary()).unwrap_or_default();
+    dists
+        .iter_mut()
+        .map(|d| {
+            let s = d.summary();
+            vec![
+                d.label.to_owned(),
+                s.n.to_string(),
+                us(s.p50),
+                us(s.p90),
+                us(s.p99),
+                stats::ratio(s.p50, floor.p50),
+            ]
+        })
+        .collect()
 }
