@@ -4,6 +4,7 @@
 use std::{
     cell::Cell,
     future::Future,
+    io::Write,
     marker::PhantomData,
     panic::{AssertUnwindSafe, catch_unwind},
     pin::Pin,
@@ -327,11 +328,19 @@ fn record_body_end(end: &MainEnd, dropped: bool) {
         MainEnd::Returned(Outcome::Code(_)) => (Reason::MainReturned, BodyEnd::Code),
         _ => (Reason::MainReturned, BodyEnd::Ok),
     };
-    if !stop(cause) && !dropped {
-        report::record(Event::BodyEnded(shown));
-    }
     if let MainEnd::Returned(Outcome::Failed(message)) = end {
-        eprintln!("Error: {message}");
+        // Before `stop`: once Stopping begins, the watcher may print the report's first line,
+        // and this line must not land in the middle of it. One write, so no other writer can
+        // split it either.
+        let line = format!("Error: {message}\n");
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    }
+    if stop(cause) {
+        // Print the cause here rather than leave it to the watcher, so it comes out before the
+        // first hook's own output.
+        report::note_cause();
+    } else if !dropped {
+        report::record(Event::BodyEnded(shown));
     }
     *MAIN_END.lock().unwrap_or_else(PoisonError::into_inner) = Some(end.clone());
 }

@@ -51,7 +51,16 @@ fn normal_return_runs_hooks_and_exits_0() {
 fn err_from_main_is_printed_runs_hooks_and_exits_1() {
     let end = start("err").wait();
     assert_eq!(end.code(), Some(1), "{end:#?}");
-    assert!(end.stderr.contains("Error: \"boom\""), "{}", end.stderr);
+    // The error comes first, whole on its line, then the report: never one inside the other.
+    let lines: Vec<&str> = end.stderr.lines().collect();
+    assert_eq!(lines.first(), Some(&"Error: \"boom\""), "{}", end.stderr);
+    assert!(
+        lines
+            .get(1)
+            .is_some_and(|l| l.starts_with("graceful: main returned")),
+        "{}",
+        end.stderr
+    );
     assert_eq!(end.hooks(), ["third", "second", "first"]);
 }
 
