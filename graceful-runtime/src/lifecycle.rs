@@ -80,7 +80,7 @@ pub(crate) fn park_forever() -> ! {
 
 /// Enter Stopping from ordinary code; `true` if this call did. Wakes every waiter.
 pub(crate) fn stop(reason: Reason) -> bool {
-    let _ = latch::init();
+    latch::prepare();
     let won = state::begin(reason);
     if won {
         latch::open();

@@ -439,9 +439,9 @@ fn stages_section(out: &mut String, r: &mut Results, floor_p50: f64) {
         "### Where graceful's time goes\n\n\
          The same program with one more clock read, where `graceful::sleep` returns in the body \
          (`bench/src/bin/latency_stages.rs`), in the same trials. The first part is the \
-         kernel's delivery, graceful's handler (state, one `write(2)` to the latch pipe the body \
-         polls, one to the watcher thread's pipe, which wakes that thread too) and the body's \
-         thread waking; the second is the body's return through `?`, the report's lines for \
+         kernel's delivery, graceful's handler (state, one `FUTEX_WAKE` on the latch the body \
+         waits on, and a timer that wakes the watcher thread a millisecond later) and the \
+         body's thread waking; the second is the body's return through `?`, the report's lines for \
          \"stopping\" and \"main returned\" (formatted and written to stderr before the first \
          hook, in text mode), and the runner gathering and sorting the hooks. Fresh processes \
          only (signalled 20 ms after `ready`). The floor's figure (fresh) is where a handler \
@@ -526,7 +526,7 @@ fn hot_section(out: &mut String, r: &mut Results) {
          thread blocks; 20 ms later the main thread reads the clock and wakes it; the woken \
          thread reads the clock. The floor is the cheapest wake std has, `Thread::unpark` on a \
          parked thread (one futex wake); a `Condvar` is shown too. graceful's sleeper is woken \
-         by one `write(2)` to the latch pipe it polls. graceful is not installed here (no \
+         by one `FUTEX_WAKE` on the latch it waits on. graceful is not installed here (no \
          watcher thread), so this is the primitive alone. {n} trials, interleaved.\n\n\
          ![ECDF of wake latency](docs/bench/wake.svg)\n"
     );

@@ -1,9 +1,10 @@
 //! Signal intake. `Signal` names the signals graceful can handle; the platform module owns the
 //! handler, the latch that wakes waiting threads, and dying of a signal.
 //!
-//! This file only dispatches: `unix` (signals, through `signal-hook-registry`, and pipes) and
-//! `windows` (console control events and Event objects) expose the same names:
-//! `install(&[Signal])`, `die_of(Signal)`, and `latch::{init, open, nudge, wait, wait_events}`.
+//! This file only dispatches: `unix` (signals, through `signal-hook-registry`; a futex or a pipe
+//! for the latch; a pipe for the watcher) and `windows` (console control events and Event
+//! objects) expose the same names: `install(&[Signal])`, `die_of(Signal)`, and
+//! `latch::{init, prepare, open, nudge, nudge_soon, wait, wait_events}`.
 
 use std::fmt;
 
@@ -18,7 +19,8 @@ mod windows;
 pub(crate) use windows::{die_of, exit_now, install, latch, stderr_bounded};
 
 /// What a signal does, on every platform. It runs in signal context on unix, so it only
-/// touches lock-free atomics, `clock_gettime` and `write(2)`: async-signal-safe.
+/// touches lock-free atomics, `clock_gettime` and single system calls that wake (`futex(2)`,
+/// `write(2)`, `timerfd_settime(2)`): async-signal-safe.
 ///
 /// `sender` is the sending process (0 for the kernel, or where the platform does not say). A
 /// repeat of the first signal from the same sender within `state::DUPLICATE_WINDOW_NS` is one

@@ -1,14 +1,16 @@
 //! Unix intake: a handler registered through `signal_hook_registry` (so graceful coexists with
-//! tokio and other signal-hook users) and two pipes.
+//! tokio and other signal-hook users), a latch and a pipe.
 //!
-//! - The **latch** pipe is written once, when Stopping begins, and never drained: every thread
-//!   blocked in `sleep`/`wait` polls its read end, so one `write(2)` from the handler wakes all of
-//!   them at once, with no thread in between (the fast path from signal to first hook).
+//! - The **latch** is opened once, when Stopping begins, and never closed: every thread blocked
+//!   in `sleep`/`wait` waits on it directly, so one system call from the handler wakes all of
+//!   them at once, with no thread in between (the fast path from signal to first hook). On Linux
+//!   it is a futex word (`FUTEX_WAKE`); elsewhere a pipe that is written once and never drained,
+//!   which waiters poll.
 //! - The **events** pipe nudges the watcher thread (signals, hook timeouts, report lines); the
 //!   watcher drains it.
 //!
-//! The handler only touches atomics, `clock_gettime` and `write(2)`: all async-signal-safe. The
-//! registry saves and restores `errno` around it.
+//! The handler only touches atomics, `clock_gettime`, `futex(2)`, `timerfd_settime(2)` and
+//! `write(2)`: all async-signal-safe. The registry saves and restores `errno` around it.
 
 use std::io;
 use std::sync::OnceLock;
@@ -17,7 +19,13 @@ use std::time::Duration;
 
 use crate::{Signal, clock, state};
 
+/// Linux: the latch, 0 until Stopping begins, then 1 for good; waiters sleep on it in `futex(2)`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+static LATCH: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+/// Elsewhere: the latch pipe.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
 static LATCH_R: AtomicI32 = AtomicI32::new(-1);
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
 static LATCH_W: AtomicI32 = AtomicI32::new(-1);
 static EVENTS_R: AtomicI32 = AtomicI32::new(-1);
 static EVENTS_W: AtomicI32 = AtomicI32::new(-1);
@@ -57,7 +65,8 @@ pub(crate) fn install(signals: &[Signal]) -> io::Result<()> {
     for &signal in signals {
         let raw = signal.as_raw();
         // SAFETY: `on_signal` is async-signal-safe: it only uses lock-free atomics,
-        // `clock_gettime` and `write(2)` on pipes opened before registration, and it neither
+        // `clock_gettime`, `futex(2)`, `timerfd_settime(2)` and `write(2)` on descriptors
+        // opened before registration, and it neither
         // allocates nor locks nor panics. `raw` is never SIGKILL, SIGSTOP or another forbidden
         // signal (Signal has no such variant), so the registry's assertion cannot fire.
         let registered = unsafe {
@@ -139,13 +148,17 @@ pub(crate) mod latch {
 
     static INIT: OnceLock<Result<(), i32>> = OnceLock::new();
 
-    /// Open both pipes, once. Non-blocking and close-on-exec, so children never inherit them.
+    /// Open the pipes and the timer, once. Non-blocking and close-on-exec, so children never
+    /// inherit them.
     pub(crate) fn init() -> io::Result<()> {
         let done = INIT.get_or_init(|| {
-            let (lr, lw) = pipe()?;
+            #[cfg(not(any(target_os = "linux", target_os = "android")))]
+            {
+                let (lr, lw) = pipe()?;
+                LATCH_R.store(lr, Ordering::Release);
+                LATCH_W.store(lw, Ordering::Release);
+            }
             let (er, ew) = pipe()?;
-            LATCH_R.store(lr, Ordering::Release);
-            LATCH_W.store(lw, Ordering::Release);
             EVENTS_R.store(er, Ordering::Release);
             EVENTS_W.store(ew, Ordering::Release);
             TIMER.store(timer(), Ordering::Release);
@@ -208,7 +221,34 @@ pub(crate) mod latch {
         }
     }
 
+    /// Make sure `open` will have a latch to open, before Stopping begins: a waiter that saw
+    /// "running" may be about to wait on it. The futex word always exists; the pipe is opened
+    /// here if `install` did not.
+    pub(crate) fn prepare() {
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let _ = init();
+    }
+
     /// Wake every thread waiting on the latch, now and forever. Async-signal-safe.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub(crate) fn open() {
+        if LATCH.swap(1, Ordering::AcqRel) == 0 {
+            // SAFETY: FUTEX_WAKE on a static word that lives for the whole process; it reads no
+            // user memory beyond the word's address, and is async-signal-safe (no lock, no
+            // allocation).
+            unsafe {
+                libc::syscall(
+                    libc::SYS_futex,
+                    LATCH.as_ptr(),
+                    libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
+                    i32::MAX,
+                )
+            };
+        }
+    }
+
+    /// Wake every thread waiting on the latch, now and forever. Async-signal-safe.
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
     pub(crate) fn open() {
         poke(&LATCH_W);
     }
@@ -248,6 +288,41 @@ pub(crate) mod latch {
     }
 
     /// Block until Stopping begins or `timeout` passes; `true` once stopping.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub(crate) fn wait(timeout: Option<Duration>) -> bool {
+        let deadline = timeout.map(|t| clock::now_ns().saturating_add(clock::ns(t)));
+        loop {
+            if state::stopping() || LATCH.load(Ordering::Acquire) != 0 {
+                return true;
+            }
+            let left = match deadline {
+                None => None,
+                Some(d) => match d.saturating_sub(clock::now_ns()) {
+                    0 => return false,
+                    left => Some(libc::timespec {
+                        tv_sec: (left / 1_000_000_000) as libc::time_t,
+                        tv_nsec: (left % 1_000_000_000) as libc::c_long,
+                    }),
+                },
+            };
+            let ts_ptr = left.as_ref().map_or(std::ptr::null(), |t| t as *const _);
+            // SAFETY: FUTEX_WAIT on a static word, expecting 0 (if the latch opened since the
+            // check above, it returns at once), with a valid relative timeout or none. Wakes,
+            // timeouts and interruptions all loop back to the checks above.
+            unsafe {
+                libc::syscall(
+                    libc::SYS_futex,
+                    LATCH.as_ptr(),
+                    libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+                    0u32,
+                    ts_ptr,
+                )
+            };
+        }
+    }
+
+    /// Block until Stopping begins or `timeout` passes; `true` once stopping.
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
     pub(crate) fn wait(timeout: Option<Duration>) -> bool {
         if state::stopping() {
             return true;
@@ -268,6 +343,7 @@ pub(crate) mod latch {
         }
     }
 
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
     fn poll_state(timeout: Option<Duration>) -> bool {
         let deadline = timeout.map(|t| clock::now_ns().saturating_add(clock::ns(t)));
         while !state::stopping() {
@@ -302,6 +378,7 @@ pub(crate) mod latch {
     }
 
     /// One poll(2) for readability until `deadline`; `false` on timeout or interruption.
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
     fn poll_fd(fd: &AtomicI32, deadline: Option<u64>) -> bool {
         poll_until(&mut [pollfd(fd)], deadline)
     }

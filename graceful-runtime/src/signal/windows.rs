@@ -164,6 +164,12 @@ pub(crate) mod latch {
         }
     }
 
+    /// Make sure `open` will have a latch to open, before Stopping begins: a waiter that saw
+    /// "running" may be about to wait on it.
+    pub(crate) fn prepare() {
+        let _ = init();
+    }
+
     /// Wake every thread waiting on the latch, now and forever.
     pub(crate) fn open() {
         set(&LATCH);
