@@ -20,17 +20,13 @@ use std::{
 mod fields;
 #[cfg(any(feature = "log", feature = "tracing"))]
 mod observe;
+mod text;
 
 use fields::Fields;
 
 use crate::{
-    Reason, Report, Signal, clock,
-    config::{Config, show_duration},
-    exit_code::Decision,
-    hooks::HookInfo,
-    runner::HookOutcome,
-    signal::latch,
-    state,
+    Reason, Report, Signal, clock, config::Config, exit_code::Decision, hooks::HookInfo,
+    runner::HookOutcome, signal::latch, state,
 };
 
 /// How the body of main ended, once Stopping had begun for another reason.
@@ -71,7 +67,8 @@ struct Record {
 
 struct Log {
     mode: Report,
-    timeout: Option<(Duration, Duration)>,
+    /// The configuration's part of the "stopping" line.
+    notes: text::Notes,
     records: Vec<Record>,
     printed: usize,
     cause_recorded: bool,
@@ -88,7 +85,7 @@ struct Log {
 
 static LOG: Mutex<Log> = Mutex::new(Log {
     mode: Report::Text,
-    timeout: None,
+    notes: text::Notes::NONE,
     records: Vec::new(),
     printed: 0,
     cause_recorded: false,
@@ -117,7 +114,7 @@ fn log_soon() -> Option<MutexGuard<'static, Log>> {
 pub(crate) fn configure(config: &Config) {
     let mut log = log();
     log.mode = config.report;
-    log.timeout = Some((config.timeout, config.body_timeout));
+    log.notes = text::Notes::new(config.timeout, config.body_timeout);
     log.records.reserve(32);
     if log.mode == Report::Text {
         log.warm_up();
@@ -266,14 +263,7 @@ impl Log {
             Event::BodyEnded(BodyEnd::Shutdown),
         ];
         for event in samples {
-            let line = self.line(
-                &Record {
-                    at: 1_234_567,
-                    event,
-                },
-                0,
-            );
-            self.out.push_str(&line);
+            text::write_line(&mut self.out, &event, 1_234_567, &self.notes);
         }
         let capacity = self.out.capacity();
         self.out
@@ -291,7 +281,9 @@ impl Log {
         let mut out = std::mem::take(&mut self.out);
         out.clear();
         for r in &self.records[self.printed..] {
-            let _ = writeln!(out, "graceful: {}", self.line(r, start));
+            out.push_str("graceful: ");
+            text::write_line(&mut out, &r.event, r.at.saturating_sub(start), &self.notes);
+            out.push('\n');
         }
         self.printed = self.records.len();
         write_stderr(out.as_bytes());
@@ -300,102 +292,11 @@ impl Log {
         self.deferred = false;
     }
 
+    #[cfg(any(feature = "log", feature = "tracing"))]
     fn line(&self, r: &Record, start: u64) -> String {
-        let t = ms(r.at.saturating_sub(start));
-        match &r.event {
-            Event::Draining(s, d) => format!(
-                "{s} received: draining for {} (not ready; main keeps running)",
-                show_duration(*d)
-            ),
-            Event::Stopping(reason) => {
-                let what = match reason {
-                    Reason::Signal(_) if state::draining().is_some() => {
-                        format!("+{t} drain over: stopping")
-                    }
-                    Reason::Signal(s) => format!("{s} received: stopping"),
-                    Reason::Trigger => "trigger() called: stopping".into(),
-                    Reason::Exit(c) => format!("exit({c}) called: stopping"),
-                    Reason::Panic => "main panicked: running hooks".into(),
-                    Reason::MainReturned => "main returned: running hooks".into(),
-                };
-                match self.timeout {
-                    Some((total, body))
-                        if matches!(
-                            reason,
-                            Reason::Signal(_) | Reason::Trigger | Reason::Exit(_)
-                        ) =>
-                    {
-                        format!(
-                            "{what} (main gets {}, all {})",
-                            show_duration(body),
-                            show_duration(total)
-                        )
-                    }
-                    Some((total, _)) => format!("{what} (deadline {})", show_duration(total)),
-                    None => what,
-                }
-            }
-            Event::Absorbed(s) => {
-                format!("+{t} {s} received while stopping: absorbed (a second one forces exit)")
-            }
-            Event::Duplicate(s) => format!(
-                "+{t} {s} again from the same sender at once: the same request, not a second one"
-            ),
-            Event::BodyEnded(end) => format!(
-                "+{t} main {}",
-                match end {
-                    BodyEnd::Ok => "returned".to_string(),
-                    BodyEnd::Shutdown => "returned Err(Shutdown): a clean stop".into(),
-                    BodyEnd::Failed => "returned an error".into(),
-                    BodyEnd::Code => "returned a failing ExitCode".into(),
-                    BodyEnd::Exit(c) => format!("ended by exit({c})"),
-                    BodyEnd::Panicked => "panicked".into(),
-                }
-            ),
-            Event::BodyAbandoned(d, dropped) => format!(
-                "+{t} main did not return within {}: {}",
-                show_duration(*d),
-                if *dropped {
-                    "dropping it, then running hooks"
-                } else {
-                    "running hooks without it"
-                }
-            ),
-            Event::Hook {
-                info,
-                outcome,
-                took_ns,
-            } => {
-                let took = ms(*took_ns);
-                let how = match outcome {
-                    HookOutcome::Ok => format!("ok in {took}"),
-                    HookOutcome::Failed(m) => format!("failed in {took}: {m}"),
-                    HookOutcome::Panicked(m) => format!("panicked in {took}: {m}"),
-                    HookOutcome::Exit(c) => format!("called exit({c}) after {took}"),
-                    HookOutcome::TimedOut(d, cancelled) => format!(
-                        "timed out after {}: {}",
-                        show_duration(*d),
-                        if *cancelled {
-                            "cancelled"
-                        } else {
-                            "left running"
-                        }
-                    ),
-                };
-                format!("+{t} hook {info} {how}")
-            }
-            Event::Deadline(d, running) => format!(
-                "+{t} deadline of {} passed; still running: {}",
-                show_duration(*d),
-                if running.is_empty() {
-                    "nothing".to_string()
-                } else {
-                    running.join(", ")
-                }
-            ),
-            Event::Forced(s) => format!("+{t} second signal ({s}): exiting now"),
-            Event::Exit(d) => format!("+{t} {d}"),
-        }
+        let mut line = String::new();
+        text::write_line(&mut line, &r.event, r.at.saturating_sub(start), &self.notes);
+        line
     }
 
     fn json(&self) -> String {
@@ -489,17 +390,6 @@ pub(crate) fn json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Milliseconds for people: one decimal under 10 ms. Integer arithmetic only: float
-/// formatting is a large, cold piece of code to run on the path to the first hook.
-fn ms(ns: u64) -> String {
-    let tenths = (ns + 50_000) / 100_000;
-    if tenths < 100 {
-        format!("{}.{}ms", tenths / 10, tenths % 10)
-    } else {
-        format!("{}ms", (ns + 500_000) / 1_000_000)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,13 +399,5 @@ mod tests {
         let mut s = String::new();
         json_str(&mut s, "a\"b\\c\nd\u{1}");
         assert_eq!(s, r#""a\"b\\c\nd\u0001""#);
-    }
-
-    #[test]
-    fn milliseconds_read_well() {
-        assert_eq!(ms(1_234_567), "1.2ms");
-        assert_eq!(ms(12_345_678), "12ms");
-        assert_eq!(ms(9_960_000), "10ms");
-        assert_eq!(ms(40_000), "0.0ms");
     }
 }

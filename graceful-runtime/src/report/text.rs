@@ -1,0 +1,271 @@
+//! The text report's lines: one per event, for people.
+//!
+//! The two lines printed between the signal and the first hook ("SIGTERM received: stopping"
+//! and "main returned Err(Shutdown)") are built from pieces with `push_str` and integer digits,
+//! without `core::fmt`: in a process that has slept since start-up, the formatting machinery is
+//! cold code, and running it cost about 10 µs on the path to the first hook. The parts that
+//! depend on the configuration are rendered once, at start-up, into [`Notes`]. The other lines
+//! are printed after a hook has run, or at exit, and use `write!`.
+
+use std::{fmt::Write as _, time::Duration};
+
+use super::{BodyEnd, Event};
+use crate::{Reason, config::show_duration, runner::HookOutcome, state};
+
+/// The parts of the "stopping" line that come from the configuration, rendered at start-up.
+pub(super) struct Notes {
+    /// For a signal, `trigger()` or `exit()`: " (main gets 5s, all 10s)".
+    stop: String,
+    /// For a stop that main began: " (deadline 10s)".
+    deadline: String,
+}
+
+impl Notes {
+    /// Before `configure`: no notes.
+    pub(super) const NONE: Notes = Notes {
+        stop: String::new(),
+        deadline: String::new(),
+    };
+
+    pub(super) fn new(timeout: Duration, body_timeout: Duration) -> Notes {
+        Notes {
+            stop: format!(
+                " (main gets {}, all {})",
+                show_duration(body_timeout),
+                show_duration(timeout)
+            ),
+            deadline: format!(" (deadline {})", show_duration(timeout)),
+        }
+    }
+}
+
+/// Append the line for `event`, which happened `t_ns` after the start, without the
+/// `graceful: ` prefix or the newline.
+pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Notes) {
+    match event {
+        Event::Stopping(reason) => stopping(out, reason, t_ns, notes),
+        Event::BodyEnded(end) => {
+            push_t(out, t_ns);
+            out.push_str(" main ");
+            match end {
+                BodyEnd::Ok => out.push_str("returned"),
+                BodyEnd::Shutdown => out.push_str("returned Err(Shutdown): a clean stop"),
+                BodyEnd::Failed => out.push_str("returned an error"),
+                BodyEnd::Code => out.push_str("returned a failing ExitCode"),
+                BodyEnd::Exit(c) => {
+                    out.push_str("ended by exit(");
+                    push_int(out, i64::from(*c));
+                    out.push(')');
+                }
+                BodyEnd::Panicked => out.push_str("panicked"),
+            }
+        }
+        Event::Draining(s, d) => {
+            let _ = write!(
+                out,
+                "{s} received: draining for {} (not ready; main keeps running)",
+                show_duration(*d)
+            );
+        }
+        Event::Absorbed(s) => {
+            push_t(out, t_ns);
+            let _ = write!(
+                out,
+                " {s} received while stopping: absorbed (a second one forces exit)"
+            );
+        }
+        Event::Duplicate(s) => {
+            push_t(out, t_ns);
+            let _ = write!(
+                out,
+                " {s} again from the same sender at once: the same request, not a second one"
+            );
+        }
+        Event::BodyAbandoned(d, dropped) => {
+            push_t(out, t_ns);
+            let _ = write!(
+                out,
+                " main did not return within {}: {}",
+                show_duration(*d),
+                if *dropped {
+                    "dropping it, then running hooks"
+                } else {
+                    "running hooks without it"
+                }
+            );
+        }
+        Event::Hook {
+            info,
+            outcome,
+            took_ns,
+        } => {
+            push_t(out, t_ns);
+            let _ = write!(out, " hook {info} ");
+            let took = ms(*took_ns);
+            let _ = match outcome {
+                HookOutcome::Ok => write!(out, "ok in {took}"),
+                HookOutcome::Failed(m) => write!(out, "failed in {took}: {m}"),
+                HookOutcome::Panicked(m) => write!(out, "panicked in {took}: {m}"),
+                HookOutcome::Exit(c) => write!(out, "called exit({c}) after {took}"),
+                HookOutcome::TimedOut(d, cancelled) => write!(
+                    out,
+                    "timed out after {}: {}",
+                    show_duration(*d),
+                    if *cancelled {
+                        "cancelled"
+                    } else {
+                        "left running"
+                    }
+                ),
+            };
+        }
+        Event::Deadline(d, running) => {
+            push_t(out, t_ns);
+            let running = if running.is_empty() {
+                "nothing".to_string()
+            } else {
+                running.join(", ")
+            };
+            let _ = write!(
+                out,
+                " deadline of {} passed; still running: {running}",
+                show_duration(*d)
+            );
+        }
+        Event::Forced(s) => {
+            push_t(out, t_ns);
+            let _ = write!(out, " second signal ({s}): exiting now");
+        }
+        Event::Exit(d) => {
+            push_t(out, t_ns);
+            let _ = write!(out, " {d}");
+        }
+    }
+}
+
+fn stopping(out: &mut String, reason: &Reason, t_ns: u64, notes: &Notes) {
+    match reason {
+        Reason::Signal(_) if state::draining().is_some() => {
+            push_t(out, t_ns);
+            out.push_str(" drain over: stopping");
+        }
+        Reason::Signal(s) => {
+            out.push_str(s.name());
+            out.push_str(" received: stopping");
+        }
+        Reason::Trigger => out.push_str("trigger() called: stopping"),
+        Reason::Exit(c) => {
+            out.push_str("exit(");
+            push_int(out, i64::from(*c));
+            out.push_str(") called: stopping");
+        }
+        Reason::Panic => out.push_str("main panicked: running hooks"),
+        Reason::MainReturned => out.push_str("main returned: running hooks"),
+    }
+    out.push_str(match reason {
+        Reason::Signal(_) | Reason::Trigger | Reason::Exit(_) => &notes.stop,
+        Reason::Panic | Reason::MainReturned => &notes.deadline,
+    });
+}
+
+/// `+1.2ms`: the time since the start.
+fn push_t(out: &mut String, t_ns: u64) {
+    out.push('+');
+    push_ms(out, t_ns);
+}
+
+/// Milliseconds for people: one decimal under 10 ms.
+pub(super) fn ms(ns: u64) -> String {
+    let mut out = String::new();
+    push_ms(&mut out, ns);
+    out
+}
+
+fn push_ms(out: &mut String, ns: u64) {
+    let tenths = ns.saturating_add(50_000) / 100_000;
+    if tenths < 100 {
+        push_int(out, (tenths / 10) as i64);
+        out.push('.');
+        push_int(out, (tenths % 10) as i64);
+    } else {
+        push_int(out, (ns.saturating_add(500_000) / 1_000_000) as i64);
+    }
+    out.push_str("ms");
+}
+
+/// Decimal digits, without `core::fmt`.
+fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut n = n.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Signal;
+
+    #[test]
+    fn milliseconds_read_well() {
+        assert_eq!(ms(1_234_567), "1.2ms");
+        assert_eq!(ms(12_345_678), "12ms");
+        assert_eq!(ms(9_960_000), "10ms");
+        assert_eq!(ms(40_000), "0.0ms");
+        assert_eq!(ms(u64::MAX), format!("{}ms", u64::MAX / 1_000_000));
+    }
+
+    #[test]
+    fn integers_match_core_fmt() {
+        let edges = [i64::from(i32::MIN), i64::MIN, i64::MAX];
+        for n in [0, 7, 10, 99, 255, -1, -78].into_iter().chain(edges) {
+            let mut s = String::new();
+            push_int(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
+
+    fn line(event: Event, t_ns: u64) -> String {
+        let mut s = String::new();
+        let notes = Notes::new(Duration::from_secs(10), Duration::from_secs(5));
+        write_line(&mut s, &event, t_ns, &notes);
+        s
+    }
+
+    #[test]
+    fn the_lines_before_the_first_hook_read_as_documented() {
+        assert_eq!(
+            line(Event::Stopping(Reason::Signal(Signal::SIGTERM)), 0),
+            "SIGTERM received: stopping (main gets 5s, all 10s)"
+        );
+        assert_eq!(
+            line(Event::Stopping(Reason::Exit(3)), 0),
+            "exit(3) called: stopping (main gets 5s, all 10s)"
+        );
+        assert_eq!(
+            line(Event::Stopping(Reason::MainReturned), 0),
+            "main returned: running hooks (deadline 10s)"
+        );
+        assert_eq!(
+            line(Event::BodyEnded(BodyEnd::Shutdown), 150_000),
+            "+0.2ms main returned Err(Shutdown): a clean stop"
+        );
+        assert_eq!(
+            line(Event::BodyEnded(BodyEnd::Exit(-2)), 12_000_000),
+            "+12ms main ended by exit(-2)"
+        );
+    }
+}
