@@ -4,7 +4,6 @@
 use std::{
     cell::Cell,
     future::Future,
-    io::Write,
     marker::PhantomData,
     panic::{AssertUnwindSafe, catch_unwind},
     pin::Pin,
@@ -328,16 +327,15 @@ fn record_body_end(end: &MainEnd, dropped: bool) {
         MainEnd::Returned(Outcome::Code(_)) => (Reason::MainReturned, BodyEnd::Code),
         _ => (Reason::MainReturned, BodyEnd::Ok),
     };
+    // Stopping begins first, so the deadline runs even if the error line below blocks on a
+    // stderr nobody reads.
+    let began = stop(cause);
     if let MainEnd::Returned(Outcome::Failed(message)) = end {
-        // Before `stop`: once Stopping begins, the watcher may print the report's first line,
-        // and this line must not land in the middle of it. One write, so no other writer can
-        // split it either.
-        let line = format!("Error: {message}\n");
-        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+        report::main_error(message);
     }
-    if stop(cause) {
-        // Print the cause here rather than leave it to the watcher, so it comes out before the
-        // first hook's own output.
+    if began {
+        // The cause of a stop that main began is printed here, after main's error line and
+        // before the first hook's own output; the watcher leaves it to this thread.
         report::note_cause();
     } else if !dropped {
         report::record(Event::BodyEnded(shown));

@@ -98,7 +98,11 @@ impl Watch {
             if !self.told_waiters {
                 self.told_waiters = true;
                 wait::wake_all();
-                report::note_cause();
+                // A signal's handler cannot print its cause, nor can trigger() or exit() on a
+                // thread that then goes on; main's end prints its own, after its error line.
+                if !matches!(state::reason(), Some(Reason::MainReturned | Reason::Panic)) {
+                    report::note_cause();
+                }
             }
             report::flush_deferred();
             next = supervise(config, start);

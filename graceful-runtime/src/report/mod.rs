@@ -144,6 +144,14 @@ pub(crate) fn record(event: Event) {
     log().push(event);
 }
 
+/// Print std's line for an `Err` returned by main, `Error: {message}`, whole: under the
+/// report's lock, so no report line lands inside it.
+pub(crate) fn main_error(message: &str) {
+    let _log = log();
+    let line = format!("Error: {message}\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
 /// For the watcher: record an event unless the report is stuck (say, on a stderr pipe nobody
 /// reads); the watcher must stay free to enforce the deadline.
 pub(crate) fn record_soon(event: Event) {

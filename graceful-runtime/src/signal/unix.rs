@@ -299,17 +299,14 @@ pub(crate) mod latch {
                 None => None,
                 Some(d) => match d.saturating_sub(clock::now_ns()) {
                     0 => return false,
-                    left => Some(libc::timespec {
-                        tv_sec: (left / 1_000_000_000) as libc::time_t,
-                        tv_nsec: (left % 1_000_000_000) as libc::c_long,
-                    }),
+                    left => Some(timespec(left)),
                 },
             };
             let ts_ptr = left.as_ref().map_or(std::ptr::null(), |t| t as *const _);
             // SAFETY: FUTEX_WAIT on a static word, expecting 0 (if the latch opened since the
             // check above, it returns at once), with a valid relative timeout or none. Wakes,
             // timeouts and interruptions all loop back to the checks above.
-            unsafe {
+            let ret = unsafe {
                 libc::syscall(
                     libc::SYS_futex,
                     LATCH.as_ptr(),
@@ -318,6 +315,15 @@ pub(crate) mod latch {
                     ts_ptr,
                 )
             };
+            if ret != 0 {
+                let errno = io::Error::last_os_error().raw_os_error();
+                if !matches!(errno, Some(libc::EINTR | libc::EAGAIN | libc::ETIMEDOUT)) {
+                    // The futex is refused (a seccomp filter, say): poll rather than spin.
+                    let left =
+                        deadline.map(|d| Duration::from_nanos(d.saturating_sub(clock::now_ns())));
+                    return poll_state(left);
+                }
+            }
         }
     }
 
@@ -343,7 +349,6 @@ pub(crate) mod latch {
         }
     }
 
-    #[cfg(not(any(target_os = "linux", target_os = "android")))]
     fn poll_state(timeout: Option<Duration>) -> bool {
         let deadline = timeout.map(|t| clock::now_ns().saturating_add(clock::ns(t)));
         while !state::stopping() {
@@ -397,12 +402,18 @@ pub(crate) mod latch {
         ret > 0
     }
 
+    /// A relative timeout of `ns`, its seconds clamped to what `time_t` holds.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn timespec(ns: u64) -> libc::timespec {
+        libc::timespec {
+            tv_sec: libc::time_t::try_from(ns / 1_000_000_000).unwrap_or(libc::time_t::MAX),
+            tv_nsec: (ns % 1_000_000_000) as libc::c_long,
+        }
+    }
+
     #[cfg(any(target_os = "linux", target_os = "android"))]
     fn poll(fds: &mut [libc::pollfd], left_ns: Option<u64>) -> libc::c_int {
-        let ts = left_ns.map(|ns| libc::timespec {
-            tv_sec: (ns / 1_000_000_000) as libc::time_t,
-            tv_nsec: (ns % 1_000_000_000) as libc::c_long,
-        });
+        let ts = left_ns.map(timespec);
         let ts_ptr = ts.as_ref().map_or(std::ptr::null(), |t| t as *const _);
         // SAFETY: valid pollfds of the stated count, a valid or null timespec, a null mask.
         unsafe {

@@ -415,11 +415,31 @@ fn under_gnu_timeout_the_hooks_finish() {
 /// stderr is a pipe nobody reads, and the body blocks writing to it, holding std's stderr lock:
 /// the watcher must still abandon the body, the hooks must still run, the process must exit.
 #[test]
+fn an_error_line_stuck_on_stderr_does_not_stop_the_deadline() {
+    let (status, rest) = run_with_stderr_unread("err_stuck_stderr", None);
+    // main's thread is stuck writing its error line, so the hooks cannot run; the deadline
+    // still ends the process.
+    assert_eq!(status.code(), Some(124), "{rest:?}");
+}
+
+#[test]
 fn a_stderr_nobody_reads_does_not_stop_the_hooks_or_the_exit() {
+    // The pipe fills while the body waits: the body blocks, holding std's stderr lock.
+    let (status, rest) = run_with_stderr_unread("stuck_stderr", Some(Duration::from_millis(300)));
+    assert_eq!(status.code(), Some(124), "{rest:?}");
+    assert_eq!(rest, ["hook:third", "hook:second", "hook:first"]);
+}
+
+/// Run `scenario` with a stderr pipe nobody reads; SIGTERM it `signal_after` its `ready`, if
+/// given. Returns how it ended and the stdout lines after `ready`; fails if it takes 10 s.
+fn run_with_stderr_unread(
+    scenario: &str,
+    signal_after: Option<Duration>,
+) -> (std::process::ExitStatus, Vec<String>) {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let mut child = Command::new(BIN)
-        .arg("stuck_stderr")
+        .arg(scenario)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped()) // never read
         .spawn()
@@ -427,9 +447,11 @@ fn a_stderr_nobody_reads_does_not_stop_the_hooks_or_the_exit() {
     let stdout = BufReader::new(child.stdout.take().unwrap());
     let mut lines = stdout.lines().map_while(Result::ok);
     assert_eq!(lines.next().as_deref(), Some("ready"));
-    std::thread::sleep(Duration::from_millis(300)); // the pipe fills: the body blocks
-    graceful_e2e::kill(child.id() as i32, SIGTERM);
     let t0 = Instant::now();
+    if let Some(after) = signal_after {
+        std::thread::sleep(after);
+        graceful_e2e::kill(child.id() as i32, SIGTERM);
+    }
     // Were the process to hang, SIGKILL it after 20 s, so the test fails instead of hanging.
     let pid = child.id() as i32;
     std::thread::spawn(move || {
@@ -444,6 +466,5 @@ fn a_stderr_nobody_reads_does_not_stop_the_hooks_or_the_exit() {
         "took {:?}",
         t0.elapsed()
     );
-    assert_eq!(status.code(), Some(124), "{rest:?}");
-    assert_eq!(rest, ["hook:third", "hook:second", "hook:first"]);
+    (status, rest)
 }

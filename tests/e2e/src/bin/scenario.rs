@@ -116,6 +116,16 @@ fn main() -> ExitCode {
                     eprintln!("{line}");
                 }
             }),
+        // main returns an error longer than a pipe holds, to a stderr nobody reads.
+        "err_stuck_stderr" => {
+            builder
+                .timeout(Duration::from_secs(2))
+                .run(|| -> Result<(), String> {
+                    three_hooks();
+                    ready();
+                    Err("x".repeat(200_000))
+                })
+        }
         "exit_deep" => builder.run(|| -> () {
             three_hooks();
             let _guard = Noisy("main");
