@@ -327,8 +327,11 @@ fn record_body_end(end: &MainEnd, dropped: bool) {
         MainEnd::Returned(Outcome::Code(_)) => (Reason::MainReturned, BodyEnd::Code),
         _ => (Reason::MainReturned, BodyEnd::Ok),
     };
+    // Kept first: should this thread get stuck below, the thread that takes over the hooks
+    // still decides the exit from it.
+    *MAIN_END.lock().unwrap_or_else(PoisonError::into_inner) = Some(end.clone());
     // Stopping begins first, so the deadline runs even if the error line below blocks on a
-    // stderr nobody reads.
+    // stderr nobody reads (the watcher then hands the hooks to another thread).
     let began = stop(cause);
     if let MainEnd::Returned(Outcome::Failed(message)) = end {
         report::main_error(message);
@@ -340,7 +343,6 @@ fn record_body_end(end: &MainEnd, dropped: bool) {
     } else if !dropped {
         report::record(Event::BodyEnded(shown));
     }
-    *MAIN_END.lock().unwrap_or_else(PoisonError::into_inner) = Some(end.clone());
 }
 
 /// Claim the cleanup and run the hooks on this thread, then decide the exit. Threads that lose

@@ -13,7 +13,10 @@
 use std::{
     fmt::Write as _,
     io::Write as _,
-    sync::{Mutex, MutexGuard, PoisonError, TryLockError},
+    sync::{
+        Mutex, MutexGuard, PoisonError, TryLockError,
+        atomic::{AtomicBool, Ordering},
+    },
     time::Duration,
 };
 
@@ -99,15 +102,24 @@ fn log() -> MutexGuard<'static, Log> {
     LOG.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The lock, if it comes free within a moment.
+/// Set when `log_soon` gave up: the lock's holder is stuck writing. Later calls try once.
+static STUCK: AtomicBool = AtomicBool::new(false);
+
+/// The lock, if it comes free within a moment (at once, once it has failed to).
 fn log_soon() -> Option<MutexGuard<'static, Log>> {
-    for _ in 0..200 {
+    let tries = if STUCK.load(Ordering::Relaxed) {
+        1
+    } else {
+        200
+    };
+    for _ in 0..tries {
         match LOG.try_lock() {
             Ok(log) => return Some(log),
             Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
             Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(1)),
         }
     }
+    STUCK.store(true, Ordering::Relaxed);
     None
 }
 
@@ -122,11 +134,12 @@ pub(crate) fn configure(config: &Config) {
 }
 
 thread_local! {
-    /// Set on the watcher's thread: it writes with `stderr_bounded`, never blocking for long.
+    /// Set on the watcher's thread and on threads that take the hooks over: they write with
+    /// `stderr_bounded` and wait only briefly for the report's lock, never blocking for long.
     static BOUNDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Called once by the watcher thread.
+/// Called once by the watcher thread, and by each thread that takes the hooks over.
 pub(crate) fn write_bounded_on_this_thread() {
     BOUNDED.with(|b| b.set(true));
 }
@@ -139,9 +152,14 @@ fn write_stderr(bytes: &[u8]) {
     }
 }
 
-/// Record an event now (and print it, in text mode).
+/// Record an event now (and print it, in text mode). On a thread with bounded writes (the
+/// watcher, or one that took the hooks over) only if the report is not stuck.
 pub(crate) fn record(event: Event) {
-    log().push(event);
+    if BOUNDED.with(std::cell::Cell::get) {
+        record_soon(event);
+    } else {
+        log().push(event);
+    }
 }
 
 /// Print std's line for an `Err` returned by main, `Error: {message}`, whole: under the

@@ -415,11 +415,24 @@ fn under_gnu_timeout_the_hooks_finish() {
 /// stderr is a pipe nobody reads, and the body blocks writing to it, holding std's stderr lock:
 /// the watcher must still abandon the body, the hooks must still run, the process must exit.
 #[test]
-fn an_error_line_stuck_on_stderr_does_not_stop_the_deadline() {
+fn an_error_line_stuck_on_stderr_does_not_stop_the_hooks() {
+    // main's thread is stuck writing its error line: the hooks run on another thread, and the
+    // exit is still main's error's.
     let (status, rest) = run_with_stderr_unread("err_stuck_stderr", None);
-    // main's thread is stuck writing its error line, so the hooks cannot run; the deadline
-    // still ends the process.
-    assert_eq!(status.code(), Some(124), "{rest:?}");
+    assert_eq!(status.code(), Some(1), "{rest:?}");
+    assert_eq!(rest, ["hook:third", "hook:second", "hook:first"]);
+}
+
+#[test]
+fn a_logger_stuck_on_stderr_does_not_stop_the_hooks_after_a_signal() {
+    // The body unwinds from `sleep`; the report's first line then waits on std's stderr lock,
+    // which the stuck logger holds: the hooks run on another thread.
+    let (status, rest) = run_with_stderr_unread("logger_stuck", Some(Duration::from_millis(300)));
+    assert_eq!(status.code(), Some(0), "{rest:?}");
+    assert_eq!(
+        rest,
+        ["drop:body", "hook:third", "hook:second", "hook:first"]
+    );
 }
 
 #[test]

@@ -126,6 +126,18 @@ fn main() -> ExitCode {
                     Err("x".repeat(200_000))
                 })
         }
+        // A logging thread stuck on a stderr nobody reads, holding std's stderr lock; main
+        // sleeps until the signal.
+        "logger_stuck" => builder.timeout(Duration::from_secs(5)).run(|| {
+            three_hooks();
+            std::thread::spawn(|| {
+                let line = "x".repeat(1000);
+                loop {
+                    eprintln!("{line}");
+                }
+            });
+            sleep_forever()
+        }),
         "exit_deep" => builder.run(|| -> () {
             three_hooks();
             let _guard = Noisy("main");
