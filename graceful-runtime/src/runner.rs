@@ -78,6 +78,8 @@ struct Run {
     next: usize,
     generation: u64,
     current: Option<Current>,
+    /// When the runner finished a hook and went to report it (0 once it claims the next).
+    between_since: u64,
     /// Hooks past their timeout whose thread has not come back: (generation, description).
     left_behind: Vec<(u64, String)>,
 }
@@ -87,6 +89,7 @@ static RUN: Mutex<Run> = Mutex::new(Run {
     next: 0,
     generation: 0,
     current: None,
+    between_since: 0,
     left_behind: Vec::new(),
 });
 
@@ -121,6 +124,7 @@ fn claim(generation: u64) -> Result<Claimed, Finish> {
     if run.generation != generation {
         return Err(Finish::Superseded);
     }
+    run.between_since = 0;
     if run.next == run.plan.len() {
         let mut late = hooks::take_closures();
         if late.is_empty() {
@@ -166,6 +170,7 @@ fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> 
     // Cancelled by the watcher as it finished: the watcher reported it already.
     let outcome = outcome.filter(|_| !run.current.as_ref().is_some_and(|c| c.cancelled));
     run.current = None;
+    run.between_since = clock::now_ns().max(1);
     drop(run);
     // `None`: the watcher already reported it (a cancelled async hook).
     if let Some(outcome) = outcome {
@@ -339,6 +344,21 @@ pub(crate) fn check_timeout(now: u64) -> Option<u64> {
     report::record_soon(timed_out);
     spawn(generation);
     None
+}
+
+/// The watcher's check between hooks: a runner that finished a hook `patience_ns` ago and has
+/// not claimed the next is stuck reporting it (on a stderr nobody reads): a fresh thread
+/// carries on with the next hook.
+pub(crate) fn take_over_if_stuck(now: u64, patience_ns: u64) {
+    let mut run = run();
+    if run.between_since == 0 || now < run.between_since.saturating_add(patience_ns) {
+        return;
+    }
+    run.between_since = 0;
+    run.generation += 1;
+    let generation = run.generation;
+    drop(run);
+    spawn(generation);
 }
 
 /// Carry on with the hooks on a fresh thread, which exits the process when they are done.

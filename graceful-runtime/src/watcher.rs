@@ -180,35 +180,30 @@ fn supervise(config: &Config, start: u64) -> Option<u64> {
         Body::Abandoned => next = next.min(body_deadline.saturating_add(ASYNC_GRACE_NS)),
         _ => {}
     }
-    if !state::cleanup_claimed() {
-        if let Some(due) = body_stuck_before_hooks(now) {
-            next = next.min(due);
-        }
-    }
+    next = next.min(hand_over_if_stuck(now));
     if let Some(hook_deadline) = runner::check_timeout(now) {
         next = next.min(hook_deadline);
     }
     Some(next)
 }
 
-/// How long the body's thread may take from the body's end to the hooks.
+/// How long the thread due to run the next hook may spend in graceful's own code first.
 const HANDOVER_PATIENCE_NS: u64 = 500_000_000;
 
-/// Between the body's end and the first hook, the body's thread runs only graceful's code, and
-/// that code writes to stderr (main's error line, the report). On a stderr nobody reads those
-/// writes block for ever: past `HANDOVER_PATIENCE_NS`, run the hooks on a fresh thread, whose
-/// writes give up instead. Returns when to look again, while there is still time.
-fn body_stuck_before_hooks(now: u64) -> Option<u64> {
-    let due = match state::body_ended_at() {
-        Some(ended) => ended.saturating_add(HANDOVER_PATIENCE_NS),
-        // Not ended yet, or ended unseen between two looks: look again in a while.
-        None => return Some(now.saturating_add(HANDOVER_PATIENCE_NS)),
-    };
-    if now < due {
-        return Some(due);
+/// Between the body's end and the first hook, and between one hook and the next, the thread
+/// due to run the next hook runs only graceful's code, which writes to stderr (main's error
+/// line, the report). On a stderr nobody reads, those writes block for ever: past
+/// `HANDOVER_PATIENCE_NS`, the hooks go on on a fresh thread, whose writes give up instead.
+/// Returns when to look again.
+fn hand_over_if_stuck(now: u64) -> u64 {
+    if !state::cleanup_claimed() {
+        if state::body_ended_at().is_some_and(|at| now >= at.saturating_add(HANDOVER_PATIENCE_NS)) {
+            run_hooks_elsewhere();
+        }
+    } else {
+        runner::take_over_if_stuck(now, HANDOVER_PATIENCE_NS);
     }
-    run_hooks_elsewhere();
-    None
+    now.saturating_add(HANDOVER_PATIENCE_NS)
 }
 
 /// How long an async body's runtime gets to notice that the body was dropped.

@@ -436,6 +436,13 @@ fn a_logger_stuck_on_stderr_does_not_stop_the_hooks_after_a_signal() {
 }
 
 #[test]
+fn a_report_line_stuck_between_hooks_does_not_stop_the_next_hook() {
+    let (status, rest) = run_with_stderr_unread("hook_fills_stderr", None);
+    assert_eq!(status.code(), Some(0), "{rest:?}");
+    assert_eq!(rest, ["hook:floods", "hook:after"]);
+}
+
+#[test]
 fn a_stderr_nobody_reads_does_not_stop_the_hooks_or_the_exit() {
     // The pipe fills while the body waits: the body blocks, holding std's stderr lock.
     let (status, rest) = run_with_stderr_unread("stuck_stderr", Some(Duration::from_millis(300)));

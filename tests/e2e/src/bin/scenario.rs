@@ -138,6 +138,23 @@ fn main() -> ExitCode {
             });
             sleep_forever()
         }),
+        // The first hook leaves a logger stuck on a stderr nobody reads, holding std's lock,
+        // so the report's line for that hook blocks.
+        "hook_fills_stderr" => builder.timeout(Duration::from_secs(5)).run(|| -> () {
+            let _ = graceful::on_shutdown("after", mark("after")).order(2);
+            let _ = graceful::on_shutdown("floods", || {
+                println!("hook:floods");
+                std::thread::spawn(|| {
+                    let line = "x".repeat(1000);
+                    loop {
+                        eprintln!("{line}");
+                    }
+                });
+                std::thread::sleep(Duration::from_millis(200));
+            })
+            .order(1);
+            ready();
+        }),
         "exit_deep" => builder.run(|| -> () {
             three_hooks();
             let _guard = Noisy("main");
