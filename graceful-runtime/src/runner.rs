@@ -161,7 +161,8 @@ fn claim(generation: u64) -> Result<Claimed, Finish> {
 
 /// Report a hook's outcome, unless this runner was left behind meanwhile.
 fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result<(), Finish> {
-    let took_ns = clock::now_ns().saturating_sub(claimed.started);
+    let now = clock::now_ns();
+    let took_ns = now.saturating_sub(claimed.started);
     let mut run = run();
     if run.generation != generation {
         run.left_behind.retain(|(g, _)| *g != generation);
@@ -170,7 +171,7 @@ fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> 
     // Cancelled by the watcher as it finished: the watcher reported it already.
     let outcome = outcome.filter(|_| !run.current.as_ref().is_some_and(|c| c.cancelled));
     run.current = None;
-    run.between_since = clock::now_ns().max(1);
+    run.between_since = now.max(1);
     drop(run);
     // `None`: the watcher already reported it (a cancelled async hook).
     if let Some(outcome) = outcome {
