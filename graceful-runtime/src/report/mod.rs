@@ -102,10 +102,11 @@ fn log() -> MutexGuard<'static, Log> {
     LOG.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Set when `log_soon` gave up: the lock's holder is stuck writing. Later calls try once.
+/// Set when `log_soon` gave up, as the lock's holder is stuck writing; later calls try once
+/// until one gets the lock.
 static STUCK: AtomicBool = AtomicBool::new(false);
 
-/// The lock, if it comes free within a moment (at once, once it has failed to).
+/// The lock, if it comes free within a moment (at once, while it is stuck).
 fn log_soon() -> Option<MutexGuard<'static, Log>> {
     let tries = if STUCK.load(Ordering::Relaxed) {
         1
@@ -113,11 +114,16 @@ fn log_soon() -> Option<MutexGuard<'static, Log>> {
         200
     };
     for _ in 0..tries {
-        match LOG.try_lock() {
-            Ok(log) => return Some(log),
-            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
-            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(1)),
-        }
+        let log = match LOG.try_lock() {
+            Ok(log) => log,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                std::thread::sleep(Duration::from_millis(1));
+                continue;
+            }
+        };
+        STUCK.store(false, Ordering::Relaxed);
+        return Some(log);
     }
     STUCK.store(true, Ordering::Relaxed);
     None
