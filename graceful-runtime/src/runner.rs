@@ -78,8 +78,8 @@ struct Run {
     next: usize,
     generation: u64,
     current: Option<Current>,
-    /// When the runner finished a hook and went to report it (0 once it claims the next).
-    between_since: u64,
+    /// The runner finished a hook and has not claimed the next: it is reporting the last.
+    between: bool,
     /// Hooks past their timeout whose thread has not come back: (generation, description).
     left_behind: Vec<(u64, String)>,
 }
@@ -89,7 +89,7 @@ static RUN: Mutex<Run> = Mutex::new(Run {
     next: 0,
     generation: 0,
     current: None,
-    between_since: 0,
+    between: false,
     left_behind: Vec::new(),
 });
 
@@ -124,7 +124,7 @@ fn claim(generation: u64) -> Result<Claimed, Finish> {
     if run.generation != generation {
         return Err(Finish::Superseded);
     }
-    run.between_since = 0;
+    run.between = false;
     if run.next == run.plan.len() {
         let mut late = hooks::take_closures();
         if late.is_empty() {
@@ -161,8 +161,7 @@ fn claim(generation: u64) -> Result<Claimed, Finish> {
 
 /// Report a hook's outcome, unless this runner was left behind meanwhile.
 fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result<(), Finish> {
-    let now = clock::now_ns();
-    let took_ns = now.saturating_sub(claimed.started);
+    let took_ns = clock::now_ns().saturating_sub(claimed.started);
     let mut run = run();
     if run.generation != generation {
         run.left_behind.retain(|(g, _)| *g != generation);
@@ -170,14 +169,15 @@ fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> 
     }
     // Cancelled by the watcher as it finished: the watcher reported it already.
     let outcome = outcome.filter(|_| !run.current.as_ref().is_some_and(|c| c.cancelled));
+    // Before `between`: a runner that takes over from here concludes from it.
+    if let Some(HookOutcome::Failed(_) | HookOutcome::Panicked(_)) = outcome {
+        HOOK_FAILED.store(true, Ordering::Release);
+    }
     run.current = None;
-    run.between_since = now.max(1);
+    run.between = true;
     drop(run);
     // `None`: the watcher already reported it (a cancelled async hook).
     if let Some(outcome) = outcome {
-        if matches!(outcome, HookOutcome::Failed(_) | HookOutcome::Panicked(_)) {
-            HOOK_FAILED.store(true, Ordering::Release);
-        }
         report::record(Event::Hook {
             info: claimed.info,
             outcome,
@@ -347,15 +347,14 @@ pub(crate) fn check_timeout(now: u64) -> Option<u64> {
     None
 }
 
-/// The watcher's check between hooks: a runner that finished a hook `patience_ns` ago and has
-/// not claimed the next is stuck reporting it (on a stderr nobody reads): a fresh thread
-/// carries on with the next hook.
-pub(crate) fn take_over_if_stuck(now: u64, patience_ns: u64) {
+/// The watcher's call when a write of the report is stuck: if the runner is between hooks, it
+/// is the one stuck reporting the last; a fresh thread carries on with the next hook.
+pub(crate) fn take_over_between_hooks() {
     let mut run = run();
-    if run.between_since == 0 || now < run.between_since.saturating_add(patience_ns) {
+    if !run.between {
         return;
     }
-    run.between_since = 0;
+    run.between = false;
     run.generation += 1;
     let generation = run.generation;
     drop(run);

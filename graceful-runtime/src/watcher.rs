@@ -187,23 +187,28 @@ fn supervise(config: &Config, start: u64) -> Option<u64> {
     Some(next)
 }
 
-/// How long the thread due to run the next hook may spend in graceful's own code first.
+/// How long a write of graceful's own to stderr may go without progress before the hooks go
+/// on without the thread making it.
 const HANDOVER_PATIENCE_NS: u64 = 500_000_000;
 
 /// Between the body's end and the first hook, and between one hook and the next, the thread
 /// due to run the next hook runs only graceful's code, which writes to stderr (main's error
-/// line, the report). On a stderr nobody reads, those writes block for ever: past
-/// `HANDOVER_PATIENCE_NS`, the hooks go on on a fresh thread, whose writes give up instead.
-/// Returns when to look again.
+/// line, the report). On a stderr nobody reads (a full pipe, or std's stderr lock held by a
+/// logger stuck on one), such a write blocks for ever: once it has made no progress for
+/// `HANDOVER_PATIENCE_NS`, the hooks go on on a fresh thread, whose writes give up instead. A
+/// stderr that is only slow keeps making progress and keeps its thread. Returns when to look
+/// again.
 fn hand_over_if_stuck(now: u64) -> u64 {
-    if !state::cleanup_claimed() {
-        if state::body_ended_at().is_some_and(|at| now >= at.saturating_add(HANDOVER_PATIENCE_NS)) {
-            run_hooks_elsewhere();
+    if report::write_stalled_for(now) >= HANDOVER_PATIENCE_NS {
+        if !state::cleanup_claimed() {
+            if state::body_ended_at().is_some() {
+                run_hooks_elsewhere();
+            }
+        } else {
+            runner::take_over_between_hooks();
         }
-    } else {
-        runner::take_over_if_stuck(now, HANDOVER_PATIENCE_NS);
     }
-    now.saturating_add(HANDOVER_PATIENCE_NS)
+    now.saturating_add(HANDOVER_PATIENCE_NS / 2)
 }
 
 /// How long an async body's runtime gets to notice that the body was dropped.

@@ -15,7 +15,7 @@ use std::{
     io::Write as _,
     sync::{
         Mutex, MutexGuard, PoisonError, TryLockError,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::Duration,
 };
@@ -75,9 +75,8 @@ struct Log {
     records: Vec<Record>,
     printed: usize,
     cause_recorded: bool,
-    /// When text was last written, and whether lines wait (see `push`).
+    /// When text was last written (see `push`).
     last_print: u64,
-    deferred: bool,
     /// Records already sent to `log` / `tracing`.
     #[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
     observed: usize,
@@ -93,7 +92,6 @@ static LOG: Mutex<Log> = Mutex::new(Log {
     printed: 0,
     cause_recorded: false,
     last_print: 0,
-    deferred: false,
     observed: 0,
     out: String::new(),
 });
@@ -101,6 +99,10 @@ static LOG: Mutex<Log> = Mutex::new(Log {
 fn log() -> MutexGuard<'static, Log> {
     LOG.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+/// Whether lines wait to be printed (see `Log::push`). Written under the lock; read without
+/// it by the watcher.
+static DEFERRED: AtomicBool = AtomicBool::new(false);
 
 /// Set when `log_soon` gave up, as the lock's holder is stuck writing; later calls try once
 /// until one gets the lock.
@@ -154,7 +156,34 @@ fn write_stderr(bytes: &[u8]) {
     if BOUNDED.with(std::cell::Cell::get) {
         crate::signal::stderr_bounded(bytes);
     } else {
-        let _ = std::io::stderr().lock().write_all(bytes);
+        write_blocking(bytes);
+    }
+}
+
+/// While a blocking write to stderr is under way: when it last made progress (clock ns, never
+/// 0); 0 when none is. Such writes happen under the report's lock, one at a time.
+static WRITE_PROGRESS: AtomicU64 = AtomicU64::new(0);
+
+/// Write all of `bytes` under std's stderr lock, in pieces, noting the progress, so that the
+/// watcher can tell a stderr that is slow from one that is stuck.
+fn write_blocking(bytes: &[u8]) {
+    let note = || WRITE_PROGRESS.store(clock::now_ns().max(1), Ordering::Relaxed);
+    note();
+    let mut stderr = std::io::stderr().lock();
+    for piece in bytes.chunks(4096) {
+        if stderr.write_all(piece).is_err() {
+            break;
+        }
+        note();
+    }
+    WRITE_PROGRESS.store(0, Ordering::Relaxed);
+}
+
+/// How long the blocking write under way has gone without progress; 0 when none is under way.
+pub(crate) fn write_stalled_for(now: u64) -> u64 {
+    match WRITE_PROGRESS.load(Ordering::Relaxed) {
+        0 => 0,
+        at => now.saturating_sub(at),
     }
 }
 
@@ -172,8 +201,7 @@ pub(crate) fn record(event: Event) {
 /// report's lock, so no report line lands inside it.
 pub(crate) fn main_error(message: &str) {
     let _log = log();
-    let line = format!("Error: {message}\n");
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    write_blocking(format!("Error: {message}\n").as_bytes());
 }
 
 /// For the watcher: record an event unless the report is stuck (say, on a stderr pipe nobody
@@ -186,8 +214,13 @@ pub(crate) fn record_soon(event: Event) {
 
 /// The watcher's call: print the lines that wait, if any (see `Log::push`).
 pub(crate) fn flush_deferred() {
+    // Checked first without the lock: the watcher looks often, and the lock may be busy with
+    // a slow write.
+    if !DEFERRED.load(Ordering::Acquire) {
+        return;
+    }
     if let Some(mut log) = log_soon() {
-        if log.deferred {
+        if DEFERRED.load(Ordering::Acquire) {
             log.print_pending();
         }
     }
@@ -240,8 +273,7 @@ impl Log {
         #[cfg(any(feature = "log", feature = "tracing"))]
         self.observe_pending();
         if self.mode == Report::Text && quick && at.saturating_sub(self.last_print) < 1_000_000 {
-            if !self.deferred {
-                self.deferred = true;
+            if !DEFERRED.swap(true, Ordering::AcqRel) {
                 latch::nudge_soon();
             }
             return;
@@ -321,7 +353,7 @@ impl Log {
         write_stderr(out.as_bytes());
         self.out = out;
         self.last_print = clock::now_ns();
-        self.deferred = false;
+        DEFERRED.store(false, Ordering::Release);
     }
 
     #[cfg(any(feature = "log", feature = "tracing"))]

@@ -443,6 +443,54 @@ fn a_report_line_stuck_between_hooks_does_not_stop_the_next_hook() {
 }
 
 #[test]
+fn a_slow_stderr_keeps_the_hooks_on_their_thread_and_loses_nothing() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(BIN)
+        .arg("long_hook_error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Drain stderr at about 160 KB/s: the 300 KB line takes about 2 s, always moving.
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            match stderr.read(&mut buf) {
+                Ok(0) | Err(_) => return all,
+                Ok(n) => all.extend_from_slice(&buf[..n]),
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let lines: Vec<String> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .collect();
+    let status = child.wait().unwrap();
+    let stderr = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
+    assert_eq!(status.code(), Some(1), "{lines:?}");
+    // Both hooks ran on main's thread: a slow stderr is not a stuck one.
+    assert_eq!(lines, ["ready", "hook:fails:main", "hook:after:main"]);
+    assert!(
+        stderr.contains(&"y".repeat(300_000)),
+        "the long line was cut"
+    );
+    assert!(
+        stderr.contains("hook \"after\""),
+        "{}",
+        &stderr[stderr.len() - 300..]
+    );
+    assert!(
+        stderr.trim_end().ends_with("exit 1"),
+        "{}",
+        &stderr[stderr.len() - 300..]
+    );
+}
+
+#[test]
 fn a_stderr_nobody_reads_does_not_stop_the_hooks_or_the_exit() {
     // The pipe fills while the body waits: the body blocks, holding std's stderr lock.
     let (status, rest) = run_with_stderr_unread("stuck_stderr", Some(Duration::from_millis(300)));

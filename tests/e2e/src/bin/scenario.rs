@@ -155,6 +155,19 @@ fn main() -> ExitCode {
             .order(1);
             ready();
         }),
+        // A hook fails with an error far longer than a pipe holds: its report line takes as
+        // long to write as the reader takes to drain it.
+        "long_hook_error" => builder.timeout(Duration::from_secs(8)).run(|| -> () {
+            let on = || std::thread::current().name().unwrap_or("?").to_owned();
+            let _ =
+                graceful::on_shutdown("after", move || println!("hook:after:{}", on())).order(2);
+            let _ = graceful::on_shutdown("fails", move || -> Result<(), String> {
+                println!("hook:fails:{}", on());
+                Err("y".repeat(300_000))
+            })
+            .order(1);
+            ready();
+        }),
         "exit_deep" => builder.run(|| -> () {
             three_hooks();
             let _guard = Noisy("main");
