@@ -30,8 +30,6 @@ static DRAIN_NS: AtomicU64 = AtomicU64::new(0);
 static DRAIN_AT: AtomicU64 = AtomicU64::new(0);
 static DRAIN_SIGNAL: AtomicI32 = AtomicI32::new(0);
 /// Who runs the hooks; who exits the process.
-/// When the body ended (clock ns), 0 before.
-static BODY_ENDED_AT: AtomicU64 = AtomicU64::new(0);
 static CLEANUP: AtomicBool = AtomicBool::new(false);
 static EXITING: AtomicBool = AtomicBool::new(false);
 
@@ -234,19 +232,7 @@ fn body_leaves(to: Body) -> bool {
 
 /// The body returned; `false` when it was already abandoned.
 pub(crate) fn body_ended() -> bool {
-    let ended = body_leaves(Body::Ended);
-    if ended {
-        BODY_ENDED_AT.store(clock::now_ns().max(1), Ordering::Release);
-    }
-    ended
-}
-
-/// When the body returned, if it did.
-pub(crate) fn body_ended_at() -> Option<u64> {
-    match BODY_ENDED_AT.load(Ordering::Acquire) {
-        0 => None,
-        at => Some(at),
-    }
+    body_leaves(Body::Ended)
 }
 
 /// Abandon a body still running; `false` when it returned first.

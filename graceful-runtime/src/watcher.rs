@@ -201,7 +201,7 @@ const HANDOVER_PATIENCE_NS: u64 = 500_000_000;
 fn hand_over_if_stuck(now: u64) -> u64 {
     if report::write_stalled_for(now) >= HANDOVER_PATIENCE_NS {
         if !state::cleanup_claimed() {
-            if state::body_ended_at().is_some() {
+            if state::body() == Body::Ended {
                 run_hooks_elsewhere();
             }
         } else {

@@ -24,6 +24,14 @@ fn three_hooks() {
     let _ = graceful::on_shutdown("third", mark("third"));
 }
 
+/// Write to stderr for ever: on a pipe nobody reads, block there, holding std's stderr lock.
+fn flood_stderr() -> ! {
+    let line = "x".repeat(1000);
+    loop {
+        eprintln!("{line}");
+    }
+}
+
 fn ready() {
     println!("ready");
 }
@@ -111,10 +119,7 @@ fn main() -> ExitCode {
             .run(|| -> () {
                 three_hooks();
                 ready();
-                let line = "x".repeat(1000);
-                loop {
-                    eprintln!("{line}");
-                }
+                flood_stderr()
             }),
         // main returns an error longer than a pipe holds, to a stderr nobody reads.
         "err_stuck_stderr" => {
@@ -130,12 +135,7 @@ fn main() -> ExitCode {
         // sleeps until the signal.
         "logger_stuck" => builder.timeout(Duration::from_secs(5)).run(|| {
             three_hooks();
-            std::thread::spawn(|| {
-                let line = "x".repeat(1000);
-                loop {
-                    eprintln!("{line}");
-                }
-            });
+            std::thread::spawn(flood_stderr);
             sleep_forever()
         }),
         // The first hook leaves a logger stuck on a stderr nobody reads, holding std's lock,
@@ -144,12 +144,7 @@ fn main() -> ExitCode {
             let _ = graceful::on_shutdown("after", mark("after")).order(2);
             let _ = graceful::on_shutdown("floods", || {
                 println!("hook:floods");
-                std::thread::spawn(|| {
-                    let line = "x".repeat(1000);
-                    loop {
-                        eprintln!("{line}");
-                    }
-                });
+                std::thread::spawn(flood_stderr);
                 std::thread::sleep(Duration::from_millis(200));
             })
             .order(1);
