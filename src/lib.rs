@@ -57,14 +57,14 @@
 //!
 //! | what happened | exit |
 //! | --- | --- |
-//! | a second signal forced the exit | dies of that signal (128+signo); as PID 1, exits 128+signo |
-//! | the deadline passed, or the body was abandoned at `body_timeout` | 124 |
-//! | main panicked (hooks still ran) | 101 |
-//! | main failed: an `Err` that is not a shutdown, a failing `ExitCode`, `exit(code)` with code ≠ 0 | 1 for `Err` (printed as std prints it), else that code |
+//! | a second signal forced the exit | dies of that signal (default action restored, signal re-raised), so shells, systemd and Docker see 128+signo; where that cannot kill (PID 1) exits 128+signo; on Windows exits 0xC000013A |
+//! | the deadline passed, or the body was abandoned at `body_timeout` | 124, as GNU `timeout`; the report says which |
+//! | main panicked (hooks still ran) | 101, as an unhandled Rust panic |
+//! | main failed: an `Err` that is not a shutdown, a failing `ExitCode`, `exit(code)` with code ≠ 0 | 1 for `Err` (printed as std prints it), else that code; a code outside 0..=255 exits 255 |
 //! | a hook failed (`Err`, panic, past its timeout) | 1 |
-//! | a clean stop after a signal | 0; `exit_code = N` gives N; `exit_code = "signal"` dies of the signal |
+//! | a clean stop after a signal | 0; with `exit_code = N`, N; with `exit_code = "signal"` dies of the signal as in the first row |
 //! | otherwise | main's own: 0, its `ExitCode`, `exit(0)` |
-//! | a configuration error at start-up (a bad environment value) | 78 (`EX_CONFIG`); the body never runs |
+//! | a configuration error at start-up (a bad environment value, a second installation, the OS refusing a handler or a thread) | 78 (`EX_CONFIG`); the body never runs |
 //!
 //! An `Err` returned by `main` is a clean stop when it is, or wraps, a [`Shutdown`]: the error
 //! itself, an `anyhow::Error` or `Box<dyn Error>` holding one, or any error whose `source()`

@@ -7,8 +7,7 @@ pub use linkme;
 
 pub use crate::{
     Builder, ExitPolicy, Report, Shutdown, Signal,
+    entry::{run, run_async},
     hooks::{HOOKS, HookFn, HookFuture, HookResult, StaticHook, async_hook, hook_result},
-    lifecycle::run,
-    lifecycle::run_async,
-    outcome::{Outcome, probe},
+    main_end::{MainEnd, probe},
 };

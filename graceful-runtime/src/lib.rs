@@ -1,20 +1,29 @@
 //! The runtime behind [`graceful`](https://docs.rs/graceful): everything that runs. Users depend
 //! on the `graceful` crate, which re-exports this one together with the attributes.
 //!
-//! # Map of the crate
-//! | module | owns |
-//! | --- | --- |
-//! | `signal` | signal intake per platform: the async-signal-safe handler on unix (`signal-hook-registry`), the console control handler on Windows; the latch that wakes waiters; dying of a signal |
-//! | `state` | the state machine Running → Stopping → Cleanup → exit, as lock-free atomics |
-//! | `wait` | the cooperative API: [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`trigger`], [`shutdown()`] |
-//! | `hooks` | the registry: static hooks (linkme) and closures ([`on_shutdown`]), their order, [`hooks()`] |
-//! | `runner` | running hooks: isolation, per-hook timeouts, carrying on past a stuck hook |
-//! | `watcher` | the thread that acts on signals: second signal, `body_timeout`, deadline, report writer |
-//! | `lifecycle` | [`Builder::run`], [`install`] and the sequence around `main` |
-//! | `exit`, `exit_code` | [`exit`] and the exit-code table |
-//! | `report` | the report: events with times, text or JSON |
-//! | `config` | [`Builder`] and the environment (`GRACEFUL_TIMEOUT`, `GRACEFUL_DRAIN`, `GRACEFUL_REPORT`) |
-//! | `systemd` | with the `systemd` feature: `READY=1`, `STOPPING=1`, `EXTEND_TIMEOUT_USEC=` |
+//! # Map of the crate, in layers
+//! Read top to bottom: a module imports only from rows below its own (a child naming its own
+//! parent aside). A test (`tests/layers.rs`) checks the code against this table.
+//!
+//! | layer | modules | owns |
+//! | --- | --- | --- |
+//! | 1 | `entry` | the entry points: [`Builder`] (`run`, `install`), the attribute's `run` and `run_async`, the install [`Guard`], [`exit`] |
+//! | 2 | `watchdog`, `wait` | the safety net: the deadline, the second signal, `body_timeout`, stepping in when something is stuck; the cooperative API: [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`trigger`], [`shutdown()`] |
+//! | 3 | `runner` | running the hooks: isolation, per-hook timeouts, carrying on past a stuck hook or a stuck write |
+//! | 4 | `conclude`, `body` | how the run ends: the table applied, the last lines, ending the process; the body's bookkeeping |
+//! | 5 | `report` | events in; text, JSON, `log` and `tracing` out; the reporter thread; graceful's writes to stderr |
+//! | 6 | `event`, `exit_code`, `main_end`, `hooks`, `config`, `systemd` | plain model types: events and hook outcomes, the exit-code table, how main ended, the hook registry, the configuration, systemd's notify messages |
+//! | 7 | `stopping`, `intake` | entering Stopping and waking waiters; the signal handler, whole |
+//! | 8 | `sys` | the platform: words to sleep on, signal registration, bounded writes, ending the process |
+//! | 9 | `state` | the state machine, as atomics |
+//! | 10 | `signal`, `shutdown`, `clock`, `duration` | leaves: [`Signal`], [`Shutdown`] and [`Reason`], the monotonic clock, durations as people write them |
+//!
+//! The threads: the body's (which runs the hooks after it, with no hop); the **watchdog**,
+//! which runs no user code, does no blocking I/O and takes no lock but by trying (so no fault
+//! in a logger, a `Drop`, a waker or stderr can disarm it); and the **reporter**, which runs
+//! what the report owes the world (wakers, sinks, systemd, lines nobody else writes) and is
+//! replaced when it gets stuck. Threads that take the hooks over when the body or a hook is
+//! stuck come and go.
 //!
 //! # The sequence
 //! 1. **Running.** [`Builder::run`] (or the attribute, or [`install`]) reads the configuration,
@@ -41,19 +50,22 @@
 //!
 //! | what happened | exit |
 //! | --- | --- |
-//! | a second signal forced the exit | dies of that signal (128+signo); as PID 1, exits 128+signo; on Windows exits 0xC000013A (`STATUS_CONTROL_C_EXIT`) |
-//! | the deadline passed, or the body was abandoned at `body_timeout` | 124 |
-//! | main panicked (hooks still ran) | 101 |
-//! | main failed: an `Err` that is not a shutdown, a failing `ExitCode`, `exit(code)` with code ≠ 0 | 1 for `Err` (printed as std prints it), else that code |
+//! | a second signal forced the exit | dies of that signal (default action restored, signal re-raised), so shells, systemd and Docker see 128+signo; where that cannot kill (PID 1) exits 128+signo; on Windows exits 0xC000013A |
+//! | the deadline passed, or the body was abandoned at `body_timeout` | 124, as GNU `timeout`; the report says which |
+//! | main panicked (hooks still ran) | 101, as an unhandled Rust panic |
+//! | main failed: an `Err` that is not a shutdown, a failing `ExitCode`, `exit(code)` with code ≠ 0 | 1 for `Err` (printed as std prints it), else that code; a code outside 0..=255 exits 255 |
 //! | a hook failed (`Err`, panic, past its timeout) | 1 |
-//! | a clean stop after a signal | 0; or the configured code; or dies of the signal with [`ExitPolicy::Signal`] |
+//! | a clean stop after a signal | 0; with `exit_code = N`, N; with `exit_code = "signal"` dies of the signal as in the first row |
 //! | otherwise | main's own: 0, its `ExitCode`, `exit(0)` |
-//! | a configuration error at start-up | 78 (`EX_CONFIG`); the body never runs |
+//! | a configuration error at start-up (a bad environment value, a second installation, the OS refusing a handler or a thread) | 78 (`EX_CONFIG`); the body never runs |
 //!
 //! # Not covered
 //! - `SIGKILL` cannot be caught: past the orchestrator's grace period nothing runs. Keep
 //!   graceful's `timeout` below it.
 //! - `panic = "abort"`: no unwinding, so neither a panicking `main` nor [`exit`] can run hooks.
+//! - A child forked after graceful was installed is not supervised: its copy of `main`
+//!   returning runs no hook (they are the parent's), a stop signal does to it what it would do
+//!   without graceful, and [`exit`] exits it at once.
 //! - `std::process::exit` ends the process on the spot: use [`exit`].
 //! - Hooks in a library crate that the binary never names are not linked (Rust drops unused
 //!   crates); name the crate (`use that_crate as _;`).
@@ -68,32 +80,37 @@ compile_error!(
      \"--cfg\", \"graceful_keep_sections\"] (see docs/PLATFORMS.md)"
 );
 
+mod body;
 mod clock;
+mod conclude;
 mod config;
-mod exec;
-mod exit;
+mod duration;
+mod entry;
+mod event;
 mod exit_code;
 mod hooks;
-mod lifecycle;
-mod outcome;
+mod intake;
+mod main_end;
 mod report;
 mod runner;
 mod shutdown;
 mod signal;
 mod state;
+mod stopping;
+mod sys;
 #[cfg(all(unix, feature = "systemd"))]
 pub mod systemd;
 mod wait;
-mod watcher;
+mod watchdog;
 
 #[doc(hidden)]
 pub mod __private;
 
-pub use config::{Builder, ConfigError, DurationError, EnvProblem, ExitPolicy, Report};
-pub use exit::exit;
+pub use config::{ConfigError, EnvProblem, ExitPolicy, Report};
+pub use duration::DurationError;
+pub use entry::{Builder, Guard, exit, install};
 pub use hooks::{HookHandle, HookInfo, HookReturn, hooks, on_shutdown};
-pub use lifecycle::{Guard, install};
-pub use outcome::MainReturn;
+pub use main_end::MainReturn;
 pub use shutdown::{Reason, Shutdown};
 pub use signal::Signal;
 pub use wait::{

@@ -1,4 +1,5 @@
-//! `Shutdown`: the value every waiter receives, and why we are stopping.
+//! `Shutdown`: the value every waiter receives, and why we are stopping. A leaf, but for
+//! `Signal`.
 
 use std::{error::Error, fmt, io};
 
@@ -98,10 +99,14 @@ impl From<Shutdown> for io::Error {
     }
 }
 
+/// How many links of a `source()` chain are followed before giving up: a chain that long is
+/// a cycle (an error whose `source()` returns itself) or a bug, and neither is a shutdown.
+const MAX_CHAIN: usize = 256;
+
 /// Whether this error is, or wraps, a [`Shutdown`]: the error itself, its `source()` chain, and
-/// the payload of an `io::Error` (whose `source()` skips it).
+/// the payload of an `io::Error` (whose `source()` skips it). At most `MAX_CHAIN` links.
 pub(crate) fn reaches_shutdown(mut e: &(dyn Error + 'static)) -> bool {
-    loop {
+    for _ in 0..MAX_CHAIN {
         if e.is::<Shutdown>() {
             return true;
         }
@@ -113,5 +118,35 @@ pub(crate) fn reaches_shutdown(mut e: &(dyn Error + 'static)) -> bool {
             Some(next) => e = next,
             None => return false,
         }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Cyclic;
+    impl fmt::Display for Cyclic {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("cyclic")
+        }
+    }
+    impl Error for Cyclic {
+        fn source(&self) -> Option<&(dyn Error + 'static)> {
+            Some(self)
+        }
+    }
+
+    #[test]
+    fn a_cyclic_source_chain_ends_and_is_no_shutdown() {
+        assert!(!reaches_shutdown(&Cyclic));
+    }
+
+    #[test]
+    fn a_shutdown_inside_an_io_error_is_found() {
+        let e: io::Error = Shutdown::new(Reason::Trigger).into();
+        assert!(reaches_shutdown(&e));
     }
 }

@@ -8,6 +8,13 @@
 //! extension reaches exactly to that deadline (plus one second for the exit itself), never
 //! beyond: graceful's `timeout` stays the bound. Call [`ready`] once the service is up, for
 //! `Type=notify` units.
+//!
+//! Every send is non-blocking: a service manager that stopped reading (its socket's queue
+//! full) costs the message, never a thread. graceful's own messages are sent by its reporter
+//! thread, and `STOPPING=1` once more by the exit if the stop was over before the reporter
+//! got to it, so a stop however short is announced.
+//!
+//! Layer 6: it imports nothing of the crate.
 
 use std::{ffi::OsString, io, os::unix::net::UnixDatagram, sync::OnceLock};
 
@@ -37,6 +44,7 @@ pub fn notify(message: &str) -> io::Result<bool> {
         return Ok(false);
     };
     let sock = UnixDatagram::unbound()?;
+    sock.set_nonblocking(true)?;
     let bytes = path.as_encoded_bytes();
     match bytes.strip_prefix(b"@") {
         Some(name) => send_abstract(&sock, name, message)?,
@@ -81,7 +89,7 @@ pub fn ready() -> io::Result<bool> {
     notify("READY=1")
 }
 
-/// The watcher's messages. Errors are ignored: a supervisor that stopped listening must not
+/// graceful's own messages. Errors are ignored: a supervisor that stopped listening must not
 /// stop the shutdown.
 pub(crate) fn stopping() {
     let _ = notify("STOPPING=1");

@@ -1,20 +1,22 @@
 //! The cooperative API: how the body learns that it should stop.
+//!
+//! Layer 2: it imports `stopping` (7), the state machine (9) and the leaves.
 
 use std::{
     future::Future,
     pin::Pin,
-    sync::{
-        Mutex, MutexGuard, PoisonError,
-        atomic::{AtomicU64, AtomicUsize, Ordering},
-    },
-    task::{Context, Poll, Waker},
+    task::{Context, Poll},
     time::Duration,
 };
 
-use crate::{Reason, Shutdown, lifecycle, signal::latch, state};
+use crate::{
+    Reason, Shutdown,
+    state::STATE,
+    stopping::{self, forget_waker, keep_waker, wait_for_stop},
+};
 
 fn current() -> Option<Shutdown> {
-    state::reason().map(Shutdown::new)
+    STATE.reason().map(Shutdown::new)
 }
 
 /// `true` once the program is stopping, for any reason. One atomic load: cheap enough for
@@ -25,7 +27,7 @@ fn current() -> Option<Shutdown> {
 /// ```
 #[inline]
 pub fn is_shutting_down() -> bool {
-    state::stopping()
+    STATE.stopping()
 }
 
 /// `true` until the first signal, or any other cause of stopping: the answer for a readiness
@@ -37,7 +39,7 @@ pub fn is_shutting_down() -> bool {
 /// ```
 #[inline]
 pub fn is_ready() -> bool {
-    state::ready()
+    STATE.ready()
 }
 
 /// `Err(Shutdown)` once the program is stopping, so `?` unwinds to `main`.
@@ -56,7 +58,7 @@ pub fn is_ready() -> bool {
 #[inline]
 pub fn check() -> Result<(), Shutdown> {
     // The common case is one atomic load, as in `is_shutting_down`.
-    if !state::stopping() {
+    if !STATE.stopping() {
         return Ok(());
     }
     current().map_or(Ok(()), Err)
@@ -72,7 +74,7 @@ pub fn check() -> Result<(), Shutdown> {
 /// assert!(graceful_runtime::sleep(Duration::from_millis(1)).is_ok());
 /// ```
 pub fn sleep(duration: Duration) -> Result<(), Shutdown> {
-    if latch::wait(Some(duration)) {
+    if wait_for_stop(Some(duration)) {
         return Err(current().unwrap_or(Shutdown::new(Reason::Trigger)));
     }
     Ok(())
@@ -87,7 +89,7 @@ pub fn sleep(duration: Duration) -> Result<(), Shutdown> {
 /// });
 /// ```
 pub fn wait() -> Shutdown {
-    latch::wait(None);
+    wait_for_stop(None);
     current().unwrap_or(Shutdown::new(Reason::Trigger))
 }
 
@@ -98,7 +100,7 @@ pub fn wait() -> Shutdown {
 /// assert_eq!(graceful_runtime::wait_timeout(Duration::from_millis(1)), None);
 /// ```
 pub fn wait_timeout(timeout: Duration) -> Option<Shutdown> {
-    if latch::wait(Some(timeout)) {
+    if wait_for_stop(Some(timeout)) {
         current()
     } else {
         None
@@ -115,7 +117,7 @@ pub fn wait_timeout(timeout: Duration) -> Option<Shutdown> {
 /// assert!(graceful_runtime::check().is_err());
 /// ```
 pub fn trigger() {
-    lifecycle::stop(Reason::Trigger);
+    stopping::stop(Reason::Trigger);
 }
 
 /// A future that resolves when the program starts stopping. It needs no runtime: it works
@@ -146,33 +148,6 @@ pub struct ShutdownFuture {
     id: u64,
 }
 
-static WAKERS: Mutex<Vec<(u64, Waker)>> = Mutex::new(Vec::new());
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-/// How many futures wait, readable from the signal handler without the lock.
-static WAITING: AtomicUsize = AtomicUsize::new(0);
-
-/// Whether any `shutdown()` future waits: the handler then wakes the watcher at once. One
-/// atomic load; async-signal-safe.
-pub(crate) fn futures_waiting() -> bool {
-    WAITING.load(Ordering::Acquire) != 0
-}
-
-fn wakers() -> MutexGuard<'static, Vec<(u64, Waker)>> {
-    WAKERS.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Wake every pending `shutdown()` future. Never called in signal context.
-pub(crate) fn wake_all() {
-    let all = {
-        let mut wakers = wakers();
-        WAITING.store(0, Ordering::Release);
-        std::mem::take(&mut *wakers)
-    };
-    for (_, waker) in all {
-        waker.wake();
-    }
-}
-
 impl Future for ShutdownFuture {
     type Output = Shutdown;
 
@@ -180,17 +155,7 @@ impl Future for ShutdownFuture {
         if let Some(s) = current() {
             return Poll::Ready(s);
         }
-        {
-            let mut all = wakers();
-            if self.id == 0 {
-                self.id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-            }
-            match all.iter_mut().find(|(id, _)| *id == self.id) {
-                Some((_, w)) => w.clone_from(cx.waker()),
-                None => all.push((self.id, cx.waker().clone())),
-            }
-            WAITING.store(all.len(), Ordering::Release);
-        }
+        keep_waker(&mut self.id, cx.waker());
         // Stopping may have begun (and the wakers been taken) since the first look.
         match current() {
             Some(s) => Poll::Ready(s),
@@ -208,10 +173,6 @@ impl Clone for ShutdownFuture {
 
 impl Drop for ShutdownFuture {
     fn drop(&mut self) {
-        if self.id != 0 {
-            let mut all = wakers();
-            all.retain(|(id, _)| *id != self.id);
-            WAITING.store(all.len(), Ordering::Release);
-        }
+        forget_waker(self.id);
     }
 }

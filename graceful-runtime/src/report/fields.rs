@@ -1,32 +1,148 @@
 //! One event as named fields: what the JSON object, `log` records and `tracing` events carry.
-//! The names are part of the documented schema: keep them stable.
+//! The names are part of the documented schema (`docs/REPORT.md`): they are listed once, in the
+//! `fields!` invocation below, which writes the struct, the visitor that the JSON object and
+//! `log` read, and the `tracing` event.
 
-use super::{BodyEnd, Event};
-use crate::{exit_code::Decision, runner::HookOutcome};
+use super::{Event, HookOutcome};
+use crate::{event::AfterTimeout, exit_code::Decision, main_end::MainEnd};
 
 /// How bad an event is, for `log` and `tracing` levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
 pub(crate) enum Severity {
     Info,
     Warn,
     Error,
 }
 
-#[derive(Debug, Default)]
-pub(crate) struct Fields {
-    pub(crate) event: &'static str,
-    pub(crate) signal: Option<&'static str>,
-    pub(crate) outcome: Option<&'static str>,
-    pub(crate) cause: Option<String>,
-    pub(crate) how: Option<String>,
-    pub(crate) name: Option<String>,
-    pub(crate) order: Option<i32>,
-    pub(crate) at: Option<String>,
-    pub(crate) took_ms: Option<f64>,
-    pub(crate) error: Option<String>,
-    pub(crate) still_running: Option<Vec<String>>,
-    pub(crate) exit: Option<String>,
+/// Reads the fields that are present, in the schema's order.
+pub(crate) trait Visit {
+    fn text(&mut self, key: &'static str, value: &str);
+    fn int(&mut self, key: &'static str, value: i64);
+    fn float(&mut self, key: &'static str, value: f64);
+    fn list(&mut self, key: &'static str, value: &[String]);
+}
+
+macro_rules! field_type {
+    (text) => { &'static str };
+    (opt_text) => { Option<&'static str> };
+    (opt_string) => { Option<String> };
+    (opt_int) => { Option<i64> };
+    (opt_float) => { Option<f64> };
+    (opt_list) => { Option<Vec<String>> };
+}
+
+macro_rules! visit_field {
+    (text, $v:ident, $k:expr, $x:expr) => {
+        $v.text($k, $x)
+    };
+    (opt_text, $v:ident, $k:expr, $x:expr) => {
+        if let Some(x) = $x {
+            $v.text($k, x)
+        }
+    };
+    (opt_string, $v:ident, $k:expr, $x:expr) => {
+        if let Some(x) = $x {
+            $v.text($k, x)
+        }
+    };
+    (opt_int, $v:ident, $k:expr, $x:expr) => {
+        if let Some(x) = $x {
+            $v.int($k, *x)
+        }
+    };
+    (opt_float, $v:ident, $k:expr, $x:expr) => {
+        if let Some(x) = $x {
+            $v.float($k, *x)
+        }
+    };
+    (opt_list, $v:ident, $k:expr, $x:expr) => {
+        if let Some(x) = $x {
+            $v.list($k, x)
+        }
+    };
+}
+
+#[cfg(feature = "tracing")]
+macro_rules! traced_field {
+    (text, $x:expr) => {
+        *$x
+    };
+    (opt_text, $x:expr) => {
+        *$x
+    };
+    (opt_string, $x:expr) => {
+        $x.as_deref()
+    };
+    (opt_int, $x:expr) => {
+        *$x
+    };
+    (opt_float, $x:expr) => {
+        *$x
+    };
+    (opt_list, $x:expr) => {
+        $x.as_ref().map(|l| l.join(", "))
+    };
+}
+
+macro_rules! fields {
+    ($($name:ident: $kind:ident),* $(,)?) => {
+        /// The fields of one event.
+        #[derive(Debug, Default)]
+        pub(crate) struct Fields {
+            $(pub(crate) $name: field_type!($kind),)*
+        }
+
+        impl Fields {
+            /// Each field that is present, in the schema's order.
+            pub(crate) fn visit(&self, v: &mut impl Visit) {
+                $(visit_field!($kind, v, stringify!($name), &self.$name);)*
+            }
+
+            /// The event as a `tracing` event, target `graceful`, with `text` as its message.
+            #[cfg(feature = "tracing")]
+            pub(crate) fn emit_tracing(&self, text: &str) {
+                $(let $name = traced_field!($kind, &self.$name);)*
+                macro_rules! at {
+                    ($level:expr) => {
+                        tracing::event!(target: "graceful", $level, $($name = $name,)* "{}", text)
+                    };
+                }
+                match self.severity() {
+                    Severity::Info => at!(tracing::Level::INFO),
+                    Severity::Warn => at!(tracing::Level::WARN),
+                    Severity::Error => at!(tracing::Level::ERROR),
+                }
+            }
+        }
+    };
+}
+
+fields! {
+    event: text,
+    signal: opt_text,
+    outcome: opt_text,
+    cause: opt_string,
+    how: opt_string,
+    name: opt_string,
+    order: opt_int,
+    at: opt_string,
+    took_ms: opt_float,
+    error: opt_string,
+    still_running: opt_list,
+    exit: opt_string,
+}
+
+/// The word for how main ended, as `main_ended`'s `how`.
+pub(crate) fn how(end: &MainEnd) -> &'static str {
+    match end {
+        MainEnd::Ok | MainEnd::Unknown => "ok",
+        MainEnd::Shutdown => "shutdown",
+        MainEnd::Failed(_) => "failed",
+        MainEnd::Code(_) => "code",
+        MainEnd::Exited(_) => "exit",
+        MainEnd::Panicked => "panicked",
+        MainEnd::Abandoned => "abandoned",
+    }
 }
 
 impl Fields {
@@ -49,21 +165,11 @@ impl Fields {
                 f.event = "duplicate";
                 f.signal = Some(s.name());
             }
-            Event::BodyEnded(end) => {
+            Event::MainEnded(end) => {
                 f.event = "main_ended";
-                f.how = Some(
-                    match end {
-                        BodyEnd::Ok => "ok",
-                        BodyEnd::Shutdown => "shutdown",
-                        BodyEnd::Failed => "failed",
-                        BodyEnd::Code => "code",
-                        BodyEnd::Exit(_) => "exit",
-                        BodyEnd::Panicked => "panicked",
-                    }
-                    .into(),
-                );
+                f.how = Some(how(end).into());
             }
-            Event::BodyAbandoned(..) => f.event = "main_abandoned",
+            Event::MainAbandoned { .. } => f.event = "main_abandoned",
             Event::Hook {
                 info,
                 outcome,
@@ -71,7 +177,7 @@ impl Fields {
             } => {
                 f.event = "hook";
                 f.name = Some(info.name().to_owned());
-                f.order = Some(info.order());
+                f.order = Some(i64::from(info.order()));
                 let (file, line) = info.location();
                 f.at = Some(format!("{file}:{line}"));
                 let (kind, message) = match outcome {
@@ -79,15 +185,19 @@ impl Fields {
                     HookOutcome::Failed(m) => ("failed", Some(m.clone())),
                     HookOutcome::Panicked(m) => ("panicked", Some(m.clone())),
                     HookOutcome::Exit(c) => ("exit", Some(format!("exit({c})"))),
-                    HookOutcome::TimedOut(..) => ("timed_out", None),
+                    HookOutcome::TimedOut {
+                        then: AfterTimeout::Cancelled,
+                        ..
+                    } => ("timed_out", Some("cancelled".to_owned())),
+                    HookOutcome::TimedOut { .. } => ("timed_out", None),
                 };
                 f.outcome = Some(kind);
                 f.error = message;
                 f.took_ms = Some(*took_ns as f64 / 1e6);
             }
-            Event::Deadline(_, running) => {
+            Event::Deadline { still_running, .. } => {
                 f.event = "deadline";
-                f.still_running = Some(running.clone());
+                f.still_running = Some(still_running.clone());
             }
             Event::Forced(s) => {
                 f.event = "forced";
@@ -97,17 +207,17 @@ impl Fields {
                 f.event = "exit";
                 f.exit = Some(match d {
                     Decision::Die(s) => s.name().to_owned(),
-                    Decision::Code(c) => c.to_string(),
-                    Decision::Main(code) => crate::exit_code::number(*code)
-                        .map_or_else(|| "main".to_owned(), |n| n.to_string()),
                     Decision::MainDecides => "main".to_owned(),
+                    Decision::Main(code) if crate::exit_code::number(*code).is_none() => {
+                        "main".to_owned()
+                    }
+                    other => other.code().to_string(),
                 });
             }
         }
         f
     }
 
-    #[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
     pub(crate) fn severity(&self) -> Severity {
         match (self.event, self.outcome) {
             ("deadline" | "forced", _) => Severity::Error,
@@ -119,5 +229,41 @@ impl Fields {
             }
             _ => Severity::Info,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Reason, Signal};
+
+    struct Keys(Vec<&'static str>);
+    impl Visit for Keys {
+        fn text(&mut self, k: &'static str, _: &str) {
+            self.0.push(k);
+        }
+        fn int(&mut self, k: &'static str, _: i64) {
+            self.0.push(k);
+        }
+        fn float(&mut self, k: &'static str, _: f64) {
+            self.0.push(k);
+        }
+        fn list(&mut self, k: &'static str, _: &[String]) {
+            self.0.push(k);
+        }
+    }
+
+    #[test]
+    fn only_present_fields_are_visited_in_schema_order() {
+        let mut keys = Keys(Vec::new());
+        Fields::of(&Event::Stopping(Reason::Signal(Signal::SIGTERM))).visit(&mut keys);
+        assert_eq!(keys.0, ["event", "cause"]);
+        let mut keys = Keys(Vec::new());
+        Fields::of(&Event::Deadline {
+            timeout: std::time::Duration::from_secs(1),
+            still_running: vec!["hook \"x\"".into()],
+        })
+        .visit(&mut keys);
+        assert_eq!(keys.0, ["event", "still_running"]);
     }
 }

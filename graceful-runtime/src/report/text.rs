@@ -1,23 +1,32 @@
 //! The text report's lines: one per event, for people.
 //!
-//! The two lines printed between the signal and the first hook ("SIGTERM received: stopping"
-//! and "main returned Err(Shutdown)") are built from pieces with `push_str` and integer digits,
-//! without `core::fmt`: in a process that has slept since start-up, the formatting machinery is
-//! cold code, and running it cost about 10 µs on the path to the first hook. The parts that
-//! depend on the configuration are rendered once, at start-up, into [`Notes`]. The other lines
-//! are printed after a hook has run, or at exit, and use `write!`.
+//! The one line printed between a signal and the first hook ("SIGTERM received: stopping") is
+//! rendered whole at start-up, for each configured signal, into [`Notes`]: the runner writes
+//! those bytes and formats nothing on its way to the first hook. The lines for the stopping
+//! cause and main's end are built from pieces with `push_str` and integer digits, without
+//! `core::fmt`; the other lines are printed after a hook has run, or at exit, and use `write!`.
 
 use std::{fmt::Write as _, time::Duration};
 
-use super::{BodyEnd, Event};
-use crate::{Reason, config::show_duration, runner::HookOutcome, state};
+use super::{Event, HookOutcome};
+use crate::{
+    Reason, Signal,
+    duration::show as show_duration,
+    event::{AfterTimeout, Fate},
+    main_end::MainEnd,
+};
 
-/// The parts of the "stopping" line that come from the configuration, rendered at start-up.
+/// The parts of the lines that come from the configuration, rendered at start-up.
 pub(super) struct Notes {
     /// For a signal, `trigger()` or `exit()`: " (main gets 5s, all 10s)".
     stop: String,
     /// For a stop that main began: " (deadline 10s)".
     deadline: String,
+    /// With a drain, a signal's stop comes at the drain's end.
+    drain: bool,
+    /// The whole first line for each configured signal, as `write_line` renders it, with the
+    /// `graceful: ` prefix and the newline: what the runner writes before the first hook.
+    first_lines: Vec<(Signal, Box<[u8]>)>,
 }
 
 impl Notes {
@@ -25,17 +34,43 @@ impl Notes {
     pub(super) const NONE: Notes = Notes {
         stop: String::new(),
         deadline: String::new(),
+        drain: false,
+        first_lines: Vec::new(),
     };
 
-    pub(super) fn new(timeout: Duration, body_timeout: Duration) -> Notes {
-        Notes {
+    pub(super) fn new(
+        timeout: Duration,
+        body_timeout: Duration,
+        drain: Duration,
+        signals: &[Signal],
+    ) -> Notes {
+        let mut notes = Notes {
             stop: format!(
                 " (main gets {}, all {})",
                 show_duration(body_timeout),
                 show_duration(timeout)
             ),
             deadline: format!(" (deadline {})", show_duration(timeout)),
+            drain: !drain.is_zero(),
+            first_lines: Vec::new(),
+        };
+        if !notes.drain {
+            for &s in signals {
+                let mut line = String::from("graceful: ");
+                write_line(&mut line, &Event::Stopping(Reason::Signal(s)), 0, &notes);
+                line.push('\n');
+                notes.first_lines.push((s, line.into_bytes().into()));
+            }
         }
+        notes
+    }
+
+    /// The first line of a stop by `signal`, rendered at start-up.
+    pub(super) fn first_line(&self, signal: Signal) -> Option<&[u8]> {
+        self.first_lines
+            .iter()
+            .find(|(s, _)| *s == signal)
+            .map(|(_, line)| &**line)
     }
 }
 
@@ -44,20 +79,21 @@ impl Notes {
 pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Notes) {
     match event {
         Event::Stopping(reason) => stopping(out, reason, t_ns, notes),
-        Event::BodyEnded(end) => {
+        Event::MainEnded(end) => {
             push_t(out, t_ns);
             out.push_str(" main ");
             match end {
-                BodyEnd::Ok => out.push_str("returned"),
-                BodyEnd::Shutdown => out.push_str("returned Err(Shutdown): a clean stop"),
-                BodyEnd::Failed => out.push_str("returned an error"),
-                BodyEnd::Code => out.push_str("returned a failing ExitCode"),
-                BodyEnd::Exit(c) => {
+                MainEnd::Ok | MainEnd::Unknown => out.push_str("returned"),
+                MainEnd::Shutdown => out.push_str("returned Err(Shutdown): a clean stop"),
+                MainEnd::Failed(_) => out.push_str("returned an error"),
+                MainEnd::Code(_) => out.push_str("returned a failing ExitCode"),
+                MainEnd::Exited(c) => {
                     out.push_str("ended by exit(");
                     push_int(out, i64::from(*c));
                     out.push(')');
                 }
-                BodyEnd::Panicked => out.push_str("panicked"),
+                MainEnd::Panicked => out.push_str("panicked"),
+                MainEnd::Abandoned => out.push_str("was abandoned"),
             }
         }
         Event::Draining(s, d) => {
@@ -81,16 +117,15 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
                 " {s} again from the same sender at once: the same request, not a second one"
             );
         }
-        Event::BodyAbandoned(d, dropped) => {
+        Event::MainAbandoned { after, fate } => {
             push_t(out, t_ns);
             let _ = write!(
                 out,
                 " main did not return within {}: {}",
-                show_duration(*d),
-                if *dropped {
-                    "dropping it, then running hooks"
-                } else {
-                    "running hooks without it"
+                show_duration(*after),
+                match fate {
+                    Fate::Dropped => "dropping it, then running hooks",
+                    Fate::LeftRunning => "running hooks without it",
                 }
             );
         }
@@ -107,29 +142,31 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
                 HookOutcome::Failed(m) => write!(out, "failed in {took}: {m}"),
                 HookOutcome::Panicked(m) => write!(out, "panicked in {took}: {m}"),
                 HookOutcome::Exit(c) => write!(out, "called exit({c}) after {took}"),
-                HookOutcome::TimedOut(d, cancelled) => write!(
+                HookOutcome::TimedOut { after, then } => write!(
                     out,
                     "timed out after {}: {}",
-                    show_duration(*d),
-                    if *cancelled {
-                        "cancelled"
-                    } else {
-                        "left running"
+                    show_duration(*after),
+                    match then {
+                        AfterTimeout::Cancelled => "cancelled",
+                        AfterTimeout::LeftRunning => "left running",
                     }
                 ),
             };
         }
-        Event::Deadline(d, running) => {
+        Event::Deadline {
+            timeout,
+            still_running,
+        } => {
             push_t(out, t_ns);
-            let running = if running.is_empty() {
+            let running = if still_running.is_empty() {
                 "nothing".to_string()
             } else {
-                running.join(", ")
+                still_running.join(", ")
             };
             let _ = write!(
                 out,
                 " deadline of {} passed; still running: {running}",
-                show_duration(*d)
+                show_duration(*timeout)
             );
         }
         Event::Forced(s) => {
@@ -145,7 +182,7 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
 
 fn stopping(out: &mut String, reason: &Reason, t_ns: u64, notes: &Notes) {
     match reason {
-        Reason::Signal(_) if state::draining().is_some() => {
+        Reason::Signal(_) if notes.drain => {
             push_t(out, t_ns);
             out.push_str(" drain over: stopping");
         }
@@ -217,7 +254,6 @@ fn push_int(out: &mut String, n: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Signal;
 
     #[test]
     fn milliseconds_read_well() {
@@ -240,7 +276,12 @@ mod tests {
 
     fn line(event: Event, t_ns: u64) -> String {
         let mut s = String::new();
-        let notes = Notes::new(Duration::from_secs(10), Duration::from_secs(5));
+        let notes = Notes::new(
+            Duration::from_secs(10),
+            Duration::from_secs(5),
+            Duration::ZERO,
+            &[Signal::SIGTERM],
+        );
         write_line(&mut s, &event, t_ns, &notes);
         s
     }
@@ -260,12 +301,34 @@ mod tests {
             "main returned: running hooks (deadline 10s)"
         );
         assert_eq!(
-            line(Event::BodyEnded(BodyEnd::Shutdown), 150_000),
+            line(Event::MainEnded(MainEnd::Shutdown), 150_000),
             "+0.2ms main returned Err(Shutdown): a clean stop"
         );
         assert_eq!(
-            line(Event::BodyEnded(BodyEnd::Exit(-2)), 12_000_000),
+            line(Event::MainEnded(MainEnd::Exited(-2)), 12_000_000),
             "+12ms main ended by exit(-2)"
         );
+    }
+
+    #[test]
+    fn the_first_line_rendered_at_start_up_is_the_one_write_line_renders() {
+        let notes = Notes::new(
+            Duration::from_secs(10),
+            Duration::from_secs(5),
+            Duration::ZERO,
+            &[Signal::SIGTERM, Signal::SIGINT],
+        );
+        assert_eq!(
+            notes.first_line(Signal::SIGINT),
+            Some(&b"graceful: SIGINT received: stopping (main gets 5s, all 10s)\n"[..])
+        );
+        assert_eq!(notes.first_line(Signal::SIGHUP), None);
+        let drained = Notes::new(
+            Duration::from_secs(10),
+            Duration::from_secs(5),
+            Duration::from_secs(1),
+            &[Signal::SIGTERM],
+        );
+        assert_eq!(drained.first_line(Signal::SIGTERM), None);
     }
 }

@@ -1,4 +1,5 @@
-//! Configuration: the [`Builder`], the environment, and the rules that combine them.
+//! Configuration: the settings a [`Builder`](crate::Builder) collects, the environment, and the
+//! rules that combine them into the [`Config`] in force.
 //!
 //! Precedence: environment over builder (or attribute) over default.
 //!
@@ -11,14 +12,12 @@
 //! | exit code on a clean signal stop | 0 | |
 //! | report | text | `GRACEFUL_REPORT` (`text`, `json`, `off`) |
 
-mod duration;
-
 use std::{fmt, io, time::Duration};
 
-pub use duration::DurationError;
-pub(crate) use duration::{parse as parse_duration, show as show_duration};
-
-use crate::Signal;
+use crate::{
+    Signal,
+    duration::{DurationError, parse as parse_duration, show as show_duration},
+};
 
 /// How the shutdown report is written to stderr.
 ///
@@ -59,20 +58,9 @@ impl Default for ExitPolicy {
     }
 }
 
-/// Settings for [`install`](crate::install) and [`run`](Builder::run), for binaries that do
-/// not use `#[graceful::main]` (the attribute expands to a `Builder` too).
-///
-/// ```
-/// use std::time::Duration;
-/// use graceful_runtime::{Builder, Signal};
-/// let builder = Builder::new()
-///     .timeout(Duration::from_secs(30))
-///     .body_timeout(Duration::from_secs(5))
-///     .signals([Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP]);
-/// # let _ = builder;
-/// ```
+/// What a [`Builder`](crate::Builder) (or the attribute) sets, before the environment.
 #[derive(Clone, Debug)]
-pub struct Builder {
+pub(crate) struct Settings {
     pub(crate) signals: Vec<Signal>,
     pub(crate) timeout: Duration,
     pub(crate) body_timeout: Option<Duration>,
@@ -81,17 +69,11 @@ pub struct Builder {
     pub(crate) report: Report,
 }
 
-impl Default for Builder {
+impl Default for Settings {
+    /// SIGTERM and SIGINT, a 10 s timeout, `body_timeout` half of what it leaves after the
+    /// drain, exit 0 on a clean signal stop, the text report.
     fn default() -> Self {
-        Builder::new()
-    }
-}
-
-impl Builder {
-    /// The defaults: SIGTERM and SIGINT, a 10 s timeout, `body_timeout` half of it, exit 0 on a
-    /// clean signal stop, the text report.
-    pub fn new() -> Self {
-        Builder {
+        Settings {
             signals: Signal::DEFAULT.to_vec(),
             timeout: Duration::from_secs(10),
             body_timeout: None,
@@ -100,67 +82,9 @@ impl Builder {
             report: Report::Text,
         }
     }
+}
 
-    /// The budget from the start of Stopping to exit (default 10 s; `GRACEFUL_TIMEOUT` overrides
-    /// it). Past it the process exits with 124, naming what was still running.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// How long `main` gets to return once Stopping begins (default half of `timeout`, and
-    /// never more than `timeout`). Past it the hooks run without it.
-    pub fn body_timeout(mut self, body_timeout: Duration) -> Self {
-        self.body_timeout = Some(body_timeout);
-        self
-    }
-
-    /// Drain before stopping (default none; `GRACEFUL_DRAIN` overrides it). After the first
-    /// signal, [`is_ready`](crate::is_ready) turns false while the body keeps running for
-    /// `drain`, so a load balancer can take the instance out of rotation (Kubernetes removes
-    /// the endpoint when the readiness probe fails); only then is the body told to stop. A
-    /// second signal still forces the exit. The drain counts toward `timeout`, which must be
-    /// longer: drain + body_timeout + hooks ≤ timeout.
-    ///
-    /// ```
-    /// let b = graceful_runtime::Builder::new()
-    ///     .drain(std::time::Duration::from_secs(5))
-    ///     .timeout(std::time::Duration::from_secs(25));
-    /// # let _ = b;
-    /// ```
-    pub fn drain(mut self, drain: Duration) -> Self {
-        self.drain = Some(drain);
-        self
-    }
-
-    /// The signals that start the shutdown (default SIGTERM and SIGINT). Duplicates are ignored.
-    pub fn signals(mut self, signals: impl IntoIterator<Item = Signal>) -> Self {
-        self.signals.clear();
-        for s in signals {
-            if !self.signals.contains(&s) {
-                self.signals.push(s);
-            }
-        }
-        self
-    }
-
-    /// The exit status of a clean stop after a signal (default 0).
-    pub fn exit_code(mut self, policy: ExitPolicy) -> Self {
-        self.exit_code = policy;
-        self
-    }
-
-    /// How the report is written (default text; `GRACEFUL_REPORT` overrides it).
-    pub fn report(mut self, report: Report) -> Self {
-        self.report = report;
-        self
-    }
-
-    /// Silence the report: the same as `.report(Report::Off)`.
-    pub fn quiet(self) -> Self {
-        self.report(Report::Off)
-    }
-
+impl Settings {
     /// Combine with the environment, read through `env`.
     pub(crate) fn resolve(
         &self,
@@ -217,6 +141,19 @@ pub(crate) const ENV_TIMEOUT: &str = "GRACEFUL_TIMEOUT";
 pub(crate) const ENV_REPORT: &str = "GRACEFUL_REPORT";
 pub(crate) const ENV_DRAIN: &str = "GRACEFUL_DRAIN";
 
+/// The configuration in force, set once at start-up.
+static IN_FORCE: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
+
+/// Put `config` in force (the first call wins; graceful is installed once).
+pub(crate) fn set_in_force(config: Config) {
+    let _ = IN_FORCE.set(config);
+}
+
+/// The configuration in force, once graceful is installed.
+pub(crate) fn in_force() -> Option<&'static Config> {
+    IN_FORCE.get()
+}
+
 /// The settings in force, after the environment was applied.
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
@@ -229,7 +166,8 @@ pub(crate) struct Config {
 }
 
 /// Graceful could not start. The attribute and [`install`](crate::install) print it and exit
-/// with 78 (`EX_CONFIG`) before the body of `main` runs; [`Builder::try_install`] returns it.
+/// with 78 (`EX_CONFIG`) before the body of `main` runs;
+/// [`Builder::try_install`](crate::Builder::try_install) returns it.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ConfigError {
@@ -322,7 +260,10 @@ mod tests {
 
     #[test]
     fn environment_beats_builder_and_body_timeout_follows() {
-        let b = Builder::new().timeout(Duration::from_secs(30));
+        let b = Settings {
+            timeout: Duration::from_secs(30),
+            ..Settings::default()
+        };
         let c = b.resolve(env(&[("GRACEFUL_TIMEOUT", "4s")])).unwrap();
         assert_eq!(c.timeout, Duration::from_secs(4));
         assert_eq!(c.body_timeout, Duration::from_secs(2));
@@ -330,19 +271,22 @@ mod tests {
 
     #[test]
     fn body_timeout_never_exceeds_timeout() {
-        let b = Builder::new().body_timeout(Duration::from_secs(20));
+        let b = Settings {
+            body_timeout: Some(Duration::from_secs(20)),
+            ..Settings::default()
+        };
         let c = b.resolve(env(&[])).unwrap();
         assert_eq!(c.body_timeout, Duration::from_secs(10));
     }
 
     #[test]
     fn bad_values_name_the_variable_and_value() {
-        let e = Builder::new()
+        let e = Settings::default()
             .resolve(env(&[("GRACEFUL_TIMEOUT", "5 parsecs")]))
             .unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("GRACEFUL_TIMEOUT=\"5 parsecs\""), "{msg}");
-        let e = Builder::new()
+        let e = Settings::default()
             .resolve(env(&[("GRACEFUL_REPORT", "yaml")]))
             .unwrap_err();
         assert!(e.to_string().contains("GRACEFUL_REPORT=\"yaml\""));
@@ -350,7 +294,10 @@ mod tests {
 
     #[test]
     fn drain_counts_toward_the_timeout() {
-        let b = Builder::new().drain(Duration::from_secs(4));
+        let b = Settings {
+            drain: Some(Duration::from_secs(4)),
+            ..Settings::default()
+        };
         let c = b.resolve(env(&[])).unwrap();
         assert_eq!(c.drain, Duration::from_secs(4));
         assert_eq!(c.body_timeout, Duration::from_secs(3)); // half of the 6 s left
@@ -360,7 +307,7 @@ mod tests {
                 .contains("drain (4s) must be shorter than the timeout (3s)"),
             "{e}"
         );
-        let c = Builder::new()
+        let c = Settings::default()
             .resolve(env(&[("GRACEFUL_DRAIN", "2s")]))
             .unwrap();
         assert_eq!(c.drain, Duration::from_secs(2));
@@ -368,7 +315,7 @@ mod tests {
 
     #[test]
     fn report_mode_from_environment() {
-        let c = Builder::new()
+        let c = Settings::default()
             .resolve(env(&[("GRACEFUL_REPORT", "json")]))
             .unwrap();
         assert_eq!(c.report, Report::Json);

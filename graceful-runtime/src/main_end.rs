@@ -1,4 +1,5 @@
-//! What `main` returned, classified: a success, a clean shutdown, a failure.
+//! How `main` ended: [`MainEnd`], the one type for it (the runner, the report and the
+//! exit-code table all read it), and how a return value is classified into it.
 //!
 //! An `Err` counts as a clean stop when it is, or wraps, a [`Shutdown`]. For a concrete error
 //! type the attribute's expansion picks the best check at compile time by autoref
@@ -9,12 +10,13 @@
 
 use std::{any::Any, error::Error, fmt::Debug, io, process::ExitCode};
 
-use crate::{Shutdown, shutdown::reaches_shutdown};
+use crate::{Reason, Shutdown, shutdown::reaches_shutdown};
 
-/// How `main` ended, as the exit-code table needs it. Not public API: used by generated code.
+/// How the body of `main` ended. Not public API: the attribute's expansion returns the first
+/// four (a return value, classified); the runtime knows the rest.
 #[doc(hidden)]
 #[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
+pub enum MainEnd {
     /// `()`, `Ok(())` or `ExitCode::SUCCESS`.
     Ok,
     /// `Err` that is or wraps a `Shutdown`: a clean stop.
@@ -23,6 +25,25 @@ pub enum Outcome {
     Failed(String),
     /// A failing `ExitCode`.
     Code(ExitCode),
+    /// `exit(code)` unwound it.
+    Exited(i32),
+    /// It panicked.
+    Panicked,
+    /// Still running at `body_timeout`: the hooks went on without it.
+    Abandoned,
+    /// Not known: the install guard cannot see main's return value.
+    Unknown,
+}
+
+impl MainEnd {
+    /// The cause of stopping when this end is what began it.
+    pub(crate) fn cause(&self) -> Reason {
+        match self {
+            MainEnd::Panicked => Reason::Panic,
+            MainEnd::Exited(code) => Reason::Exit(*code),
+            _ => Reason::MainReturned,
+        }
+    }
 }
 
 /// A return type `main` may have under graceful: `()`, `ExitCode` or `Result<(), E: Debug>`.
@@ -40,31 +61,31 @@ pub enum Outcome {
 pub trait MainReturn {
     /// Classify the value. Not public API.
     #[doc(hidden)]
-    fn outcome(&self) -> Outcome;
+    fn outcome(&self) -> MainEnd;
 }
 
 impl MainReturn for () {
-    fn outcome(&self) -> Outcome {
-        Outcome::Ok
+    fn outcome(&self) -> MainEnd {
+        MainEnd::Ok
     }
 }
 
 impl MainReturn for ExitCode {
-    fn outcome(&self) -> Outcome {
+    fn outcome(&self) -> MainEnd {
         if *self == ExitCode::SUCCESS {
-            Outcome::Ok
+            MainEnd::Ok
         } else {
-            Outcome::Code(*self)
+            MainEnd::Code(*self)
         }
     }
 }
 
 impl<E: Debug + 'static> MainReturn for Result<(), E> {
-    fn outcome(&self) -> Outcome {
+    fn outcome(&self) -> MainEnd {
         match self {
-            Ok(()) => Outcome::Ok,
-            Err(e) if known_shutdown(e) => Outcome::Shutdown,
-            Err(e) => Outcome::Failed(format!("{e:?}")),
+            Ok(()) => MainEnd::Ok,
+            Err(e) if known_shutdown(e) => MainEnd::Shutdown,
+            Err(e) => MainEnd::Failed(format!("{e:?}")),
         }
     }
 }
@@ -98,14 +119,14 @@ pub mod probe {
     /// Most specific: any `E: Error`, whose source chain is walked.
     pub trait ViaError {
         /// Classify.
-        fn outcome(&self) -> Outcome;
+        fn outcome(&self) -> MainEnd;
     }
     impl<E: Error + 'static> ViaError for &&Probe<Result<(), E>> {
-        fn outcome(&self) -> Outcome {
+        fn outcome(&self) -> MainEnd {
             match &self.0 {
-                Ok(()) => Outcome::Ok,
-                Err(e) if reaches_shutdown(e) => Outcome::Shutdown,
-                Err(e) => Outcome::Failed(format!("{e:?}")),
+                Ok(()) => MainEnd::Ok,
+                Err(e) if reaches_shutdown(e) => MainEnd::Shutdown,
+                Err(e) => MainEnd::Failed(format!("{e:?}")),
             }
         }
     }
@@ -113,14 +134,14 @@ pub mod probe {
     /// Errors that are not `Error` but hold one: `anyhow::Error`, `Box<dyn Error + Send + Sync>`.
     pub trait ViaAsRef {
         /// Classify.
-        fn outcome(&self) -> Outcome;
+        fn outcome(&self) -> MainEnd;
     }
     impl<E: AsRef<dyn Error + Send + Sync> + Debug> ViaAsRef for &Probe<Result<(), E>> {
-        fn outcome(&self) -> Outcome {
+        fn outcome(&self) -> MainEnd {
             match &self.0 {
-                Ok(()) => Outcome::Ok,
-                Err(e) if reaches_shutdown(e.as_ref()) => Outcome::Shutdown,
-                Err(e) => Outcome::Failed(format!("{e:?}")),
+                Ok(()) => MainEnd::Ok,
+                Err(e) if reaches_shutdown(e.as_ref()) => MainEnd::Shutdown,
+                Err(e) => MainEnd::Failed(format!("{e:?}")),
             }
         }
     }
@@ -128,10 +149,10 @@ pub mod probe {
     /// Everything else `main` may return.
     pub trait ViaMainReturn {
         /// Classify.
-        fn outcome(&self) -> Outcome;
+        fn outcome(&self) -> MainEnd;
     }
     impl<R: MainReturn> ViaMainReturn for Probe<R> {
-        fn outcome(&self) -> Outcome {
+        fn outcome(&self) -> MainEnd {
             self.0.outcome()
         }
     }
@@ -142,7 +163,6 @@ pub mod probe {
 mod tests {
     use super::probe::*;
     use super::*;
-    use crate::Reason;
     use std::fmt;
 
     #[derive(Debug)]
@@ -163,23 +183,23 @@ mod tests {
     #[test]
     fn shutdown_and_its_wrappers_are_clean() {
         let direct: Result<(), Shutdown> = Err(S);
-        assert_eq!((&&&Probe(direct)).outcome(), Outcome::Shutdown);
+        assert_eq!((&&&Probe(direct)).outcome(), MainEnd::Shutdown);
         let wrapped: Result<(), Wrapper> = Err(Wrapper(S));
-        assert_eq!((&&&Probe(wrapped)).outcome(), Outcome::Shutdown);
+        assert_eq!((&&&Probe(wrapped)).outcome(), MainEnd::Shutdown);
         let io: io::Result<()> = Err(S.into());
-        assert_eq!((&&&Probe(io)).outcome(), Outcome::Shutdown);
+        assert_eq!((&&&Probe(io)).outcome(), MainEnd::Shutdown);
         let boxed: Result<(), Box<dyn Error>> = Err(Box::new(Wrapper(S)));
-        assert_eq!((&&&Probe(boxed)).outcome(), Outcome::Shutdown);
+        assert_eq!((&&&Probe(boxed)).outcome(), MainEnd::Shutdown);
         let boxed: Result<(), Box<dyn Error + Send + Sync>> = Err(Box::new(S));
-        assert_eq!((&&&Probe(boxed)).outcome(), Outcome::Shutdown);
+        assert_eq!((&&&Probe(boxed)).outcome(), MainEnd::Shutdown);
     }
 
     #[test]
     fn other_errors_fail_as_std_prints_them() {
         let r: Result<(), String> = Err("boom".into());
-        assert_eq!((&&&Probe(r)).outcome(), Outcome::Failed("\"boom\"".into()));
+        assert_eq!((&&&Probe(r)).outcome(), MainEnd::Failed("\"boom\"".into()));
         let code = ExitCode::from(3);
-        assert_eq!((&&&Probe(code)).outcome(), Outcome::Code(code));
-        assert_eq!((&&&Probe(())).outcome(), Outcome::Ok);
+        assert_eq!((&&&Probe(code)).outcome(), MainEnd::Code(code));
+        assert_eq!((&&&Probe(())).outcome(), MainEnd::Ok);
     }
 }

@@ -2,8 +2,11 @@
 //! thread that took over the hooks.
 //!
 //! With the `tokio` feature and no tokio runtime on this thread, a current-thread runtime with
-//! every driver the build enabled, so tokio timers and sockets work inside the hook. Otherwise
-//! the smallest executor there is: poll, park until woken, poll again.
+//! every driver the build enabled, so tokio timers and sockets work inside the hook. One runtime
+//! serves every async hook on the thread, and it is shut down in the background when the
+//! thread's hooks are done (`shutdown`): dropping a tokio runtime waits for its blocking tasks,
+//! and a hook cancelled at its timeout may have left some. Otherwise the smallest executor
+//! there is: poll, park until woken, poll again.
 
 use std::{
     future::Future,
@@ -13,17 +16,38 @@ use std::{
     thread::Thread,
 };
 
+#[cfg(feature = "tokio")]
+thread_local! {
+    static RUNTIME: std::cell::RefCell<Option<tokio::runtime::Runtime>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
     #[cfg(feature = "tokio")]
     if tokio::runtime::Handle::try_current().is_err() {
-        if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
-            return rt.block_on(fut);
-        }
+        RUNTIME.with_borrow_mut(|rt| {
+            if rt.is_none() {
+                *rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok();
+            }
+        });
+        return RUNTIME.with_borrow(|rt| match rt {
+            Some(rt) => rt.block_on(fut),
+            None => park_on(fut),
+        });
     }
     park_on(fut)
+}
+
+/// Done with this thread's async hooks: let its runtime go without waiting for its blocking
+/// tasks.
+pub(crate) fn shutdown() {
+    #[cfg(feature = "tokio")]
+    if let Some(rt) = RUNTIME.with_borrow_mut(Option::take) {
+        rt.shutdown_background();
+    }
 }
 
 struct Unpark(Thread);

@@ -1,52 +1,7 @@
-//! Signal intake. `Signal` names the signals graceful can handle; the platform module owns the
-//! handler, the latch that wakes waiting threads, and dying of a signal.
-//!
-//! This file only dispatches: `unix` (signals, through `signal-hook-registry`; a futex or a pipe
-//! for the latch; a pipe for the watcher) and `windows` (console control events and Event
-//! objects) expose the same names: `install(&[Signal])`, `die_of(Signal)`, and
-//! `latch::{init, prepare, open, nudge, nudge_soon, wait, wait_events}`.
+//! `Signal`: the signals graceful can handle, by name and number. A leaf: it imports nothing
+//! of the crate.
 
 use std::fmt;
-
-#[cfg(unix)]
-mod unix;
-#[cfg(unix)]
-pub(crate) use unix::{die_of, exit_now, install, latch, stderr_bounded};
-
-#[cfg(windows)]
-mod windows;
-#[cfg(windows)]
-pub(crate) use windows::{die_of, exit_now, install, latch, stderr_bounded};
-
-/// What a signal does, on every platform. It runs in signal context on unix, so it only
-/// touches lock-free atomics, `clock_gettime` and single system calls that wake (`futex(2)`,
-/// `write(2)`, `timerfd_settime(2)`): async-signal-safe.
-///
-/// `sender` is the sending process (0 for the kernel, or where the platform does not say). A
-/// repeat of the first signal from the same sender within `state::DUPLICATE_WINDOW_NS` is one
-/// request delivered twice, not a second request: GNU `timeout` signals the child and then its
-/// whole process group, and a shell's `kill` of a group reaches a process that was also
-/// signalled directly. It is counted apart and never forces the exit.
-fn received(signal: Signal, sender: i32) {
-    if crate::state::is_duplicate(signal, sender) {
-        latch::nudge();
-        return;
-    }
-    // With a drain configured the first signal only flips readiness; the watcher begins
-    // Stopping when the drain is over.
-    if !crate::state::begin_drain(signal) && crate::state::begin(crate::Reason::Signal(signal)) {
-        latch::open();
-    }
-    // Counted after `begin`, so the watcher never sees a first signal without its cause.
-    let before = crate::state::note_signal(signal.as_raw());
-    // The watcher acts on a second signal at once. The first one wakes the body's waiters
-    // through the latch; the watcher is needed at once only by `shutdown()` futures.
-    if before == 0 && !crate::wait::futures_waiting() {
-        latch::nudge_soon();
-    } else {
-        latch::nudge();
-    }
-}
 
 /// A signal that starts the shutdown sequence.
 ///

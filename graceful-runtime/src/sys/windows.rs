@@ -1,10 +1,9 @@
-//! Windows intake: a console control handler registered with `SetConsoleCtrlHandler`, and two
-//! Event objects in place of unix's pipes.
+//! Windows: a console control handler registered with `SetConsoleCtrlHandler`, and Event
+//! objects for words.
 //!
-//! - The **latch** is a manual-reset event, set once when Stopping begins and never reset: every
-//!   thread blocked in `sleep`/`wait` waits on it, so one `SetEvent` wakes all of them at once.
-//! - The **events** event is auto-reset and nudges the watcher thread (signals, hook timeouts,
-//!   report lines); a successful wait consumes every nudge made before it.
+//! - A **word** is a sequence number and an Event: auto-reset for a word one thread waits on
+//!   (a successful wait consumes every wake before it), manual-reset and never reset for the
+//!   broadcast word (the stop latch, bumped once), which every thread in `sleep`/`wait` waits on.
 //!
 //! Windows runs a control handler on a thread of its own, created in the process for the event:
 //! not signal context, so ordinary code (locks, allocation) would be allowed there. It records
@@ -40,8 +39,7 @@
 use std::ffi::c_void;
 use std::io;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
 
 use windows_sys::Win32::Foundation::{FALSE, HANDLE, STATUS_CONTROL_C_EXIT, TRUE, WAIT_OBJECT_0};
 use windows_sys::Win32::System::Console::{
@@ -50,16 +48,20 @@ use windows_sys::Win32::System::Console::{
 };
 use windows_sys::Win32::System::RemoteDesktop::ProcessIdToSessionId;
 use windows_sys::Win32::System::Threading::{
-    CreateEventW, GetCurrentProcessId, INFINITE, SetEvent, WaitForSingleObject,
+    CreateEventW, GetCurrentProcess, GetCurrentProcessId, INFINITE, SetEvent, TerminateProcess,
+    WaitForSingleObject,
 };
 use windows_sys::core::BOOL;
 
-use crate::{Signal, clock, lifecycle, state};
+use super::Waited;
+use crate::{Signal, clock};
 
 /// Which console events are ours: set by `install` before the handler is registered.
 static ON_INT: AtomicBool = AtomicBool::new(false);
 static ON_TERM: AtomicBool = AtomicBool::new(false);
 static ON_LOGOFF: AtomicBool = AtomicBool::new(false);
+/// What to call for an event that is ours.
+static ON_SIGNAL: OnceLock<fn(Signal, i32)> = OnceLock::new();
 
 /// What Windows runs, on a fresh thread, for each console control event.
 extern "system" fn on_control(kind: u32) -> BOOL {
@@ -69,20 +71,26 @@ extern "system" fn on_control(kind: u32) -> BOOL {
         CTRL_LOGOFF_EVENT => (Signal::SIGTERM, &ON_LOGOFF, true),
         _ => return FALSE,
     };
+    let Some(on_signal) = ON_SIGNAL.get() else {
+        return FALSE;
+    };
     if !ours.load(Ordering::Acquire) {
         return FALSE;
     }
-    super::received(signal, 0);
+    on_signal(signal, 0);
     if blocks {
         // Returning would let Windows end the process now: see the module's docs.
-        lifecycle::park_forever();
+        loop {
+            std::thread::park();
+        }
     }
     TRUE
 }
 
-/// Register the console control handler for `signals`. `install` runs once per process.
-pub(crate) fn install(signals: &[Signal]) -> io::Result<()> {
-    latch::init()?;
+/// Register the console control handler for `signals`. Runs once per process. (Windows has no
+/// `fork`.)
+pub(crate) fn install(signals: &[Signal], on_signal: fn(Signal, i32)) -> io::Result<()> {
+    let _ = ON_SIGNAL.set(on_signal);
     for &signal in signals {
         match signal {
             Signal::SIGINT => ON_INT.store(true, Ordering::Release),
@@ -113,128 +121,106 @@ fn in_session_zero() -> bool {
     ok != FALSE && session == 0
 }
 
+/// End the process at once, with `code`: no `atexit` handlers, no DLL detach, no flush.
+pub(crate) fn exit_now(code: i32) -> ! {
+    // SAFETY: TerminateProcess on the pseudo-handle of this process; it does not return.
+    unsafe { TerminateProcess(GetCurrentProcess(), code as u32) };
+    std::process::abort()
+}
+
 /// End the process as Windows' default handler would have for this event, had graceful not
 /// caught it: with `STATUS_CONTROL_C_EXIT` (0xC000013A, or -1073741510 as a signed code), for
 /// every signal. Python does the same for an unhandled `KeyboardInterrupt` on Windows; shells
 /// and terminals read it as "interrupted".
-///
-/// It does not flush stdout by itself (std's exit flushes only if stdout's lock is free): the
-/// watcher calls it on a second signal, when a thread may be stuck holding that lock.
 pub(crate) fn die_of(_signal: Signal) -> ! {
-    std::process::exit(STATUS_CONTROL_C_EXIT)
+    exit_now(STATUS_CONTROL_C_EXIT)
 }
 
-pub(crate) mod latch {
-    use super::*;
+/// Write to stderr through std: a console or a file does not block for long. `until` is not
+/// enforced here.
+pub(crate) fn stderr_bounded(bytes: &[u8], _until: u64) -> bool {
+    use std::io::Write;
+    std::io::stderr().write_all(bytes).is_ok()
+}
 
-    static LATCH: AtomicPtr<c_void> = AtomicPtr::new(std::ptr::null_mut());
-    static EVENTS: AtomicPtr<c_void> = AtomicPtr::new(std::ptr::null_mut());
-    static INIT: OnceLock<Result<(), i32>> = OnceLock::new();
+/// Nothing to do on Windows.
+pub(crate) fn prefault_code() {}
 
-    /// Create both events, once. They are never closed: they live as long as the process.
-    pub(crate) fn init() -> io::Result<()> {
-        let done = INIT.get_or_init(|| {
-            let latch = event(true)?;
-            let events = event(false)?;
-            LATCH.store(latch, Ordering::Release);
-            EVENTS.store(events, Ordering::Release);
-            Ok(())
-        });
-        done.map_err(io::Error::from_raw_os_error)
+/// A sequence number and an Event.
+pub(crate) struct Word {
+    seq: AtomicU32,
+    event: AtomicPtr<c_void>,
+    broadcast: bool,
+}
+
+impl Word {
+    pub(crate) const fn new() -> Word {
+        Word {
+            seq: AtomicU32::new(0),
+            event: AtomicPtr::new(std::ptr::null_mut()),
+            broadcast: false,
+        }
     }
 
-    /// An unnamed, unset event that children do not inherit.
-    fn event(manual_reset: bool) -> Result<HANDLE, i32> {
-        let manual_reset = if manual_reset { TRUE } else { FALSE };
+    /// A word many threads sleep on, bumped rarely (the stop latch): a manual-reset event.
+    pub(crate) const fn broadcast() -> Word {
+        Word {
+            broadcast: true,
+            ..Word::new()
+        }
+    }
+
+    /// Create the event, once. It is never closed: it lives as long as the process.
+    pub(crate) fn init(&self) -> io::Result<()> {
+        if !self.event.load(Ordering::Acquire).is_null() {
+            return Ok(());
+        }
+        let manual_reset = if self.broadcast { TRUE } else { FALSE };
         // SAFETY: null security attributes (not inheritable) and a null name are valid
         // arguments; the returned handle is checked before use.
-        let handle =
+        let handle: HANDLE =
             unsafe { CreateEventW(std::ptr::null(), manual_reset, FALSE, std::ptr::null()) };
         if handle.is_null() {
-            return Err(io::Error::last_os_error().raw_os_error().unwrap_or(-1));
+            return Err(io::Error::last_os_error());
         }
-        Ok(handle)
+        if self
+            .event
+            .compare_exchange(
+                std::ptr::null_mut(),
+                handle,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_err()
+        {
+            // Another thread made one first; ours is simply never used.
+        }
+        Ok(())
     }
 
-    fn set(event: &AtomicPtr<c_void>) {
-        let handle = event.load(Ordering::Acquire);
+    pub(crate) fn seq(&self) -> u32 {
+        self.seq.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn wake(&self) {
+        self.seq.fetch_add(1, Ordering::SeqCst);
+        let handle = self.event.load(Ordering::Acquire);
         if !handle.is_null() {
             // SAFETY: a valid event handle from `init`, never closed.
             unsafe { SetEvent(handle) };
         }
     }
 
-    /// Make sure `open` will have a latch to open, before Stopping begins: a waiter that saw
-    /// "running" may be about to wait on it.
-    pub(crate) fn prepare() {
-        let _ = init();
-    }
-
-    /// Wake every thread waiting on the latch, now and forever.
-    pub(crate) fn open() {
-        set(&LATCH);
-    }
-
-    /// Wake the watcher.
-    pub(crate) fn nudge() {
-        set(&EVENTS);
-    }
-
-    /// The same as `nudge` here: the console handler runs on its own thread, not in the way
-    /// of the body's.
-    pub(crate) fn nudge_soon() {
-        nudge();
-    }
-
-    /// Block until Stopping begins or `timeout` passes; `true` once stopping.
-    pub(crate) fn wait(timeout: Option<Duration>) -> bool {
-        if state::stopping() {
-            return true;
+    pub(crate) fn wait(&self, seen: u32, deadline: Option<u64>) -> Waited {
+        if self.seq() != seen {
+            return Waited::Woken;
         }
-        let deadline = timeout.map(|t| clock::now_ns().saturating_add(clock::ns(t)));
-        if init().is_err() {
-            // Without an event there is nothing to wake us: degrade to polling the state.
-            return poll_state(deadline);
-        }
-        loop {
-            if wait_on(&LATCH, deadline) || state::stopping() {
-                return true;
-            }
-            // Windows' timers may end a wait a little early: go round until the deadline.
-            if deadline.is_some_and(|d| clock::now_ns() >= d) {
-                return false;
-            }
-        }
-    }
-
-    fn poll_state(deadline: Option<u64>) -> bool {
-        while !state::stopping() {
-            if deadline.is_some_and(|d| clock::now_ns() >= d) {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        true
-    }
-
-    /// The watcher's wait: until nudged or `deadline` (clock ns) passes. Consumes the nudges.
-    pub(crate) fn wait_events(deadline: Option<u64>) {
-        if EVENTS.load(Ordering::Acquire).is_null() {
-            // Not initialised (the watcher only runs after `init` succeeded): do not spin.
-            std::thread::sleep(Duration::from_millis(10));
-            return;
-        }
-        wait_on(&EVENTS, deadline);
-    }
-
-    /// One wait until `deadline`; `false` on timeout.
-    fn wait_on(event: &AtomicPtr<c_void>, deadline: Option<u64>) -> bool {
         let ms = match deadline {
             None => INFINITE,
             Some(d) => {
                 let left = d.saturating_sub(clock::now_ns());
                 if left == 0 {
-                    return false;
+                    return Waited::TimedOut;
                 }
                 // Milliseconds, rounded up so we never wake early on our side; INFINITE is
                 // reserved for "no deadline".
@@ -243,18 +229,16 @@ pub(crate) mod latch {
                     .min(INFINITE - 1)
             }
         };
+        let handle = self.event.load(Ordering::Acquire);
+        if handle.is_null() {
+            // Not initialised: poll the number instead.
+            std::thread::sleep(std::time::Duration::from_millis(u64::from(ms.min(10))));
+            return Waited::Woken;
+        }
         // SAFETY: a valid event handle from `init`, never closed.
-        unsafe { WaitForSingleObject(event.load(Ordering::Acquire), ms) == WAIT_OBJECT_0 }
+        match unsafe { WaitForSingleObject(handle, ms) } {
+            WAIT_OBJECT_0 => Waited::Woken,
+            _ => Waited::TimedOut,
+        }
     }
-}
-
-/// Write to stderr. (On Windows through std: a console or a file does not block for long.)
-pub(crate) fn stderr_bounded(bytes: &[u8]) {
-    use std::io::Write;
-    let _ = std::io::stderr().write_all(bytes);
-}
-
-/// End the process at once: the last resort.
-pub(crate) fn exit_now(code: i32) -> ! {
-    std::process::exit(code)
 }

@@ -1,0 +1,97 @@
+//! `exit(code)`: Python's `sys.exit` for Rust, defined on every thread and at every moment.
+
+use std::io::Write as _;
+
+use super::finish;
+use crate::{
+    Reason, body, body::ExitPayload, conclude, conclude::park_forever, exit_code::exit_with,
+    main_end::MainEnd, runner, state::STATE, stopping, sys,
+};
+
+/// End the program with `code`, after an orderly unwind and the hooks.
+///
+/// - On the thread running `main`'s body it unwinds the stack without a panic message (the
+///   `Drop`s run), then the hooks run, then the process exits with `code`.
+/// - Inside a hook it ends that hook; the other hooks still run, and the process exits with
+///   `code`.
+/// - On another thread it starts Stopping with that code, and unwinds that thread without a
+///   panic message: a thread spawned with std ends (its `JoinHandle` gives `Err`), a task on a
+///   tokio runtime ends as if it had panicked, silently, and the runtime's worker carries on.
+///   The body is told to stop as for a signal.
+/// - In a `Drop` that runs while its thread is already unwinding (a panic, or another
+///   `exit()`), it cannot unwind again: on the body's thread the hooks run there and then
+///   (on a thread of their own) and the process exits with the table's code (a panic's 101,
+///   or the first `exit`'s code); in a hook, that hook ends; elsewhere the thread parks.
+/// - Once the install guard has run the hooks and returned, or in a child forked after
+///   graceful was installed, it exits at once, as `std::process::exit` does.
+/// - Without `#[graceful::main]` or [`install`](crate::install), it runs the hooks on the
+///   calling thread, then exits.
+///
+/// The OS carries exit codes 0..=255 on unix: a code outside them exits 255, and the report
+/// says so. A non-zero `code` wins over a failed hook; see the exit-code table in the crate
+/// docs. It relies on unwinding: under `panic = "abort"` it aborts instead.
+///
+/// ```no_run
+/// fn load_settings() -> String {
+///     std::fs::read_to_string("settings.toml").unwrap_or_else(|_| {
+///         eprintln!("no settings.toml");
+///         graceful_runtime::exit(2) // main's Drops run, then the hooks, then exit 2
+///     })
+/// }
+/// # let _ = load_settings();
+/// ```
+pub fn exit(code: i32) -> ! {
+    if STATE.forked() || STATE.handed_back() {
+        // Nothing supervises the process any more: exit as std would.
+        let _ = std::io::stdout().flush();
+        std::process::exit(exit_with(code).code());
+    }
+    STATE.request_exit(code);
+    stopping::stop(Reason::Exit(code));
+    if !STATE.supervised() {
+        // Not installed: nothing else will run the hooks.
+        conclude::end_process(unsupervised());
+    }
+    if let Some((claimed, _)) = STATE.exit_claimed() {
+        // The exit is under way: from an `atexit` handler or a destructor on the thread that
+        // is ending the process, end it now; from another thread, wait for it.
+        if conclude::exiting_here() {
+            sys::exit_now(claimed);
+        }
+        park_forever();
+    }
+    if std::thread::panicking() {
+        if body::is_body_thread() {
+            body::leave();
+            let end = match body::take_exit_unwind() {
+                Some(first) => MainEnd::Exited(first),
+                None => MainEnd::Panicked,
+            };
+            conclude::end_process(finish::finish_off_the_unwind(end));
+        }
+        if runner::in_hook() {
+            runner::end_hook_here(code);
+        }
+        park_forever();
+    }
+    if body::is_body_thread() {
+        body::note_exit_unwind(code);
+    }
+    std::panic::resume_unwind(Box::new(ExitPayload(code)))
+}
+
+/// graceful is not installed: run the hooks here (on a thread of their own if this one is
+/// unwinding), then decide.
+fn unsupervised() -> crate::exit_code::Decision {
+    let run = || {
+        if !STATE.claim_cleanup() {
+            park_forever();
+        }
+        runner::start();
+        finish::run_here()
+    };
+    if std::thread::panicking() {
+        return std::thread::scope(|s| s.spawn(run).join()).unwrap_or(exit_with(101));
+    }
+    run()
+}

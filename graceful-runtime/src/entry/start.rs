@@ -1,0 +1,34 @@
+//! Start-up: the configuration, the handlers, the watchdog, in that order, before the body runs.
+
+use crate::{
+    ConfigError, body,
+    config::{self, Settings},
+    exit_code, intake, report,
+    state::STATE,
+    stopping, sys, watchdog,
+};
+
+/// Install graceful for a body on this thread (a future, `is_async`). Once per process.
+pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigError> {
+    let config =
+        settings.resolve(|var| std::env::var_os(var).map(|v| v.to_string_lossy().into_owned()))?;
+    if !STATE.install() {
+        return Err(ConfigError::AlreadyInstalled);
+    }
+    report::configure(&config);
+    STATE.set_drain(crate::clock::ns(config.drain));
+    stopping::init_words().map_err(ConfigError::Os)?;
+    sys::install(&config.signals, intake::received).map_err(ConfigError::Os)?;
+    watchdog::spawn(&config).map_err(ConfigError::Os)?;
+    config::set_in_force(config);
+    body::enter(is_async);
+    Ok(())
+}
+
+/// A configuration error ends the process before the body runs: exit 78, `EX_CONFIG`.
+pub(crate) fn start_or_exit(settings: &Settings, is_async: bool) {
+    if let Err(e) = start(settings, is_async) {
+        eprintln!("graceful: {e}");
+        std::process::exit(exit_code::config_error());
+    }
+}

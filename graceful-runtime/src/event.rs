@@ -1,0 +1,83 @@
+//! What the report records: one [`Event`] per thing that happened from the first signal to the
+//! exit, and how a hook ended.
+//!
+//! Layer 6: it imports the other model types (`hooks`, `main_end`, `exit_code`) and the leaves.
+
+use std::time::Duration;
+
+use crate::{Reason, Signal, exit_code::Decision, hooks::HookInfo, main_end::MainEnd};
+
+#[derive(Clone, Debug)]
+pub(crate) enum Event {
+    /// The first signal, with a drain configured: not ready, the body keeps running.
+    Draining(Signal, Duration),
+    /// Stopping began (after the drain, if any).
+    Stopping(Reason),
+    /// A first signal while stopping for another reason.
+    Absorbed(Signal),
+    /// The first signal again, from the same sender, at once: one request delivered twice.
+    Duplicate(Signal),
+    /// The body ended after Stopping had begun for another reason.
+    MainEnded(MainEnd),
+    /// The body was still running at `body_timeout`.
+    MainAbandoned {
+        after: Duration,
+        fate: Fate,
+    },
+    Hook {
+        info: HookInfo,
+        outcome: HookOutcome,
+        took_ns: u64,
+    },
+    /// `timeout` passed; what was still running.
+    Deadline {
+        timeout: Duration,
+        still_running: Vec<String>,
+    },
+    /// A second signal forced the exit.
+    Forced(Signal),
+    Exit(Decision),
+}
+
+/// What became of a body still running at `body_timeout`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fate {
+    /// An async body: dropped, its destructors run, then the hooks.
+    Dropped,
+    /// A sync body: the hooks run on another thread while it goes on.
+    LeftRunning,
+}
+
+/// How one hook ended.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum HookOutcome {
+    Ok,
+    Failed(String),
+    Panicked(String),
+    Exit(i32),
+    /// Past its own timeout.
+    TimedOut {
+        after: Duration,
+        then: AfterTimeout,
+    },
+}
+
+impl HookOutcome {
+    /// `Err`, a panic or past its timeout: the run exits 1 (unless a worse row applies).
+    pub(crate) fn is_failure(&self) -> bool {
+        matches!(
+            self,
+            HookOutcome::Failed(_) | HookOutcome::Panicked(_) | HookOutcome::TimedOut { .. }
+        )
+    }
+}
+
+/// What graceful did with a hook past its timeout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AfterTimeout {
+    /// A sync hook (or an async one whose thread stays blocked): left running on its thread;
+    /// the next hook runs on a fresh one.
+    LeftRunning,
+    /// An async hook: its future was dropped.
+    Cancelled,
+}

@@ -1,0 +1,635 @@
+//! The runner: hooks one at a time, in order, each isolated and each bounded.
+//!
+//! Hooks run on the thread that claimed the cleanup (normally main's, right after the body
+//! returned: no thread hop before the first hook). A hook past its own `timeout` cannot be
+//! stopped, so it is *left behind*: the watchdog bumps the run's generation, reports the hook
+//! as timed out and starts a fresh thread that carries on from the next hook. The thread left
+//! behind sees the new generation when (if ever) its hook returns, and stops. The same happens
+//! when the runner is stuck between two hooks (writing the report to a stderr nobody reads):
+//! the watchdog calls that a take-over. Claiming the next hook is one uncontended lock, so
+//! thousands of hooks cost little.
+//!
+//! An async hook past its timeout is cancelled instead: its task is woken (by the reporter:
+//! wakers are user code) and drops the future, running its destructors, and the run carries on
+//! on the same runtime. An async hook that blocks its thread cannot be cancelled; a moment
+//! later it is left behind like a sync one.
+//!
+//! The watchdog's calls here (`view`, `time_out`, `take_over_between`, `still_running`) only
+//! try the lock.
+//!
+//! Layer 3: it imports the conclusion and the body (4), the report (5), the model types (6),
+//! `stopping` (7), the state machine (9) and the leaves.
+
+mod exec;
+
+use std::{
+    any::Any,
+    cell::Cell,
+    future::Future,
+    panic::{AssertUnwindSafe, catch_unwind},
+    pin::Pin,
+    sync::{Mutex, MutexGuard, PoisonError, TryLockError},
+    task::{Context, Poll},
+};
+
+use crate::{
+    Reason, Shutdown,
+    body::ExitPayload,
+    clock, conclude,
+    event::AfterTimeout,
+    hooks::{self, HookFn, HookFuture, HookInfo, HookResult, Job, Planned},
+    report::{self, Event, HookOutcome},
+    state::STATE,
+    stopping::{forget_waker, keep_waker, request_wakes, wake_dog_by},
+};
+
+thread_local! {
+    static IN_HOOK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// `true` on a thread that is running a hook right now.
+pub(crate) fn in_hook() -> bool {
+    IN_HOOK.with(Cell::get)
+}
+
+/// The hook being run.
+struct Current {
+    index: usize,
+    started: u64,
+    deadline: Option<u64>,
+    is_async: bool,
+    /// An async hook the watchdog cancelled, and when.
+    cancelled_at: Option<u64>,
+}
+
+/// One run of the hooks.
+pub(crate) struct Run {
+    plan: Vec<Planned>,
+    next: usize,
+    /// Bumped when the hooks go on on a fresh thread; a runner of an older one stops.
+    generation: u64,
+    current: Option<Current>,
+    /// Since when the runner is between hooks (before the first, after each), while it is.
+    between_since: Option<u64>,
+    /// Hooks past their timeout whose thread has not come back: (generation, description).
+    left_behind: Vec<(u64, String)>,
+}
+
+static RUN: Mutex<Run> = Mutex::new(Run::new());
+
+fn run() -> MutexGuard<'static, Run> {
+    RUN.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn try_run() -> Option<MutexGuard<'static, Run>> {
+    match RUN.try_lock() {
+        Ok(run) => Some(run),
+        Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
+    }
+}
+
+pub(crate) enum Finish {
+    /// Every hook ran: the caller concludes.
+    Done,
+    /// Another thread took over: the caller must not conclude.
+    Superseded,
+}
+
+/// A hook this runner is about to run.
+struct Claimed {
+    index: usize,
+    job: Option<Job>,
+    info: HookInfo,
+    started: u64,
+}
+
+/// What the watchdog sees of the run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RunnerView {
+    pub(crate) between_since: Option<u64>,
+    pub(crate) hook: Option<HookView>,
+}
+
+/// The hook under way, as the watchdog sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HookView {
+    pub(crate) deadline: Option<u64>,
+    pub(crate) is_async: bool,
+    pub(crate) cancelled_at: Option<u64>,
+}
+
+/// What the watchdog's look at an overdue hook led to.
+pub(crate) enum Overdue {
+    /// An async hook to cancel: its event is recorded, its task to be woken.
+    Cancel(Event),
+    /// Left behind: its event (unless it was reported when cancelled), and the generation a
+    /// fresh runner carries on with.
+    LeftBehind(Option<Event>, u64),
+}
+
+impl Run {
+    const fn new() -> Run {
+        Run {
+            plan: Vec::new(),
+            next: 0,
+            generation: 0,
+            current: None,
+            between_since: None,
+            left_behind: Vec::new(),
+        }
+    }
+
+    fn start(&mut self, plan: Vec<Planned>, now: u64) {
+        self.plan = plan;
+        self.between_since = Some(now);
+    }
+
+    /// Take the next hook, unless another runner took over or none is left.
+    fn claim(&mut self, generation: u64, now: u64) -> Result<Claimed, Finish> {
+        if self.generation != generation {
+            return Err(Finish::Superseded);
+        }
+        if self.next == self.plan.len() {
+            let mut late = hooks::take_closures();
+            if late.is_empty() {
+                return Err(Finish::Done);
+            }
+            late.sort_by(|a, b| a.info.run_order(&b.info));
+            self.plan.extend(late);
+        }
+        let index = self.next;
+        self.next += 1;
+        let info = self.plan[index].info.clone();
+        let job = self.plan[index].job.take();
+        self.current = Some(Current {
+            index,
+            started: now,
+            deadline: info.timeout.map(|t| now.saturating_add(clock::ns(t))),
+            is_async: matches!(job, Some(Job::Static(HookFn::Async(_)))),
+            cancelled_at: None,
+        });
+        self.between_since = None;
+        Ok(Claimed {
+            index,
+            job,
+            info,
+            started: now,
+        })
+    }
+
+    /// A hook ended. `Err` when this runner was left behind meanwhile; `Ok(None)` when the
+    /// watchdog already reported the hook (it cancelled it).
+    fn complete(
+        &mut self,
+        generation: u64,
+        index: usize,
+        outcome: Option<HookOutcome>,
+        now: u64,
+    ) -> Result<Option<HookOutcome>, Finish> {
+        if self.generation != generation {
+            self.left_behind.retain(|(g, _)| *g != generation);
+            return Err(Finish::Superseded);
+        }
+        let cancelled = self
+            .current
+            .as_ref()
+            .is_some_and(|c| c.index == index && c.cancelled_at.is_some());
+        self.current = None;
+        self.between_since = Some(now);
+        Ok(outcome.filter(|_| !cancelled))
+    }
+
+    fn view(&self) -> RunnerView {
+        RunnerView {
+            between_since: self.between_since,
+            hook: self.current.as_ref().map(|c| HookView {
+                deadline: c.deadline,
+                is_async: c.is_async,
+                cancelled_at: c.cancelled_at,
+            }),
+        }
+    }
+
+    /// The hook under way is past its deadline: cancel it (async, first time) or leave it
+    /// behind.
+    fn time_out(&mut self, now: u64, leave: bool) -> Option<Overdue> {
+        let c = self.current.as_mut()?;
+        if c.deadline.is_none_or(|d| now < d) {
+            return None;
+        }
+        let info = self.plan[c.index].info.clone();
+        let timed_out = |then| Event::Hook {
+            outcome: HookOutcome::TimedOut {
+                after: info.timeout.unwrap_or_default(),
+                then,
+            },
+            took_ns: now.saturating_sub(c.started),
+            info: info.clone(),
+        };
+        if c.is_async && !leave {
+            if c.cancelled_at.is_some() {
+                return None;
+            }
+            c.cancelled_at = Some(now);
+            return Some(Overdue::Cancel(timed_out(AfterTimeout::Cancelled)));
+        }
+        // An async hook cancelled already was reported as such.
+        let event = c
+            .cancelled_at
+            .is_none()
+            .then(|| timed_out(AfterTimeout::LeftRunning));
+        let old = self.generation;
+        self.generation += 1;
+        self.current = None;
+        self.between_since = Some(now);
+        self.left_behind.push((old, format!("hook {info}")));
+        Some(Overdue::LeftBehind(event, self.generation))
+    }
+
+    /// The runner is stuck between hooks: a fresh runner carries on, with the generation
+    /// returned.
+    fn take_over_between(&mut self, now: u64, patience: u64) -> Option<u64> {
+        let since = self.between_since?;
+        if now.saturating_sub(since) < patience {
+            return None;
+        }
+        self.generation += 1;
+        self.between_since = Some(now);
+        Some(self.generation)
+    }
+
+    fn still_running(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.left_behind.iter().map(|(_, n)| n.clone()).collect();
+        if let Some(c) = &self.current {
+            names.insert(0, format!("hook {}", self.plan[c.index].info));
+        }
+        names
+    }
+}
+
+/// Gather the hooks. Called once, by whoever claimed the cleanup.
+pub(crate) fn start() {
+    let plan = hooks::plan();
+    run().start(plan, clock::now_ns());
+}
+
+fn shutdown() -> Shutdown {
+    Shutdown::new(STATE.reason().unwrap_or(Reason::MainReturned))
+}
+
+fn claim(generation: u64) -> Result<Claimed, Finish> {
+    let claimed = run().claim(generation, clock::now_ns())?;
+    if let Some(t) = claimed.info.timeout {
+        // The watchdog times this hook.
+        wake_dog_by(claimed.started.saturating_add(clock::ns(t)));
+    }
+    Ok(claimed)
+}
+
+/// Report a hook's outcome, unless this runner was left behind meanwhile.
+fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result<(), Finish> {
+    let now = clock::now_ns();
+    let outcome = run().complete(generation, claimed.index, outcome, now)?;
+    if let Some(outcome) = outcome {
+        if outcome.is_failure() {
+            STATE.note_hook_failed();
+        }
+        report::hook_ended(Event::Hook {
+            info: claimed.info,
+            outcome,
+            took_ns: now.saturating_sub(claimed.started),
+        });
+    }
+    Ok(())
+}
+
+/// Run hooks on this thread until none is left or another thread takes over. Async hooks are
+/// driven by `exec::block_on`.
+pub(crate) fn run_hooks(generation: u64) -> Finish {
+    report::before_first_hook();
+    let finish = loop {
+        let mut claimed = match claim(generation) {
+            Ok(c) => c,
+            Err(finish) => break finish,
+        };
+        let outcome = match claimed.job.take() {
+            Some(Job::Static(HookFn::Async(f))) => exec::block_on(Guarded::new(claimed.index, f)),
+            job => Some(isolate(job)),
+        };
+        if let Err(finish) = complete(generation, claimed, outcome) {
+            break finish;
+        }
+    };
+    exec::shutdown();
+    finish
+}
+
+/// Run hooks inside the program's async runtime (an async `main`): async hooks are awaited
+/// here, so tokio types work inside them.
+pub(crate) async fn run_hooks_async(generation: u64) -> Finish {
+    report::before_first_hook();
+    loop {
+        let mut claimed = match claim(generation) {
+            Ok(c) => c,
+            Err(finish) => return finish,
+        };
+        let outcome = match claimed.job.take() {
+            Some(Job::Static(HookFn::Async(f))) => Guarded::new(claimed.index, f).await,
+            job => Some(isolate(job)),
+        };
+        if let Err(finish) = complete(generation, claimed, outcome) {
+            return finish;
+        }
+    }
+}
+
+fn outcome_of(result: std::thread::Result<HookResult>) -> HookOutcome {
+    match result {
+        Ok(Ok(())) => HookOutcome::Ok,
+        Ok(Err(message)) => HookOutcome::Failed(message),
+        Err(payload) => match payload.downcast::<ExitPayload>() {
+            Ok(exit) => HookOutcome::Exit(exit.0),
+            Err(payload) => HookOutcome::Panicked(panic_message(&*payload)),
+        },
+    }
+}
+
+fn in_hook_scope<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    IN_HOOK.with(|h| h.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_HOOK.with(|h| h.set(false));
+    result
+}
+
+fn isolate(job: Option<Job>) -> HookOutcome {
+    let shutdown = shutdown();
+    outcome_of(in_hook_scope(|| match job {
+        Some(Job::Static(HookFn::Sync(f))) => f(&shutdown),
+        Some(Job::Closure(f)) => f(),
+        Some(Job::Static(HookFn::Async(f))) => exec::block_on(f(shutdown)),
+        None => Ok(()),
+    }))
+}
+
+/// An async hook, isolated like a sync one (a panic in `poll` is caught) and cancellable by
+/// the watchdog when it overruns its timeout. Resolves to `None` when cancelled: the watchdog
+/// reported it.
+struct Guarded {
+    index: usize,
+    hook: HookFuture,
+    /// Its task's waker, kept for the reporter to call on a cancellation.
+    waker: u64,
+}
+
+impl Guarded {
+    fn new(index: usize, f: fn(Shutdown) -> HookFuture) -> Guarded {
+        Guarded {
+            index,
+            hook: f(shutdown()),
+            waker: 0,
+        }
+    }
+}
+
+impl Future for Guarded {
+    type Output = Option<HookOutcome>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let cancelled = run()
+            .current
+            .as_ref()
+            .is_some_and(|c| c.index == self.index && c.cancelled_at.is_some());
+        if cancelled {
+            return Poll::Ready(None);
+        }
+        keep_waker(&mut self.waker, cx.waker());
+        let hook = &mut self.hook;
+        match in_hook_scope(|| hook.as_mut().poll(cx)) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(result)) => Poll::Ready(Some(outcome_of(Ok(result)))),
+            Err(payload) => Poll::Ready(Some(outcome_of(Err(payload)))),
+        }
+    }
+}
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        forget_waker(self.waker);
+    }
+}
+
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-string payload".to_owned()
+    }
+}
+
+/// What the watchdog sees; `None` when the lock is busy this moment.
+pub(crate) fn view() -> Option<RunnerView> {
+    try_run().map(|run| run.view())
+}
+
+/// The watchdog's call for a hook past its deadline: cancel it (async, first) or leave it
+/// behind (`leave`: an async hook that did not go when cancelled) and carry on elsewhere.
+/// Records the event. `false` when the lock is busy this moment.
+pub(crate) fn time_out(now: u64, leave: bool, record: impl FnOnce(Event)) -> bool {
+    let Some(mut run) = try_run() else {
+        return false;
+    };
+    let overdue = run.time_out(now, leave);
+    drop(run);
+    match overdue {
+        Some(Overdue::Cancel(event)) => {
+            STATE.note_hook_failed();
+            record(event);
+            request_wakes();
+        }
+        Some(Overdue::LeftBehind(event, generation)) => {
+            STATE.note_hook_failed();
+            if let Some(event) = event {
+                record(event);
+            }
+            spawn(generation);
+        }
+        None => {}
+    }
+    true
+}
+
+/// The watchdog's call when the runner is stuck between hooks for `patience`: a fresh runner
+/// carries on. `false` when the lock is busy this moment.
+pub(crate) fn take_over_between(now: u64, patience: u64) -> bool {
+    let Some(mut run) = try_run() else {
+        return false;
+    };
+    let taken = run.take_over_between(now, patience);
+    drop(run);
+    if let Some(generation) = taken {
+        spawn(generation);
+    }
+    true
+}
+
+/// Run the hooks on a fresh thread, unless someone already claimed them.
+pub(crate) fn run_elsewhere() {
+    if STATE.claim_cleanup() {
+        start();
+        spawn(0);
+    }
+}
+
+/// Carry on with the hooks on a fresh thread, which ends the process when they are done.
+fn spawn(generation: u64) {
+    let spawned = std::thread::Builder::new()
+        .name("graceful-hooks".into())
+        .spawn(move || {
+            if let Finish::Done = run_hooks(generation) {
+                conclude::end_process(conclude::conclude());
+            }
+        });
+    // Without a thread the remaining hooks cannot run; the deadline still ends the process.
+    drop(spawned);
+}
+
+/// What is still running, for the deadline's report; empty when the lock is busy.
+pub(crate) fn still_running() -> Vec<String> {
+    try_run().map(|run| run.still_running()).unwrap_or_default()
+}
+
+/// `exit()` in a hook whose thread is already unwinding (a `Drop` run by the hook's panic):
+/// it cannot unwind again, so the hook ends here, reported as calling `exit`, and a fresh
+/// runner carries on. The caller parks.
+pub(crate) fn end_hook_here(code: i32) {
+    let now = clock::now_ns();
+    let mut run = run();
+    let Some(c) = run.current.take() else {
+        return;
+    };
+    let info = run.plan[c.index].info.clone();
+    run.generation += 1;
+    run.between_since = Some(now);
+    let generation = run.generation;
+    drop(run);
+    report::hook_ended(Event::Hook {
+        info,
+        outcome: HookOutcome::Exit(code),
+        took_ns: now.saturating_sub(c.started),
+    });
+    spawn(generation);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::{borrow::Cow, time::Duration};
+
+    fn planned(name: &'static str, timeout: Option<Duration>) -> Planned {
+        Planned {
+            info: HookInfo {
+                name: Cow::Borrowed(name),
+                order: 0,
+                timeout,
+                module: Some("m"),
+                file: "f.rs",
+                line: 1,
+                seq: None,
+            },
+            job: None,
+        }
+    }
+
+    fn run_of(hooks: Vec<Planned>) -> Run {
+        let mut run = Run::new();
+        run.start(hooks, 0);
+        run
+    }
+
+    #[test]
+    fn hooks_are_claimed_in_order_once() {
+        let mut run = run_of(vec![planned("a", None), planned("b", None)]);
+        assert_eq!(run.view().between_since, Some(0));
+        let a = run.claim(0, 10).ok().unwrap();
+        assert_eq!(a.info.name(), "a");
+        assert!(run.view().hook.is_some() && run.view().between_since.is_none());
+        assert_eq!(
+            run.complete(0, a.index, Some(HookOutcome::Ok), 20).ok(),
+            Some(Some(HookOutcome::Ok))
+        );
+        assert_eq!(run.view().between_since, Some(20));
+        let b = run.claim(0, 30).ok().unwrap();
+        assert_eq!(b.info.name(), "b");
+    }
+
+    #[test]
+    fn a_sync_hook_past_its_timeout_is_left_behind_and_its_runner_superseded() {
+        let mut run = run_of(vec![
+            planned("slow", Some(Duration::from_nanos(100))),
+            planned("next", None),
+        ]);
+        let slow = run.claim(0, 0).ok().unwrap();
+        assert!(run.time_out(50, false).is_none(), "not yet due");
+        let Some(Overdue::LeftBehind(Some(Event::Hook { outcome, .. }), generation)) =
+            run.time_out(100, false)
+        else {
+            panic!("not left behind");
+        };
+        assert_eq!(generation, 1);
+        assert!(matches!(
+            outcome,
+            HookOutcome::TimedOut {
+                then: AfterTimeout::LeftRunning,
+                ..
+            }
+        ));
+        assert_eq!(run.still_running(), ["hook \"slow\" (order 0, f.rs:1)"]);
+        // The fresh runner takes the next hook; the old one, when its hook returns, stops.
+        assert_eq!(run.claim(1, 110).ok().unwrap().info.name(), "next");
+        assert!(matches!(
+            run.complete(0, slow.index, Some(HookOutcome::Ok), 500),
+            Err(Finish::Superseded)
+        ));
+        assert!(run.still_running().iter().all(|n| !n.contains("slow")));
+    }
+
+    #[test]
+    fn an_async_hook_is_cancelled_first_then_left_behind_if_it_does_not_go() {
+        let mut run = run_of(vec![planned("a", Some(Duration::from_nanos(100)))]);
+        let a = run.claim(0, 0).ok().unwrap();
+        run.current.as_mut().unwrap().is_async = true;
+        assert!(matches!(run.time_out(100, false), Some(Overdue::Cancel(_))));
+        assert!(run.time_out(150, false).is_none(), "cancelled once");
+        // Its thread is blocked: left behind, not reported a second time.
+        assert!(matches!(
+            run.time_out(400, true),
+            Some(Overdue::LeftBehind(None, 1))
+        ));
+        assert!(run.complete(0, a.index, None, 500).is_err());
+    }
+
+    #[test]
+    fn a_cancelled_hook_that_returns_is_not_reported_twice() {
+        let mut run = run_of(vec![planned("a", Some(Duration::from_nanos(100)))]);
+        let a = run.claim(0, 0).ok().unwrap();
+        run.current.as_mut().unwrap().is_async = true;
+        run.time_out(100, false);
+        assert_eq!(
+            run.complete(0, a.index, Some(HookOutcome::Ok), 120).ok(),
+            Some(None)
+        );
+    }
+
+    #[test]
+    fn a_runner_stuck_between_hooks_is_taken_over_after_its_patience() {
+        let mut run = run_of(vec![planned("a", None)]);
+        assert_eq!(run.take_over_between(100, 500), None);
+        assert_eq!(run.take_over_between(600, 500), Some(1));
+        assert!(matches!(run.claim(0, 700), Err(Finish::Superseded)));
+        assert!(run.claim(1, 700).is_ok());
+        assert_eq!(run.take_over_between(5_000, 500), None, "not between hooks");
+    }
+}

@@ -1,0 +1,158 @@
+//! Stopping and waking: [`stop`], the words graceful's threads sleep on, and the wakers of the
+//! futures that wait for the stop.
+//!
+//! | word | who sleeps on it | bumped by |
+//! | --- | --- | --- |
+//! | `LATCH` | every thread in `sleep`, `wait`, `wait_timeout` | the start of Stopping, once |
+//! | `DOG` | the watchdog | signals after the first, `stop()`, a hook with a timeout starting |
+//! | `REPORTER` | the reporter | `stop()`, the watchdog, the runner when the report has work |
+//!
+//! Wakers are user code (an executor's): they are called by the reporter once Stopping began,
+//! or on request (an async body abandoned, an async hook cancelled), never by the watchdog and
+//! never in signal context. The handler only reads whether any future waits.
+//!
+//! Layer 7: it imports the platform, the state machine and the leaves.
+
+use std::{
+    io,
+    panic::{AssertUnwindSafe, catch_unwind},
+    sync::{
+        Mutex, MutexGuard, PoisonError,
+        atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
+    },
+    task::Waker,
+    time::Duration,
+};
+
+use crate::{
+    Reason, clock,
+    state::STATE,
+    sys::{Waited, Word},
+};
+
+/// Bumped once, when Stopping begins.
+pub(crate) static LATCH: Word = Word::broadcast();
+/// The watchdog's word.
+pub(crate) static DOG: Word = Word::new();
+/// The reporter's word.
+pub(crate) static REPORTER: Word = Word::new();
+
+/// When the watchdog looks next (clock ns), so that a hook with a timeout wakes it only when
+/// it would look too late.
+static DOG_NEXT: AtomicU64 = AtomicU64::new(u64::MAX);
+
+/// The watchdog's: it looks next at `at` (`None`: only when woken).
+pub(crate) fn dog_sleeps_until(at: Option<u64>) {
+    DOG_NEXT.store(at.unwrap_or(u64::MAX), Ordering::Release);
+}
+
+/// Something is due at `at` (a hook's timeout): wake the watchdog if it would look later.
+pub(crate) fn wake_dog_by(at: u64) {
+    if at < DOG_NEXT.load(Ordering::Acquire) {
+        DOG.wake();
+    }
+}
+
+/// Open what the words need (pipes or events, where they are not futexes).
+pub(crate) fn init_words() -> io::Result<()> {
+    LATCH.init()?;
+    DOG.init()?;
+    REPORTER.init()
+}
+
+/// Enter Stopping from ordinary code (not the signal handler); `true` if this call did.
+/// Wakes every thread in `sleep` and `wait`, the watchdog and the reporter, which calls the
+/// futures' wakers. Where nothing supervises the process (graceful not installed), the wakers
+/// are called here.
+pub(crate) fn stop(reason: Reason) -> bool {
+    let won = STATE.begin(reason);
+    if won {
+        LATCH.wake();
+        DOG.wake();
+        if STATE.supervised() {
+            REPORTER.wake();
+        } else {
+            wake_futures();
+        }
+    }
+    won
+}
+
+/// Block until Stopping begins or `timeout` passes; `true` once stopping.
+pub(crate) fn wait_for_stop(timeout: Option<Duration>) -> bool {
+    let deadline = timeout.map(|t| clock::now_ns().saturating_add(clock::ns(t)));
+    loop {
+        let seen = LATCH.seq();
+        if STATE.stopping() {
+            return true;
+        }
+        if LATCH.wait(seen, deadline) == Waited::TimedOut {
+            return STATE.stopping();
+        }
+    }
+}
+
+static WAKERS: Mutex<Vec<(u64, Waker)>> = Mutex::new(Vec::new());
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+/// How many futures wait, readable from the signal handler without the lock.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+/// The watchdog asked for the wakers to be called again.
+static WAKE_REQUESTED: AtomicBool = AtomicBool::new(false);
+
+fn wakers() -> MutexGuard<'static, Vec<(u64, Waker)>> {
+    WAKERS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Keep `waker` to be called when Stopping begins (or on request). `id` starts at 0 and is
+/// given a slot on first use.
+pub(crate) fn keep_waker(id: &mut u64, waker: &Waker) {
+    if *id == 0 {
+        *id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    }
+    let mut all = wakers();
+    match all.iter_mut().find(|(i, _)| i == id) {
+        Some((_, w)) => w.clone_from(waker),
+        None => all.push((*id, waker.clone())),
+    }
+    WAITING.store(all.len(), Ordering::Release);
+}
+
+/// Forget the waker kept under `id`.
+pub(crate) fn forget_waker(id: u64) {
+    if id != 0 {
+        let mut all = wakers();
+        all.retain(|(i, _)| *i != id);
+        WAITING.store(all.len(), Ordering::Release);
+    }
+}
+
+/// Whether any future waits: the handler then wakes the reporter at once. One atomic load;
+/// async-signal-safe.
+pub(crate) fn futures_waiting() -> bool {
+    WAITING.load(Ordering::Acquire) != 0
+}
+
+/// Call every kept waker (they are taken: a future that polls again keeps a new one). User
+/// code: each call is isolated, and the lock is not held while they run.
+pub(crate) fn wake_futures() {
+    let all = {
+        let mut wakers = wakers();
+        WAITING.store(0, Ordering::Release);
+        std::mem::take(&mut *wakers)
+    };
+    for (_, waker) in all {
+        let _ = catch_unwind(AssertUnwindSafe(|| waker.wake()));
+    }
+}
+
+/// The watchdog's request (an async body to drop, an async hook to cancel): the reporter
+/// calls the wakers again.
+pub(crate) fn request_wakes() {
+    WAKE_REQUESTED.store(true, Ordering::Release);
+    REPORTER.wake();
+}
+
+/// Whether the wakers are to be called again; clears the request.
+pub(crate) fn take_wake_request() -> bool {
+    WAKE_REQUESTED.swap(false, Ordering::AcqRel)
+}

@@ -1,0 +1,32 @@
+//! The platform: what the runtime needs of the OS. This file only dispatches; `unix.rs` and
+//! `windows.rs` expose the same names:
+//!
+//! | name | what it is |
+//! | --- | --- |
+//! | `Word` | a word threads sleep on until it is bumped (`seq`, `wake`, `wait`); `wake` is async-signal-safe |
+//! | `install(signals, on_signal)` | register `on_signal(signal, sender)` for `signals`, and the fork handler |
+//! | `stderr_bounded(bytes, until)` | write to stderr without std's lock, giving up at `until` |
+//! | `exit_now(code)` | end the process at once: no `atexit` handlers, no stdio flush |
+//! | `die_of(signal)` | end the process as the signal's default action would |
+//! | `prefault_code()` | map the program's code in ahead of need, where the OS allows |
+//!
+//! Layer 8: it imports only the state machine and the leaves.
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub(crate) use unix::{Word, die_of, exit_now, install, prefault_code, stderr_bounded};
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub(crate) use windows::{Word, die_of, exit_now, install, prefault_code, stderr_bounded};
+
+/// How a wait on a [`Word`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Waited {
+    /// The word was bumped (or the wait was interrupted: callers look again either way).
+    Woken,
+    /// The deadline passed.
+    TimedOut,
+}

@@ -1,0 +1,145 @@
+//! The watchdog: one thread, armed from start-up until exit, that alone enforces the deadline,
+//! the second signal and `body_timeout`, and steps in when something else gets stuck.
+//!
+//! What it must never do, so that no fault elsewhere can disarm it: run user code (no logger,
+//! subscriber, waker, hook or user `Drop` runs here; wakers are the reporter's job), block on
+//! I/O (its only writes are the bounded last words), or wait on a lock that other code can
+//! hold (it only tries the report's and the runner's locks, with a bound). A panic in its own
+//! code is caught and the next look comes 10 ms later.
+//!
+//! Its judgement is a pure function (`look.rs`): the state at one instant in, actions out.
+//! This file reads the state, acts, and sleeps until the next look or a nudge. While nothing
+//! asked for a stop it looks a few times a second at most (`Timing::idle_period`), because the
+//! signal handler wakes nobody on the first signal; the deadline counts from the time the
+//! handler recorded, so a late look costs nothing.
+//!
+//! Layer 2: it imports the runner (3), the conclusion and the body (4), the report (5), the
+//! model types (6), `stopping` (7), the platform (8), the state machine (9) and the leaves.
+
+mod look;
+
+use std::{
+    io,
+    panic::{AssertUnwindSafe, catch_unwind},
+    time::Duration,
+};
+
+use look::{Action, PATIENCE, Timing, View, Watch};
+
+use crate::{
+    Reason, body, clock, conclude,
+    config::Config,
+    event::{Event, Fate},
+    report::{self, reporter, stderr},
+    runner,
+    state::STATE,
+    stopping::{self, DOG, dog_sleeps_until, request_wakes},
+    sys,
+};
+
+/// Start the watchdog for `config`.
+pub(crate) fn spawn(config: &Config) -> io::Result<()> {
+    let timing = Timing::new(config.timeout, config.body_timeout, config.drain);
+    let budgets = (config.timeout, config.body_timeout, config.drain);
+    std::thread::Builder::new()
+        .name("graceful".into())
+        .spawn(move || watch(timing, budgets))
+        .map(drop)
+}
+
+fn watch(timing: Timing, budgets: (Duration, Duration, Duration)) {
+    // Off the main thread: the page faults the first signal's path would otherwise take, and
+    // the reporter's start.
+    sys::prefault_code();
+    let _ = reporter::spawn();
+    let mut watch = Watch::new(timing);
+    loop {
+        let seen = DOG.seq();
+        let next = catch_unwind(AssertUnwindSafe(|| {
+            let now = clock::now_ns();
+            let look = watch.look(&read(now));
+            for action in look.actions {
+                act(action, now, budgets);
+            }
+            look.next
+        }))
+        .unwrap_or_else(|_| Some(clock::now_ns().saturating_add(10_000_000)));
+        dog_sleeps_until(next);
+        DOG.wait(seen, next);
+    }
+}
+
+/// The state at `now`, read without blocking.
+fn read(now: u64) -> View {
+    let (signals, last_signal) = STATE.signals();
+    View {
+        now,
+        reason: STATE.reason(),
+        stop_at: STATE.stop_at(),
+        deadline_base: STATE.deadline_base(),
+        signals,
+        last_signal,
+        duplicates: STATE.duplicates(),
+        draining: STATE.draining(),
+        body: STATE.body(),
+        body_is_async: body::is_async(),
+        cleanup_claimed: STATE.cleanup_claimed(),
+        exit: STATE.exit_claimed(),
+        handed_back: STATE.handed_back(),
+        runner: runner::view(),
+        stderr_stalled: stderr::stalled_for(now),
+        reporter_stalled: reporter::stalled_for(now),
+    }
+}
+
+/// Record an event of the watchdog's, if the report's lock comes free within 10 ms, and let
+/// the reporter write it.
+fn note(event: Event) {
+    if report::try_record(event, clock::now_ns().saturating_add(10_000_000)) {
+        reporter::nudge();
+    }
+}
+
+fn act(action: Action, now: u64, (timeout, body_timeout, drain): (Duration, Duration, Duration)) {
+    match action {
+        Action::Force(signal) => conclude::forced(signal),
+        Action::Deadline => conclude::at_deadline(timeout, runner::still_running()),
+        Action::ExitNow(code) => sys::exit_now(code),
+        Action::ReportAbsorbed(s) => note(Event::Absorbed(s)),
+        Action::ReportDuplicate(s) => note(Event::Duplicate(s)),
+        Action::ReportDraining(s) => note(Event::Draining(s, drain)),
+        Action::EndDrain(s) => {
+            stopping::stop(Reason::Signal(s));
+        }
+        Action::NoticeStop => reporter::nudge(),
+        Action::AbandonBody { is_async } => {
+            // Whoever flips Running to Abandoned (the body may return at this very moment) acts.
+            if STATE.abandon_body() {
+                let fate = if is_async {
+                    Fate::Dropped
+                } else {
+                    Fate::LeftRunning
+                };
+                note(Event::MainAbandoned {
+                    after: body_timeout,
+                    fate,
+                });
+                if is_async {
+                    // Its task drops it, then its runtime runs the hooks.
+                    request_wakes();
+                } else {
+                    runner::run_elsewhere();
+                }
+            }
+        }
+        Action::RunHooksElsewhere => runner::run_elsewhere(),
+        Action::TimeOutHook { leave } => {
+            runner::time_out(now, leave, note);
+        }
+        Action::TakeOverRunner => {
+            runner::take_over_between(now, PATIENCE);
+        }
+        Action::DeclareStderrStuck => stderr::declare_stuck(),
+        Action::TakeOverReporter => reporter::take_over(),
+    }
+}

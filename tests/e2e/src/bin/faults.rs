@@ -1,0 +1,358 @@
+//! Faults in user code around the hooks (`faults NAME`): loggers and subscribers that panic or
+//! block, `exit()` from a `Drop` during unwinding, `atexit` handlers, a stderr nobody reads,
+//! code after the install guard, tokio runtimes, `fork()`, closed descriptors. Each must leave
+//! the safety net standing: the hooks run, the exit code is the table's, and the process is
+//! gone within its deadline. Markers go to stdout as in `scenario`.
+
+use std::{
+    io::Write,
+    process::ExitCode,
+    sync::atomic::{AtomicBool, Ordering},
+    time::Duration,
+};
+
+use graceful::{Builder, Shutdown};
+
+fn mark(hook: &'static str) -> impl FnOnce() + Send + 'static {
+    move || println!("hook:{hook}")
+}
+
+fn three_hooks() {
+    let _ = graceful::on_shutdown("first", mark("first"));
+    let _ = graceful::on_shutdown("second", mark("second"));
+    let _ = graceful::on_shutdown("third", mark("third"));
+}
+
+fn ready() {
+    println!("ready");
+}
+
+fn sleep_forever() -> Result<(), Shutdown> {
+    ready();
+    loop {
+        graceful::sleep(Duration::from_secs(1))?;
+    }
+}
+
+/// A logger that panics on every record, as an `eprintln!` logger does on a closed stderr.
+struct PanickingLogger;
+impl log::Log for PanickingLogger {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, _: &log::Record<'_>) {
+        panic!("the logger failed");
+    }
+    fn flush(&self) {}
+}
+
+/// A logger that blocks for ever once armed, as one writing to a stalled collector does.
+struct BlockingLogger;
+static LOGGER_BLOCKS: AtomicBool = AtomicBool::new(false);
+impl log::Log for BlockingLogger {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, _: &log::Record<'_>) {
+        while LOGGER_BLOCKS.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
+    fn flush(&self) {}
+}
+
+/// A `tracing` subscriber that panics on every event.
+struct PanickingSubscriber;
+impl tracing::Subscriber for PanickingSubscriber {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, _: &tracing::Event<'_>) {
+        panic!("the subscriber failed");
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// Calls `graceful::exit(code)` when dropped.
+struct ExitOnDrop(i32);
+impl Drop for ExitOnDrop {
+    fn drop(&mut self) {
+        println!("drop:exit_on_drop");
+        graceful::exit(self.0);
+    }
+}
+
+/// Sleeps when dropped.
+struct SlowDrop(Duration);
+impl Drop for SlowDrop {
+    fn drop(&mut self) {
+        std::thread::sleep(self.0);
+        println!("drop:slow");
+    }
+}
+
+extern "C" fn block_for_ever() {
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+/// Fill the stderr pipe to the brim, through a non-blocking description of its own (so fd 2
+/// itself stays blocking, as a program's stderr is), then leave it full.
+fn fill_stderr_pipe() {
+    let mut pipe = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open("/proc/self/fd/2")
+        .expect("stderr is a pipe here");
+    let chunk = [b'x'; 4096];
+    while pipe.write(&chunk).is_ok() {}
+}
+
+use std::os::unix::fs::OpenOptionsExt;
+
+/// An error whose `source()` is itself.
+#[derive(Debug)]
+struct Cyclic;
+impl std::fmt::Display for Cyclic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("cyclic")
+    }
+}
+impl std::error::Error for Cyclic {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self)
+    }
+}
+
+/// This process's CPU time so far, in milliseconds.
+fn cpu_ms() -> u64 {
+    // SAFETY: a zeroed rusage is valid plain data for getrusage to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage with a valid out-pointer.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let ms = |t: libc::timeval| t.tv_sec as u64 * 1000 + t.tv_usec as u64 / 1000;
+    ms(usage.ru_utime) + ms(usage.ru_stime)
+}
+
+fn fork() -> i32 {
+    std::io::stdout().flush().unwrap();
+    // SAFETY: fork(2); the child only prints, sleeps and returns, which the tests are about.
+    unsafe { libc::fork() }
+}
+
+fn wait_child(pid: i32) -> String {
+    let mut status = 0;
+    // SAFETY: waitpid(2) on our own child with a valid out-pointer.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    if libc::WIFSIGNALED(status) {
+        format!("signal={}", libc::WTERMSIG(status))
+    } else {
+        format!("code={}", libc::WEXITSTATUS(status))
+    }
+}
+
+fn main() -> ExitCode {
+    let scenario = std::env::args().nth(1).unwrap_or_default();
+    let builder = Builder::new();
+    match scenario.as_str() {
+        "panicking_logger" => {
+            log::set_logger(&PanickingLogger).unwrap();
+            log::set_max_level(log::LevelFilter::Info);
+            builder.run(|| {
+                three_hooks();
+                sleep_forever()
+            })
+        }
+        // The body logs once told to stop, and blocks in the logger; a hook does the same.
+        "blocking_logger" => {
+            log::set_logger(&BlockingLogger).unwrap();
+            log::set_max_level(log::LevelFilter::Info);
+            builder
+                .timeout(Duration::from_secs(2))
+                .body_timeout(Duration::from_millis(500))
+                .run(|| -> Result<(), Shutdown> {
+                    let _ = graceful::on_shutdown("logs", || log::info!("hook logs")).order(2);
+                    let _ = graceful::on_shutdown("first", mark("first")).order(1);
+                    let slept = sleep_forever();
+                    LOGGER_BLOCKS.store(true, Ordering::Relaxed);
+                    log::info!("body stopping");
+                    slept
+                })
+        }
+        "panicking_subscriber" => {
+            tracing::subscriber::set_global_default(PanickingSubscriber).unwrap();
+            builder.run(|| {
+                three_hooks();
+                sleep_forever()
+            })
+        }
+        "exit_in_drop_while_panicking" => builder.run(|| -> () {
+            three_hooks();
+            ready();
+            let _exits = ExitOnDrop(3);
+            panic!("body exploded");
+        }),
+        "exit_in_drop_during_exit" => builder.run(|| -> () {
+            three_hooks();
+            ready();
+            let _exits = ExitOnDrop(4);
+            graceful::exit(3);
+        }),
+        // An atexit handler that never returns, met by a clean exit ("clean") or by the exit
+        // at the deadline, with a hook that never returns ("stuck").
+        "blocking_atexit" => builder.timeout(Duration::from_secs(1)).run(|| {
+            if std::env::args().nth(2).as_deref() == Some("stuck") {
+                let _ = graceful::on_shutdown("stuck", || -> () {
+                    loop {
+                        std::thread::sleep(Duration::from_secs(1));
+                    }
+                });
+            }
+            three_hooks();
+            // SAFETY: atexit with a valid `extern "C" fn()`.
+            unsafe { libc::atexit(block_for_ever) };
+            ready();
+        }),
+        // The last hook leaves the stderr pipe full: the report's last words meet it.
+        "stderr_full_at_exit" => builder.run(|| {
+            let _ = graceful::on_shutdown("fills", || {
+                fill_stderr_pipe();
+                println!("hook:fills");
+            });
+            three_hooks();
+            ready();
+        }),
+        "guard_then_slow_drop" => {
+            let _slow = SlowDrop(Duration::from_secs(3));
+            let _graceful = Builder::new().timeout(Duration::from_secs(1)).install();
+            three_hooks();
+            ready();
+            ExitCode::SUCCESS
+        }
+        "guard_then_exit" => {
+            let graceful = graceful::install();
+            three_hooks();
+            ready();
+            drop(graceful);
+            println!("guard dropped");
+            graceful::exit(7)
+        }
+        // An async hook cancelled at its timeout leaves blocking work on its runtime.
+        "async_hook_leaves_blocking_work" => builder.run(|| {
+            let _ = graceful::on_shutdown("after", mark("after")).order(2);
+            ready();
+        }),
+        // exit(3) from a task on a multi-thread runtime with one worker.
+        "exit_in_tokio_task" => builder.run(|| -> Result<(), Shutdown> {
+            three_hooks();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                tokio::spawn(async {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    graceful::exit(3)
+                });
+                ready();
+                let why = graceful::shutdown().await;
+                // The runtime's timers must still work after exit() in a task.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                println!("body:{why}");
+            });
+            Ok(())
+        }),
+        // Under systemd, a stop that is over at once.
+        "quick_stop" => builder.run(|| {
+            three_hooks();
+            ready();
+        }),
+        // Under systemd, with a hook that never ends: the deadline must hold even if the
+        // notify socket never takes our messages.
+        "stuck_hook" => builder.timeout(Duration::from_secs(1)).run(|| {
+            let _ = graceful::on_shutdown("stuck", || -> () {
+                loop {
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+            });
+            sleep_forever()
+        }),
+        "fork_child_returns" => builder.run(|| {
+            three_hooks();
+            ready();
+            let pid = fork();
+            if pid == 0 {
+                println!("child returns");
+                return;
+            }
+            println!("child:{}", wait_child(pid));
+        }),
+        "fork_child_signalled" => builder.run(|| {
+            three_hooks();
+            let pid = fork();
+            if pid == 0 {
+                println!("child ready");
+                loop {
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+            }
+            println!("child pid {pid}");
+            println!("child:{}", wait_child(pid));
+            ready();
+        }),
+        "exit_256" => builder.run(|| -> () {
+            three_hooks();
+            ready();
+            graceful::exit(256)
+        }),
+        "cyclic_source" => builder.run(|| -> Result<(), Box<dyn std::error::Error>> {
+            three_hooks();
+            ready();
+            Err(Box::new(Cyclic))
+        }),
+        // Daemonising code closes every descriptor above stderr, then opens files of its own.
+        "close_fds" => builder.run(|| {
+            for fd in 3..1024 {
+                // SAFETY: close(2) on descriptors this process may or may not hold.
+                unsafe { libc::close(fd) };
+            }
+            let path = std::env::args().nth(2).expect("a file path");
+            let file = std::fs::File::create(&path).unwrap();
+            let spare = std::fs::File::open("/dev/null").unwrap();
+            let _ = graceful::on_shutdown("reads_file", move || {
+                let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(99);
+                println!("hook:file_len:{len}");
+                drop((file, spare));
+            });
+            let before = cpu_ms();
+            ready();
+            std::thread::sleep(Duration::from_millis(500));
+            println!("cpu_ms:{}", cpu_ms() - before);
+            while graceful::sleep(Duration::from_secs(1)).is_ok() {}
+        }),
+        other => {
+            eprintln!("unknown scenario {other:?}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The async hook of `async_hook_leaves_blocking_work`: it starts blocking work on the runtime
+/// graceful gave it, then never finishes; cancelled at its 300 ms timeout.
+#[graceful::on_shutdown(order = 1, timeout = "300ms")]
+async fn leaves_blocking_work() {
+    if std::env::args().nth(1).as_deref() != Some("async_hook_leaves_blocking_work") {
+        return;
+    }
+    println!("hook:leaves_blocking_work");
+    tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_secs(30)));
+    std::future::pending::<()>().await;
+}
