@@ -1,6 +1,6 @@
 //! The cooperative API: how the body learns that it should stop.
 //!
-//! Layer 2: it imports `stopping` (7), the state machine (9) and the leaves.
+//! Layer 2: it imports the reporter (5), `stopping` (7), the state machine (9) and the leaves.
 
 use std::{
     future::Future,
@@ -11,6 +11,7 @@ use std::{
 
 use crate::{
     Reason, Shutdown,
+    report::reporter,
     state::STATE,
     stopping::{self, forget_waker, keep_waker, wait_for_stop},
 };
@@ -156,6 +157,10 @@ impl Future for ShutdownFuture {
             return Poll::Ready(s);
         }
         keep_waker(&mut self.id, cx.waker());
+        if STATE.supervised() {
+            // The reporter calls the wakers when the stop comes.
+            reporter::ensure_started();
+        }
         // Stopping may have begun (and the wakers been taken) since the first look.
         match current() {
             Some(s) => Poll::Ready(s),

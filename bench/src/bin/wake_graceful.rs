@@ -5,7 +5,7 @@
 //! just before `trigger()` to the sleeper running again.
 //!
 //! graceful is not installed (no `#[graceful::main]`): this measures the waiting primitive
-//! alone, without the watcher thread that a signal would also wake.
+//! alone, without the watchdog thread.
 
 use std::{
     sync::atomic::{AtomicBool, Ordering},

@@ -340,7 +340,7 @@ fn latency_section(out: &mut String, r: &mut Results) {
          joined one thread, both signalled 20 ms after start; signalled 2.5 s after start, 61 \
          and 64 µs. It looks like a scheduler effect of young processes (not traced in the \
          kernel). The fresh figure therefore penalises every design with a helper thread \
-         (graceful's watcher, ctrlc's handler thread, signal-hook's iterator thread) and not \
+         (graceful's watchdog, ctrlc's handler thread, signal-hook's iterator thread) and not \
          tokio's current-thread runtime, which starts none; the settled figure shows the \
          designs without it. The design target (p50 within 1.5× the floor, and below every \
          peer) is judged on both kinds in the targets table above; each ratio is to the floor \
@@ -439,11 +439,12 @@ fn stages_section(out: &mut String, r: &mut Results, floor_p50: f64) {
         "### Where graceful's time goes\n\n\
          The same program with one more clock read, where `graceful::sleep` returns in the body \
          (`bench/src/bin/latency_stages.rs`), in the same trials. The first part is the \
-         kernel's delivery, graceful's handler (state, one `FUTEX_WAKE` on the latch the body \
-         waits on, and a timer that wakes the watcher thread a millisecond later) and the \
-         body's thread waking; the second is the body's return through `?`, the report's lines for \
-         \"stopping\" and \"main returned\" (formatted and written to stderr before the first \
-         hook, in text mode), and the runner gathering and sorting the hooks. Fresh processes \
+         kernel's delivery, graceful's handler (state only: the handler runs on the body's \
+         thread, whose interrupted wait then sees the latch moved, so no system call wakes \
+         anyone) and the body's thread returning from its wait; the second is the body's return \
+         through `?`, the report's first line (rendered at start-up, one `write(2)` under std's \
+         stderr lock, in text mode), and the runner taking the hooks, sorted at start-up by the \
+         watchdog thread. Fresh processes \
          only (signalled 20 ms after `ready`). The floor's figure (fresh) is where a handler \
          itself would read the clock. Page faults are those the \
          process took from `ready` to the hook.\n\n",
@@ -527,7 +528,7 @@ fn hot_section(out: &mut String, r: &mut Results) {
          thread reads the clock. The floor is the cheapest wake std has, `Thread::unpark` on a \
          parked thread (one futex wake); a `Condvar` is shown too. graceful's sleeper is woken \
          by one `FUTEX_WAKE` on the latch it waits on. graceful is not installed here (no \
-         watcher thread), so this is the primitive alone. {n} trials, interleaved.\n\n\
+         watchdog thread), so this is the primitive alone. {n} trials, interleaved.\n\n\
          ![ECDF of wake latency](docs/bench/wake.svg)\n"
     );
     let rows = percentile_rows(&mut r.wake);
@@ -554,8 +555,8 @@ fn startup_section(out: &mut String, r: &mut Results) {
          Two programs whose body's first line reads the clock: a plain `fn main` and the same \
          under `#[graceful::main]` with one hook (`bench/src/bin/start_*.rs`). Start-up is from \
          just before the parent spawns the process (fork and exec included) to that line; the \
-         difference is what graceful does before the body: configuration, handlers, pipes, the \
-         watcher thread. Peak RSS is the process's `VmHWM`, read in an `atexit` handler, so after \
+         difference is what graceful does before the body: configuration, handlers, the \
+         watchdog thread. Peak RSS is the process's `VmHWM`, read in an `atexit` handler, so after \
          the hooks and the report (`wait4`'s `ru_maxrss` would count the runner's own memory, \
          shared until `exec`). Sizes are of the release binaries after `strip`. {n} runs each, alternating.\n"
     );

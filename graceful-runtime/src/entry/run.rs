@@ -15,6 +15,7 @@ use crate::{
     conclude::park_forever,
     config::Settings,
     main_end::MainEnd,
+    report::reporter,
     runner::{self, Finish},
     state::{Body, STATE},
     stopping::{forget_waker, keep_waker},
@@ -91,6 +92,8 @@ impl<F: Future<Output = MainEnd>> Future for BodyRace<'_, F> {
         }
         let this = &mut *self;
         keep_waker(&mut this.waker, cx.waker());
+        // The reporter wakes it when the watchdog abandons it.
+        reporter::ensure_started();
         let Some(body) = this.body.as_mut() else {
             return Poll::Ready(MainEnd::Abandoned);
         };

@@ -21,6 +21,10 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
     sys::install(&config.signals, intake::received).map_err(ConfigError::Os)?;
     watchdog::spawn(&config).map_err(ConfigError::Os)?;
     config::set_in_force(config);
+    if stopping::futures_waiting() {
+        // Futures polled before graceful was installed: the reporter wakes them at the stop.
+        report::reporter::ensure_started();
+    }
     body::enter(is_async);
     Ok(())
 }

@@ -9,7 +9,15 @@
 mod closures;
 mod result;
 
-use std::{borrow::Cow, cmp::Ordering, fmt, future::Future, pin::Pin, time::Duration};
+use std::{
+    borrow::Cow,
+    cmp::Ordering,
+    fmt,
+    future::Future,
+    pin::Pin,
+    sync::{Mutex, PoisonError},
+    time::Duration,
+};
 
 pub(crate) use closures::{ClosureFn, take_closures};
 pub use closures::{HookHandle, on_shutdown};
@@ -145,18 +153,47 @@ pub(crate) struct Planned {
     pub(crate) job: Option<Job>,
 }
 
-/// Every static hook and every closure, in run order. The closures are taken out of the
-/// registry: each runs at most once.
-pub(crate) fn plan() -> Vec<Planned> {
+/// The static hooks in run order, sorted ahead of need (`prepare`).
+static PREPARED: Mutex<Option<Vec<Planned>>> = Mutex::new(None);
+
+fn statics() -> Vec<Planned> {
     let mut plan: Vec<Planned> = HOOKS
         .iter()
         .map(|h| Planned {
             info: HookInfo::of_static(h),
             job: Some(Job::Static(h.run)),
         })
-        .chain(take_closures())
         .collect();
     plan.sort_by(|a, b| a.info.run_order(&b.info));
+    plan
+}
+
+/// Sort the static hooks now, off the path from a signal to the first hook (the watchdog
+/// calls this at start-up): in a process that slept since, that path would otherwise take the
+/// page faults of reading the hooks' section and allocating the plan.
+pub(crate) fn prepare() {
+    // The lock is held while sorting: a stop that comes meanwhile waits for this sort rather
+    // than doing it a second time beside it.
+    let mut prepared = PREPARED.lock().unwrap_or_else(PoisonError::into_inner);
+    if prepared.is_none() {
+        *prepared = Some(statics());
+    }
+}
+
+/// Every static hook and every closure, in run order. The closures are taken out of the
+/// registry: each runs at most once.
+pub(crate) fn plan() -> Vec<Planned> {
+    let prepared = PREPARED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    let mut plan = prepared.unwrap_or_else(statics);
+    let closures = take_closures();
+    if !closures.is_empty() {
+        plan.extend(closures);
+        // Stable, and the statics are in order already: closures slot in by their order.
+        plan.sort_by(|a, b| a.info.run_order(&b.info));
+    }
     plan
 }
 

@@ -8,6 +8,7 @@ use crate::{event::AfterTimeout, exit_code::Decision, main_end::MainEnd};
 
 /// How bad an event is, for `log` and `tracing` levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
 pub(crate) enum Severity {
     Info,
     Warn,
@@ -218,6 +219,7 @@ impl Fields {
         f
     }
 
+    #[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
     pub(crate) fn severity(&self) -> Severity {
         match (self.event, self.outcome) {
             ("deadline" | "forced", _) => Severity::Error,

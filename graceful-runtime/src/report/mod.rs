@@ -133,7 +133,18 @@ pub(crate) fn configure(config: &Config) {
     let mut log = log();
     log.mode = config.report;
     log.notes = notes;
-    log.records.reserve(64);
+    // The buffer the stop's first records go to, written through once: its pages then exist
+    // before the stop, which would otherwise fault them in on the way to the first hook.
+    log.records.reserve(32);
+    while log.records.len() < log.records.capacity() {
+        log.records.push(Record {
+            at: 0,
+            event: Event::Forced(Signal::SIGTERM),
+        });
+    }
+    log.records.clear();
+    drop(log);
+    drop(std::io::stderr().lock());
 }
 
 impl Log {
@@ -210,6 +221,12 @@ impl Log {
             _ => None,
         }
     }
+}
+
+/// Make room for the records of `hooks` hooks at once, rather than growing the buffer as they
+/// come.
+pub(crate) fn expect_hooks(hooks: usize) {
+    log().records.reserve(hooks.saturating_add(8));
 }
 
 /// Record `event` now (and the cause of stopping before it, if not yet). It writes nothing:

@@ -7,6 +7,12 @@
 //! - hands every event to the `log`/`tracing` sinks,
 //! - tells systemd (`STOPPING=1`, then `EXTEND_TIMEOUT_USEC=` every second).
 //!
+//! It is started on first need, not at start-up: the first future that waits for the stop,
+//! or the first work there is for it (the watchdog noticing the stop, an event for the sinks,
+//! a batch, the last words). A thread started right after start-up costs a young process
+//! microseconds on its first signal (`BENCHMARKS.md`), and most stops need no reporter before
+//! the first hook; the first line is the runner's to write.
+//!
 //! All of that is user code or I/O that can block or panic. Each job is stamped while it runs;
 //! one that takes longer than the watchdog's patience gets the reporter replaced
 //! (`take_over`): a fresh thread, a new generation, carrying on after the job that stuck (whose
@@ -27,14 +33,19 @@ use crate::{
 };
 
 static GENERATION: AtomicU32 = AtomicU32::new(0);
+/// The first reporter was started.
+static STARTED: AtomicBool = AtomicBool::new(false);
 /// When the job under way began (clock ns); 0 when none is.
 static BUSY_SINCE: AtomicU64 = AtomicU64::new(0);
 /// The watchdog wants everything written at once (its last words).
 static URGENT: AtomicBool = AtomicBool::new(false);
 
-/// Start the reporter (generation 0).
-pub(crate) fn spawn() -> io::Result<()> {
-    start(0)
+/// Start the reporter (generation 0) if it is not running yet.
+pub(crate) fn ensure_started() {
+    if !STARTED.load(Ordering::Acquire) && !STARTED.swap(true, Ordering::AcqRel) {
+        // Without a thread there is no reporter: the runner and the exit still write the text.
+        let _ = start(0);
+    }
 }
 
 fn start(generation: u32) -> io::Result<()> {
@@ -44,9 +55,19 @@ fn start(generation: u32) -> io::Result<()> {
         .map(drop)
 }
 
-/// Give the reporter a look: cheap when it is awake (no system call).
+/// Give the reporter a look (starting it, the first time): cheap when it is awake (no system
+/// call).
 pub(crate) fn nudge() {
+    ensure_started();
     REPORTER.wake();
+}
+
+/// The watchdog noticed the stop: the reporter has work if the build gives it some (sinks,
+/// systemd); the text is the runner's and the exit's to write.
+pub(crate) fn stop_noticed() {
+    if super::sinks::ANY || cfg!(all(unix, feature = "systemd")) {
+        nudge();
+    }
 }
 
 /// The watchdog's request: write everything due, now.

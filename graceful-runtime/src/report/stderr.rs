@@ -25,8 +25,10 @@ static PROGRESS: AtomicU64 = AtomicU64::new(0);
 /// Declared by the watchdog: the blocking writes made no progress for its patience.
 static STUCK: AtomicBool = AtomicBool::new(false);
 
-/// How long a bounded write may wait for room, in all.
+/// How long a bounded write may wait for room, in all; none once one found no room, until one
+/// goes through again (so a stderr that stays full costs each later line nothing).
 const BOUNDED_NS: u64 = 100_000_000;
+static STARVED: AtomicBool = AtomicBool::new(false);
 
 /// How a pen writes.
 enum Ink {
@@ -72,7 +74,13 @@ impl Pen {
                 }
             }
             Ink::Bounded => {
-                sys::stderr_bounded(bytes, clock::now_ns().saturating_add(BOUNDED_NS));
+                let patience = if STARVED.load(Ordering::Acquire) {
+                    0
+                } else {
+                    BOUNDED_NS
+                };
+                let all = sys::stderr_bounded(bytes, clock::now_ns().saturating_add(patience));
+                STARVED.store(!all, Ordering::Release);
             }
         }
     }

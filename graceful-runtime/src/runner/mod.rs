@@ -271,6 +271,7 @@ impl Run {
 /// Gather the hooks. Called once, by whoever claimed the cleanup.
 pub(crate) fn start() {
     let plan = hooks::plan();
+    report::expect_hooks(plan.len());
     run().start(plan, clock::now_ns());
 }
 
@@ -448,6 +449,7 @@ pub(crate) fn time_out(now: u64, leave: bool, record: impl FnOnce(Event)) -> boo
             STATE.note_hook_failed();
             record(event);
             request_wakes();
+            report::reporter::nudge();
         }
         Some(Overdue::LeftBehind(event, generation)) => {
             STATE.note_hook_failed();

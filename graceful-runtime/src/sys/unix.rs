@@ -381,10 +381,8 @@ fn mask(how: libc::c_int, signals: &[Signal]) {
 pub(crate) fn stderr_bounded(bytes: &[u8], until: u64) -> bool {
     let mut rest = bytes;
     while !rest.is_empty() {
+        // A deadline already past still gets one look (poll with no wait) for room.
         let left = until.saturating_sub(clock::now_ns());
-        if left == 0 {
-            return false;
-        }
         let mut pfd = libc::pollfd {
             fd: 2,
             events: libc::POLLOUT,
@@ -436,12 +434,16 @@ pub(crate) fn die_of(signal: Signal) -> ! {
     exit_now(128 + raw)
 }
 
-/// Map the program's code in now, so that the path from a signal to the first hook takes no
-/// page fault for code that never ran before (each costs microseconds in a virtual machine).
-/// `MADV_POPULATE_READ` (Linux 5.14) on the executable's text segments; elsewhere, or on an
-/// older kernel, nothing. The watchdog calls it once, off the main thread.
+/// Map the program's image in now, so that the path from a signal to the first hook takes no
+/// page fault for code or data that nothing touched before (each costs microseconds in a
+/// virtual machine): `MADV_POPULATE_READ` (Linux 5.14) on the executable's code and read-only
+/// segments, and `MADV_POPULATE_WRITE` on its writable ones (statics) when they are small
+/// (`WRITABLE_MAX` in all, so a program with a large static buffer is not made to hold it in
+/// memory). Elsewhere, or on an older kernel, nothing. The watchdog calls it once, off the
+/// main thread.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) fn prefault_code() {
+    const WRITABLE_MAX: usize = 256 * 1024;
     unsafe extern "C" fn each(
         info: *mut libc::dl_phdr_info,
         _size: libc::size_t,
@@ -452,24 +454,53 @@ pub(crate) fn prefault_code() {
         let info = unsafe { &*info };
         // SAFETY: sysconf takes a plain integer.
         let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as usize;
-        for i in 0..usize::from(info.dlpi_phnum) {
-            // SAFETY: `i` is below dlpi_phnum (see above).
-            let ph = unsafe { &*info.dlpi_phdr.add(i) };
-            if ph.p_type != libc::PT_LOAD || ph.p_flags & libc::PF_X == 0 {
-                continue;
+        let header = |i: usize| {
+            // SAFETY: every caller passes `i` below dlpi_phnum, so the header exists (above).
+            unsafe { &*info.dlpi_phdr.add(i) }
+        };
+        let loads = || {
+            (0..usize::from(info.dlpi_phnum))
+                .map(header)
+                .filter(|ph| ph.p_type == libc::PT_LOAD)
+        };
+        // RELRO: written by the dynamic loader, then made read-only: read-populated.
+        let relro = (0..usize::from(info.dlpi_phnum))
+            .map(header)
+            .find(|ph| ph.p_type == libc::PT_GNU_RELRO)
+            .map_or((0, 0), |ph| {
+                let start = info.dlpi_addr as usize + ph.p_vaddr as usize;
+                (start, start + ph.p_memsz as usize)
+            });
+        let writable: usize = loads()
+            .filter(|ph| ph.p_flags & libc::PF_W != 0)
+            .map(|ph| ph.p_memsz as usize)
+            .sum();
+        let populate = |start: usize, end: usize, advice: libc::c_int| {
+            let aligned = start & !(page - 1);
+            if end > start {
+                // SAFETY: madvise on a range of this process's own mapped segment; the populate
+                // advices only fault pages in, changing no content (an older kernel refuses
+                // them: ignored).
+                unsafe { libc::madvise(aligned as *mut libc::c_void, end - aligned, advice) };
             }
+        };
+        for ph in loads() {
             let start = info.dlpi_addr as usize + ph.p_vaddr as usize;
             let end = start + ph.p_memsz as usize;
-            let aligned = start & !(page - 1);
-            // SAFETY: madvise on a range of this process's own mapped, executable segment;
-            // MADV_POPULATE_READ only faults pages in (an older kernel refuses it: ignored).
-            unsafe {
-                libc::madvise(
-                    aligned as *mut libc::c_void,
-                    end - aligned,
-                    libc::MADV_POPULATE_READ,
-                )
+            if ph.p_flags & libc::PF_W == 0 {
+                populate(start, end, libc::MADV_POPULATE_READ);
+                continue;
+            }
+            let (relro_start, relro_end) = relro;
+            let (rw_start, ro_end) = if relro_start <= start && start < relro_end {
+                (relro_end.min(end), relro_end.min(end))
+            } else {
+                (start, start)
             };
+            populate(start, ro_end, libc::MADV_POPULATE_READ);
+            if writable <= WRITABLE_MAX {
+                populate(rw_start, end, libc::MADV_POPULATE_WRITE);
+            }
         }
         1 // the first object is the program itself: stop there
     }

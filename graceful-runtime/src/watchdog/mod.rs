@@ -30,6 +30,7 @@ use crate::{
     Reason, body, clock, conclude,
     config::Config,
     event::{Event, Fate},
+    hooks,
     report::{self, reporter, stderr},
     runner,
     state::STATE,
@@ -48,10 +49,10 @@ pub(crate) fn spawn(config: &Config) -> io::Result<()> {
 }
 
 fn watch(timing: Timing, budgets: (Duration, Duration, Duration)) {
-    // Off the main thread: the page faults the first signal's path would otherwise take, and
-    // the reporter's start.
+    // Off the main thread: the page faults the first signal's path would otherwise take (the
+    // program's image, the sorted hooks).
     sys::prefault_code();
-    let _ = reporter::spawn();
+    hooks::prepare();
     let mut watch = Watch::new(timing);
     loop {
         let seen = DOG.seq();
@@ -111,7 +112,7 @@ fn act(action: Action, now: u64, (timeout, body_timeout, drain): (Duration, Dura
         Action::EndDrain(s) => {
             stopping::stop(Reason::Signal(s));
         }
-        Action::NoticeStop => reporter::nudge(),
+        Action::NoticeStop => reporter::stop_noticed(),
         Action::AbandonBody { is_async } => {
             // Whoever flips Running to Abandoned (the body may return at this very moment) acts.
             if STATE.abandon_body() {
@@ -127,6 +128,7 @@ fn act(action: Action, now: u64, (timeout, body_timeout, drain): (Duration, Dura
                 if is_async {
                     // Its task drops it, then its runtime runs the hooks.
                     request_wakes();
+                    reporter::nudge();
                 } else {
                     runner::run_elsewhere();
                 }
