@@ -153,6 +153,13 @@ pub(crate) struct Planned {
     pub(crate) job: Option<Job>,
 }
 
+impl Planned {
+    /// The run order (one comparator, so the sort is compiled once).
+    pub(crate) fn run_order(a: &Planned, b: &Planned) -> Ordering {
+        a.info.run_order(&b.info)
+    }
+}
+
 /// The static hooks in run order, sorted ahead of need (`prepare`).
 static PREPARED: Mutex<Option<Vec<Planned>>> = Mutex::new(None);
 
@@ -164,7 +171,7 @@ fn statics() -> Vec<Planned> {
             job: Some(Job::Static(h.run)),
         })
         .collect();
-    plan.sort_by(|a, b| a.info.run_order(&b.info));
+    plan.sort_by(Planned::run_order);
     plan
 }
 
@@ -192,7 +199,7 @@ pub(crate) fn plan() -> Vec<Planned> {
     if !closures.is_empty() {
         plan.extend(closures);
         // Stable, and the statics are in order already: closures slot in by their order.
-        plan.sort_by(|a, b| a.info.run_order(&b.info));
+        plan.sort_by(Planned::run_order);
     }
     plan
 }

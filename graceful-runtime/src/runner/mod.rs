@@ -155,7 +155,7 @@ impl Run {
             if late.is_empty() {
                 return Err(Finish::Done);
             }
-            late.sort_by(|a, b| a.info.run_order(&b.info));
+            late.sort_by(Planned::run_order);
             self.plan.extend(late);
         }
         let index = self.next;

@@ -8,19 +8,18 @@
 //! | `stderr_bounded(bytes, until)` | write to stderr without std's lock, giving up at `until` |
 //! | `exit_now(code)` | end the process at once: no `atexit` handlers, no stdio flush |
 //! | `die_of(signal)` | end the process as the signal's default action would |
-//! | `prefault_code()` | map the program's code in ahead of need, where the OS allows |
-//!
+//! //!
 //! Layer 8: it imports only the state machine and the leaves.
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub(crate) use unix::{Word, die_of, exit_now, install, prefault_code, stderr_bounded};
+pub(crate) use unix::{Word, die_of, exit_now, install, stderr_bounded};
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub(crate) use windows::{Word, die_of, exit_now, install, prefault_code, stderr_bounded};
+pub(crate) use windows::{Word, die_of, exit_now, install, stderr_bounded};
 
 /// How a wait on a [`Word`] ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -143,9 +143,6 @@ pub(crate) fn stderr_bounded(bytes: &[u8], _until: u64) -> bool {
     std::io::stderr().write_all(bytes).is_ok()
 }
 
-/// Nothing to do on Windows.
-pub(crate) fn prefault_code() {}
-
 /// A sequence number and an Event.
 pub(crate) struct Word {
     seq: AtomicU32,
