@@ -64,7 +64,7 @@
 //! | a hook failed (`Err`, panic, past its timeout) | 1 |
 //! | a clean stop after a signal | 0; with `exit_code = N`, N; with `exit_code = "signal"` dies of the signal as in the first row |
 //! | otherwise | main's own: 0, its `ExitCode`, `exit(0)` |
-//! | a configuration error at start-up (a bad environment value, a second installation, the OS refusing a handler or a thread) | 78 (`EX_CONFIG`); the body never runs |
+//! | a configuration error at start-up (a bad environment value, the OS refusing a handler or a thread) | 78 (`EX_CONFIG`); the body never runs |
 //!
 //! An `Err` returned by `main` is a clean stop when it is, or wraps, a [`Shutdown`]: the error
 //! itself, an `anyhow::Error` or `Box<dyn Error>` holding one, or any error whose `source()`

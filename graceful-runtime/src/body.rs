@@ -8,17 +8,15 @@ use std::{
     cell::Cell,
     sync::{
         Mutex, PoisonError,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
 };
 
 use crate::{
     main_end::MainEnd,
     state::{Body, STATE},
+    unwind::{ExitPayload, drop_payload},
 };
-
-/// The unwinding payload of [`exit`](crate::exit): not a panic, so no message is printed.
-pub(crate) struct ExitPayload(pub(crate) i32);
 
 thread_local! {
     static IS_BODY: Cell<bool> = const { Cell::new(false) };
@@ -61,11 +59,31 @@ pub(crate) fn take_exit_unwind() -> Option<i32> {
     EXIT_UNWIND.with(Cell::take)
 }
 
-/// How a body that unwound ended: `exit(code)` or a panic.
+/// The first `exit(code)` that unwound a thread other than the body's: 0, or `1 << 32 | code`.
+static OTHER_EXIT: AtomicU64 = AtomicU64::new(0);
+
+/// `exit(code)` is unwinding a thread other than the body's.
+pub(crate) fn note_other_exit(code: i32) {
+    let _ = OTHER_EXIT.compare_exchange(
+        0,
+        1 << 32 | code as u32 as u64,
+        Ordering::AcqRel,
+        Ordering::Acquire,
+    );
+}
+
+/// How a body that unwound ended: `exit(code)`, or a panic (which, after an `exit()` unwound
+/// another thread, is that unwind come back). The payload is dropped with care.
 pub(crate) fn unwound(payload: Box<dyn Any + Send>) -> MainEnd {
     match payload.downcast::<ExitPayload>() {
         Ok(exit) => MainEnd::Exited(exit.0),
-        Err(_) => MainEnd::Panicked,
+        Err(payload) => {
+            drop_payload(payload);
+            match OTHER_EXIT.load(Ordering::Acquire) {
+                0 => MainEnd::Panicked,
+                raw => MainEnd::PanickedAfterExit(raw as u32 as i32),
+            }
+        }
     }
 }
 

@@ -19,6 +19,11 @@ pub(crate) enum Event {
     Duplicate(Signal),
     /// The body ended after Stopping had begun for another reason.
     MainEnded(MainEnd),
+    /// std's own line for an `Err` returned by main, `Error: {message}`: the program's line,
+    /// not the report's (written in every mode, kept out of the JSON object and the sinks), and
+    /// kept in the report's order so it is never written inside or after the report's lines
+    /// about it.
+    MainError(String),
     /// The body was still running at `body_timeout`.
     MainAbandoned {
         after: Duration,

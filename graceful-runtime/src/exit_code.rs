@@ -188,8 +188,8 @@ pub(crate) const TABLE: [Row; 8] = [
         },
     },
     Row {
-        what: "a configuration error at start-up (a bad environment value, a second \
-               installation, the OS refusing a handler or a thread)",
+        what: "a configuration error at start-up (a bad environment value, the OS refusing a \
+               handler or a thread)",
         exit: "78 (`EX_CONFIG`); the body never runs",
         applies: |f| f.config_error.then_some(Decision::Code(78)),
     },

@@ -16,7 +16,7 @@
 //! | 7 | `stopping`, `intake` | entering Stopping and waking waiters; the signal handler, whole |
 //! | 8 | `sys` | the platform: words to sleep on, signal registration, bounded writes, ending the process |
 //! | 9 | `state` | the state machine, as atomics |
-//! | 10 | `signal`, `shutdown`, `clock`, `duration` | leaves: [`Signal`], [`Shutdown`] and [`Reason`], the monotonic clock, durations as people write them |
+//! | 10 | `signal`, `shutdown`, `clock`, `duration`, `unwind` | leaves: [`Signal`], [`Shutdown`] and [`Reason`], the monotonic clock, durations as people write them, unwinding payloads |
 //!
 //! The threads: the body's (which runs the hooks after it, with no hop); the **watchdog**,
 //! which runs no user code, does no blocking I/O and takes no lock but by trying (so no fault
@@ -57,7 +57,7 @@
 //! | a hook failed (`Err`, panic, past its timeout) | 1 |
 //! | a clean stop after a signal | 0; with `exit_code = N`, N; with `exit_code = "signal"` dies of the signal as in the first row |
 //! | otherwise | main's own: 0, its `ExitCode`, `exit(0)` |
-//! | a configuration error at start-up (a bad environment value, a second installation, the OS refusing a handler or a thread) | 78 (`EX_CONFIG`); the body never runs |
+//! | a configuration error at start-up (a bad environment value, the OS refusing a handler or a thread) | 78 (`EX_CONFIG`); the body never runs |
 //!
 //! # Not covered
 //! - `SIGKILL` cannot be caught: past the orchestrator's grace period nothing runs. Keep
@@ -100,6 +100,7 @@ mod stopping;
 mod sys;
 #[cfg(all(unix, feature = "systemd"))]
 pub mod systemd;
+mod unwind;
 mod wait;
 mod watchdog;
 

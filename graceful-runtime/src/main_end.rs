@@ -29,6 +29,9 @@ pub enum MainEnd {
     Exited(i32),
     /// It panicked.
     Panicked,
+    /// It panicked after `exit(code)` unwound another thread: the panic is that unwind coming
+    /// back (`join().unwrap()`, `thread::scope`, an awaited task), so it counts as the exit.
+    PanickedAfterExit(i32),
     /// Still running at `body_timeout`: the hooks went on without it.
     Abandoned,
     /// Not known: the install guard cannot see main's return value.
@@ -40,7 +43,7 @@ impl MainEnd {
     pub(crate) fn cause(&self) -> Reason {
         match self {
             MainEnd::Panicked => Reason::Panic,
-            MainEnd::Exited(code) => Reason::Exit(*code),
+            MainEnd::Exited(code) | MainEnd::PanickedAfterExit(code) => Reason::Exit(*code),
             _ => Reason::MainReturned,
         }
     }

@@ -15,7 +15,6 @@
 
 use std::{
     io,
-    panic::{AssertUnwindSafe, catch_unwind},
     sync::{
         Mutex, MutexGuard, PoisonError,
         atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
@@ -28,6 +27,7 @@ use crate::{
     Reason, clock,
     state::STATE,
     sys::{Waited, Word},
+    unwind::contained,
 };
 
 /// Bumped once, when Stopping begins.
@@ -105,24 +105,39 @@ fn wakers() -> MutexGuard<'static, Vec<(u64, Waker)>> {
 
 /// Keep `waker` to be called when Stopping begins (or on request). `id` starts at 0 and is
 /// given a slot on first use.
+///
+/// A waker's `clone` and `drop` are an executor's code: they run with the lock let go.
 pub(crate) fn keep_waker(id: &mut u64, waker: &Waker) {
     if *id == 0 {
         *id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     }
-    let mut all = wakers();
-    match all.iter_mut().find(|(i, _)| i == id) {
-        Some((_, w)) => w.clone_from(waker),
-        None => all.push((*id, waker.clone())),
-    }
-    WAITING.store(all.len(), Ordering::Release);
+    let new = waker.clone();
+    let old = {
+        let mut all = wakers();
+        let old = match all.iter_mut().find(|(i, _)| i == id) {
+            Some((_, w)) => Some(std::mem::replace(w, new)),
+            None => {
+                all.push((*id, new));
+                None
+            }
+        };
+        WAITING.store(all.len(), Ordering::Release);
+        old
+    };
+    drop(old);
 }
 
-/// Forget the waker kept under `id`.
+/// Forget the waker kept under `id` (dropped with the lock let go).
 pub(crate) fn forget_waker(id: u64) {
     if id != 0 {
-        let mut all = wakers();
-        all.retain(|(i, _)| *i != id);
-        WAITING.store(all.len(), Ordering::Release);
+        let removed = {
+            let mut all = wakers();
+            let at = all.iter().position(|(i, _)| *i == id);
+            let removed = at.map(|at| all.swap_remove(at));
+            WAITING.store(all.len(), Ordering::Release);
+            removed
+        };
+        drop(removed);
     }
 }
 
@@ -141,7 +156,8 @@ pub(crate) fn wake_futures() {
         std::mem::take(&mut *wakers)
     };
     for (_, waker) in all {
-        let _ = catch_unwind(AssertUnwindSafe(|| waker.wake()));
+        // A panic, and a panic payload that panics when dropped, cost this waker alone.
+        contained(|| waker.wake());
     }
 }
 

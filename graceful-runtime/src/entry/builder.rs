@@ -100,7 +100,9 @@ impl Builder {
     /// `Shutdown`, `io::Error` or a boxed error.)
     ///
     /// A bad environment value (say `GRACEFUL_TIMEOUT=soon`) is printed, naming the variable,
-    /// and the process exits with 78 before `body` runs.
+    /// and the process exits with 78 before `body` runs. Where graceful is installed already
+    /// (a nested `run`, in a hook say), it says so and runs `body` as a plain function,
+    /// returning what std would make of its return value.
     ///
     /// ```no_run
     /// use std::{process::ExitCode, time::Duration};
@@ -121,9 +123,9 @@ impl Builder {
     /// Install graceful for the rest of `main`; see [`install`](crate::install).
     ///
     /// A bad environment value is printed, naming the variable, and the process exits with 78.
+    /// Where graceful is installed already, it says so and returns a guard that does nothing.
     pub fn install(self) -> Guard {
-        start::start_or_exit(&self.settings, false);
-        Guard::new()
+        Guard::new(start::start_or_exit(&self.settings, false))
     }
 
     /// Like [`Builder::install`], but return a configuration error instead of exiting.
@@ -133,7 +135,7 @@ impl Builder {
     /// signal handler.
     pub fn try_install(self) -> Result<Guard, ConfigError> {
         start::start(&self.settings, false)?;
-        Ok(Guard::new())
+        Ok(Guard::new(true))
     }
 }
 

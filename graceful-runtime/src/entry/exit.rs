@@ -4,8 +4,14 @@ use std::io::Write as _;
 
 use super::finish;
 use crate::{
-    Reason, body, body::ExitPayload, conclude, conclude::park_forever, exit_code::exit_with,
-    main_end::MainEnd, runner, state::STATE, stopping, sys,
+    Reason, body, conclude,
+    conclude::park_forever,
+    exit_code::exit_with,
+    main_end::MainEnd,
+    runner,
+    state::STATE,
+    stopping, sys,
+    unwind::{ExitPayload, drop_payload},
 };
 
 /// End the program with `code`, after an orderly unwind and the hooks.
@@ -13,11 +19,13 @@ use crate::{
 /// - On the thread running `main`'s body it unwinds the stack without a panic message (the
 ///   `Drop`s run), then the hooks run, then the process exits with `code`.
 /// - Inside a hook it ends that hook; the other hooks still run, and the process exits with
-///   `code`.
+///   `code`. In a hook already left behind (past its timeout) it only ends that hook.
 /// - On another thread it starts Stopping with that code, and unwinds that thread without a
 ///   panic message: a thread spawned with std ends (its `JoinHandle` gives `Err`), a task on a
 ///   tokio runtime ends as if it had panicked, silently, and the runtime's worker carries on.
-///   The body is told to stop as for a signal.
+///   The body is told to stop as for a signal. Should the unwind come back to the body as a
+///   panic (`join().unwrap()`, `std::thread::scope`, an awaited task's `unwrap`), that panic
+///   counts as the exit: the process exits with `code`, and the report says so.
 /// - In a `Drop` that runs while its thread is already unwinding (a panic, or another
 ///   `exit()`), it cannot unwind again: on the body's thread the hooks run there and then
 ///   (on a thread of their own) and the process exits with the table's code (a panic's 101,
@@ -45,6 +53,13 @@ pub fn exit(code: i32) -> ! {
         // Nothing supervises the process any more: exit as std would.
         let _ = std::io::stdout().flush();
         std::process::exit(exit_with(code).code());
+    }
+    if runner::in_hook_left_behind() {
+        // The run went on without this hook: its exit changes nothing; the hook just ends.
+        if std::thread::panicking() {
+            park_forever();
+        }
+        std::panic::resume_unwind(Box::new(ExitPayload(code)));
     }
     STATE.request_exit(code);
     stopping::stop(Reason::Exit(code));
@@ -76,6 +91,10 @@ pub fn exit(code: i32) -> ! {
     }
     if body::is_body_thread() {
         body::note_exit_unwind(code);
+    } else if !runner::in_hook() {
+        // Should this unwind come back to the body as a panic (a join's `unwrap`, a scope),
+        // it is taken as this exit.
+        body::note_other_exit(code);
     }
     std::panic::resume_unwind(Box::new(ExitPayload(code)))
 }
@@ -91,7 +110,10 @@ fn unsupervised() -> crate::exit_code::Decision {
         finish::run_here()
     };
     if std::thread::panicking() {
-        return std::thread::scope(|s| s.spawn(run).join()).unwrap_or(exit_with(101));
+        return std::thread::scope(|s| s.spawn(run).join()).unwrap_or_else(|payload| {
+            drop_payload(payload);
+            exit_with(101)
+        });
     }
     run()
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crate::{
     body, conclude, conclude::park_forever, event::Event, exit_code::Decision, main_end::MainEnd,
-    report, runner, runner::Finish, state::STATE, stopping,
+    report, runner, runner::Finish, state::STATE, stopping, unwind::drop_payload,
 };
 
 /// The body ended on this thread: run the hooks here and decide the exit. A thread that finds
@@ -24,7 +24,10 @@ pub(crate) fn finish_off_the_unwind(end: MainEnd) -> Decision {
     if !std::thread::panicking() {
         return finish(end);
     }
-    std::thread::scope(|s| s.spawn(|| finish(end)).join()).unwrap_or(Decision::Code(101))
+    std::thread::scope(|s| s.spawn(|| finish(end)).join()).unwrap_or_else(|payload| {
+        drop_payload(payload);
+        Decision::Code(101)
+    })
 }
 
 /// Keep `end`, enter Stopping for it if nothing did, claim the hooks and announce the end

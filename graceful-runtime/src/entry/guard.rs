@@ -10,13 +10,16 @@ use crate::{body, conclude, exit_code::Decision, main_end::MainEnd, state::STATE
 #[must_use = "the hooks run when the guard is dropped: bind it, as `let _graceful = install();`"]
 #[derive(Debug)]
 pub struct Guard {
+    /// This guard installed graceful (a second installation gives one that does nothing).
+    installed: bool,
     /// The guard belongs to main's thread.
     _main_thread: PhantomData<*const ()>,
 }
 
 impl Guard {
-    pub(super) fn new() -> Guard {
+    pub(super) fn new(installed: bool) -> Guard {
         Guard {
+            installed,
             _main_thread: PhantomData,
         }
     }
@@ -24,7 +27,7 @@ impl Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        if STATE.forked() {
+        if !self.installed || STATE.forked() {
             // A forked child: the hooks are the parent's.
             return;
         }

@@ -19,11 +19,14 @@ use crate::{
     runner::{self, Finish},
     state::{Body, STATE},
     stopping::{forget_waker, keep_waker},
+    unwind::contained,
 };
 
 /// Run `body` as the body of main under graceful.
 pub(crate) fn run(settings: &Settings, body: impl FnOnce() -> MainEnd) -> ExitCode {
-    start::start_or_exit(settings, false);
+    if !start::start_or_exit(settings, false) {
+        return finish::as_std_would(body());
+    }
     let end = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(body::unwound);
     body::leave();
     if STATE.forked() {
@@ -42,7 +45,9 @@ pub(crate) async fn run_async(
     settings: &Settings,
     body: impl Future<Output = MainEnd>,
 ) -> ExitCode {
-    start::start_or_exit(settings, true);
+    if !start::start_or_exit(settings, true) {
+        return finish::as_std_would(body.await);
+    }
     let mut body = Some(Box::pin(body));
     let end = BodyRace {
         body: &mut body,
@@ -51,7 +56,7 @@ pub(crate) async fn run_async(
     .await;
     // Dropping an abandoned body runs its destructors: a panic or `exit()` there must not
     // escape past the hooks. (Still the body's thread, so `exit()` unwinds to here.)
-    let _ = catch_unwind(AssertUnwindSafe(|| drop(body.take())));
+    contained(|| drop(body.take()));
     body::leave();
     if STATE.forked() {
         return finish::as_std_would(end);

@@ -29,10 +29,22 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
     Ok(())
 }
 
-/// A configuration error ends the process before the body runs: exit 78, `EX_CONFIG`.
-pub(crate) fn start_or_exit(settings: &Settings, is_async: bool) {
-    if let Err(e) = start(settings, is_async) {
-        eprintln!("graceful: {e}");
-        std::process::exit(exit_code::config_error());
+/// A configuration error ends the process before the body runs: exit 78, `EX_CONFIG`. A
+/// second installation is not one: the process is supervised already (this is, say, a nested
+/// `run` in a hook), so the body runs as a plain function; `false` then.
+pub(crate) fn start_or_exit(settings: &Settings, is_async: bool) -> bool {
+    match start(settings, is_async) {
+        Ok(()) => true,
+        Err(ConfigError::AlreadyInstalled) => {
+            eprintln!(
+                "graceful: already installed in this process: running this body as it is, \
+                 without a second installation"
+            );
+            false
+        }
+        Err(e) => {
+            eprintln!("graceful: {e}");
+            std::process::exit(exit_code::config_error());
+        }
     }
 }

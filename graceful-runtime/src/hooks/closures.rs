@@ -19,11 +19,22 @@ struct Registered {
     f: ClosureFn,
 }
 
-/// Registered closures. The lock is never held while user code runs.
-static CLOSURES: Mutex<Vec<Registered>> = Mutex::new(Vec::new());
+/// The closures: those waiting for the stop, and the ones the run has taken but not yet
+/// started (so that `cancel` still reaches them).
+struct Registry {
+    waiting: Vec<Registered>,
+    planned: Vec<u64>,
+}
+
+/// The lock is never held while user code runs: a closure is dropped (its captures' `Drop`s
+/// run) only after the lock is let go.
+static CLOSURES: Mutex<Registry> = Mutex::new(Registry {
+    waiting: Vec::new(),
+    planned: Vec::new(),
+});
 static NEXT_SEQ: AtomicU64 = AtomicU64::new(1);
 
-fn registry() -> std::sync::MutexGuard<'static, Vec<Registered>> {
+fn registry() -> std::sync::MutexGuard<'static, Registry> {
     CLOSURES.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -63,7 +74,7 @@ where
         line: at.line(),
         seq: Some(seq),
     };
-    registry().push(Registered {
+    registry().waiting.push(Registered {
         info,
         f: Box::new(move || f().into_hook_result()),
     });
@@ -79,7 +90,11 @@ pub struct HookHandle {
 
 impl HookHandle {
     fn edit(&self, f: impl FnOnce(&mut HookInfo)) {
-        if let Some(r) = registry().iter_mut().find(|r| r.info.seq == Some(self.seq)) {
+        if let Some(r) = registry()
+            .waiting
+            .iter_mut()
+            .find(|r| r.info.seq == Some(self.seq))
+        {
             f(&mut r.info);
         }
     }
@@ -108,32 +123,58 @@ impl HookHandle {
         self
     }
 
-    /// Remove the hook; `false` if it already ran or is running.
+    /// Remove the hook; `false` if it already ran or is running. During the stop, a hook that
+    /// has not started yet is removed too (the closure itself is dropped when the run reaches
+    /// it).
     ///
     /// ```
     /// let h = graceful_runtime::on_shutdown("not needed after all", || ());
     /// assert!(h.cancel());
     /// ```
     pub fn cancel(self) -> bool {
-        let mut all = registry();
-        let before = all.len();
-        all.retain(|r| r.info.seq != Some(self.seq));
-        all.len() != before
+        let mut registry = registry();
+        let waiting = registry
+            .waiting
+            .iter()
+            .position(|r| r.info.seq == Some(self.seq));
+        if let Some(at) = waiting {
+            let removed = registry.waiting.remove(at);
+            drop(registry);
+            // The closure's captures are dropped here, with no lock held.
+            drop(removed);
+            return true;
+        }
+        let planned = registry.planned.iter().position(|s| *s == self.seq);
+        planned.map(|at| registry.planned.swap_remove(at)).is_some()
     }
 }
 
 /// The registered closures' descriptions.
 pub(super) fn list() -> Vec<HookInfo> {
-    registry().iter().map(|r| r.info.clone()).collect()
+    registry().waiting.iter().map(|r| r.info.clone()).collect()
 }
 
-/// Take every registered closure out of the registry, to run it.
+/// Take every registered closure out of the registry, to run it. They stay cancellable until
+/// the run starts each (`start_closure`).
 pub(crate) fn take_closures() -> Vec<Planned> {
-    std::mem::take(&mut *registry())
+    let mut registry = registry();
+    let taken = std::mem::take(&mut registry.waiting);
+    registry
+        .planned
+        .extend(taken.iter().filter_map(|r| r.info.seq));
+    drop(registry);
+    taken
         .into_iter()
         .map(|r| Planned {
             info: r.info,
             job: Some(Job::Closure(r.f)),
         })
         .collect()
+}
+
+/// The run is about to start the closure `seq`: `false` if it was cancelled meanwhile.
+pub(crate) fn start_closure(seq: u64) -> bool {
+    let mut registry = registry();
+    let at = registry.planned.iter().position(|s| *s == seq);
+    at.map(|at| registry.planned.swap_remove(at)).is_some()
 }

@@ -19,7 +19,7 @@ use std::{
     time::Duration,
 };
 
-pub(crate) use closures::{ClosureFn, take_closures};
+pub(crate) use closures::{ClosureFn, start_closure, take_closures};
 pub use closures::{HookHandle, on_shutdown};
 pub use result::{HookReturn, async_hook, hook_result};
 

@@ -140,7 +140,7 @@ pub(crate) fn how(end: &MainEnd) -> &'static str {
         MainEnd::Shutdown => "shutdown",
         MainEnd::Failed(_) => "failed",
         MainEnd::Code(_) => "code",
-        MainEnd::Exited(_) => "exit",
+        MainEnd::Exited(_) | MainEnd::PanickedAfterExit(_) => "exit",
         MainEnd::Panicked => "panicked",
         MainEnd::Abandoned => "abandoned",
     }
@@ -171,6 +171,11 @@ impl Fields {
                 f.how = Some(how(end).into());
             }
             Event::MainAbandoned { .. } => f.event = "main_abandoned",
+            // The program's own line: kept out of the JSON object and the sinks.
+            Event::MainError(m) => {
+                f.event = "main_error";
+                f.error = Some(m.clone());
+            }
             Event::Hook {
                 info,
                 outcome,

@@ -20,9 +20,14 @@ pub(super) fn object(records: &[Record], start: u64, reason: Option<Reason>) -> 
     let mut exit = String::from("null");
     let mut first = true;
     for r in records {
-        if let Event::Exit(d) = &r.event {
-            exit = d.json();
-            continue;
+        match &r.event {
+            Event::Exit(d) => {
+                exit = d.json();
+                continue;
+            }
+            // The program's own line, written as std writes it.
+            Event::MainError(_) => continue,
+            _ => {}
         }
         if !first {
             out.push(',');

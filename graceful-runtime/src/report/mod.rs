@@ -3,19 +3,22 @@
 //!
 //! Recording is a push under a short lock that only graceful's own code takes, and never
 //! around I/O or user code: any thread may record (the watchdog with a try-lock). Writing is
-//! apart from recording:
-//! - **Text lines** are written by whoever is due: the runner after each hook (so a hook's line
-//!   sits between its own output and the next hook's), the exit, and the reporter thread for
-//!   events nobody else writes (the watchdog's). Every write holds std's stderr lock
-//!   (`stderr.rs`), so no line of graceful's splits a line of the program's, and lines go out
-//!   in the order they were recorded.
+//! apart from recording, and goes through the pen (`stderr.rs`): one graceful thread at a time
+//! writes, under std's stderr lock, everything due, in the order it was recorded; another that
+//! has lines leaves them to it. So no line of graceful's splits a line of the program's, none
+//! goes out of order, and no thread blocks on stderr but the one holding the pen.
+//! - **Who writes**: the runner after each hook (so a hook's line sits between its own output
+//!   and the next hook's), the exit, and the reporter thread for what nobody else writes (the
+//!   watchdog's events, a batch of quick hooks).
 //! - **The first line** ("SIGTERM received: stopping") is rendered at start-up; before the
-//!   first hook the runner writes those bytes, unless the reporter already did. It precedes
-//!   every hook's own output. For a stop that main began, only the body's thread writes it,
-//!   after main's own error line.
+//!   first hook the runner writes those bytes (one `write(2)`, nothing formatted), unless the
+//!   reporter already did: it precedes every hook's own output. Nothing is written before the
+//!   runner opens the report, for a stop that main began: main's own `Error: ...` line is a
+//!   record too, and comes first.
 //! - **Sinks** (`log`, `tracing`) are called by the reporter only (`sinks.rs`).
 //! - **At the deadline** the watchdog records its last words and gives the reporter a moment
-//!   to write them under std's lock, then writes what is left itself, bounded, without it.
+//!   to write them under std's lock, then writes what is left itself, bounded, without it: the
+//!   one write that may go around the lock, as the process ends.
 //!
 //! Past the first `BATCH_AFTER` hooks, a quick hook's line waits up to a millisecond for the
 //! next, so thousands of hooks share a few writes; the reporter writes what waits.
@@ -27,10 +30,9 @@
 //! machine (9) and the leaves.
 
 use std::{
-    panic::{AssertUnwindSafe, catch_unwind},
     sync::{
         Mutex, MutexGuard, PoisonError, TryLockError,
-        atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering},
+        atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
     },
     time::Duration,
 };
@@ -44,7 +46,8 @@ mod text;
 
 pub(crate) use crate::event::{Event, HookOutcome};
 use crate::{
-    Reason, Report, Signal, clock, config::Config, exit_code::Decision, state::STATE, sys::Word,
+    Reason, Report, Signal, clock, config::Config, exit_code::Decision, state::STATE,
+    unwind::contained,
 };
 use stderr::Pen;
 
@@ -58,13 +61,16 @@ struct Log {
     notes: text::Notes,
     records: Vec<Record>,
     cause_recorded: bool,
-    /// Records handed to a writer (text), and to the sinks.
+    /// Records handed to a writer, and to the sinks.
     printed: usize,
     observed: usize,
     json_written: bool,
     /// When text was last written.
     last_print: u64,
     hooks: usize,
+    /// The buffer lines are rendered into, kept between writes (a fresh one would fault in a
+    /// heap page on the way to the first hook).
+    out: String,
 }
 
 static LOG: Mutex<Log> = Mutex::new(Log {
@@ -77,6 +83,7 @@ static LOG: Mutex<Log> = Mutex::new(Log {
     json_written: false,
     last_print: 0,
     hooks: 0,
+    out: String::new(),
 });
 
 fn log() -> MutexGuard<'static, Log> {
@@ -97,15 +104,10 @@ fn log_until(until: u64) -> Option<MutexGuard<'static, Log>> {
     }
 }
 
-/// Where the first line is: nobody took it yet, somebody is writing it, it is out.
-const UNCLAIMED: u8 = 0;
-const WRITING: u8 = 1;
-const WRITTEN: u8 = 2;
-static FIRST: AtomicU8 = AtomicU8::new(UNCLAIMED);
-/// Bumped when the first line is out, for a runner waiting on the reporter's write of it.
-static FIRST_OUT: Word = Word::new();
-
-/// Records written so far (after their write completed), for the watchdog's last words.
+/// Records may be written: the runner opened the report before the first hook, or the stop's
+/// cause is one the reporter may announce (see `may_open`).
+static OPEN: AtomicBool = AtomicBool::new(false);
+/// Records written so far (their write completed), for the first hook and the last words.
 static WRITTEN_UPTO: AtomicUsize = AtomicUsize::new(0);
 /// A quick hook's line waits (see the module's docs).
 static DEFERRED: AtomicBool = AtomicBool::new(false);
@@ -133,8 +135,9 @@ pub(crate) fn configure(config: &Config) {
     let mut log = log();
     log.mode = config.report;
     log.notes = notes;
-    // The buffer the stop's first records go to, written through once: its pages then exist
-    // before the stop, which would otherwise fault them in on the way to the first hook.
+    // The buffers the stop's first records and lines go to, written through once: their pages
+    // then exist before the stop, which would otherwise fault them in on the way to the first
+    // hook.
     log.records.reserve(32);
     while log.records.len() < log.records.capacity() {
         log.records.push(Record {
@@ -143,6 +146,10 @@ pub(crate) fn configure(config: &Config) {
         });
     }
     log.records.clear();
+    log.out.reserve(1024);
+    let room = log.out.capacity();
+    log.out.extend(std::iter::repeat_n(' ', room));
+    log.out.clear();
     drop(log);
     drop(std::io::stderr().lock());
 }
@@ -164,7 +171,10 @@ impl Log {
     }
 
     fn push(&mut self, event: Event, at: u64) {
-        self.ensure_cause();
+        // main's error line goes before the cause when main's end is what began the stop.
+        if !matches!(event, Event::MainError(_)) {
+            self.ensure_cause();
+        }
         if matches!(event, Event::Hook { .. }) {
             self.hooks += 1;
         }
@@ -188,45 +198,61 @@ impl Log {
         line
     }
 
-    /// What is due to be written, marked as handed out: text lines, or the JSON object once
-    /// the exit is recorded.
-    fn take_pending(&mut self) -> Option<(String, usize)> {
-        self.ensure_cause();
+    fn exit_recorded(&self) -> bool {
+        self.records
+            .iter()
+            .rev()
+            .any(|r| matches!(r.event, Event::Exit(_)))
+    }
+
+    /// Whether anything is due to be written.
+    fn has_pending(&self) -> bool {
+        let rest = &self.records[self.printed.min(self.records.len())..];
         match self.mode {
-            Report::Text if self.printed < self.records.len() => {
-                let mut out = String::new();
-                for r in &self.records[self.printed..] {
-                    out.push_str("graceful: ");
-                    out.push_str(&self.line(r));
-                    out.push('\n');
-                }
-                self.printed = self.records.len();
-                Some((out, self.printed))
-            }
-            Report::Json
-                if !self.json_written
-                    && self
-                        .records
-                        .iter()
-                        .any(|r| matches!(r.event, Event::Exit(_))) =>
-            {
-                self.json_written = true;
-                self.printed = self.records.len();
-                let start = self.start();
-                Some((
-                    json::object(&self.records, start, STATE.reason()),
-                    self.printed,
-                ))
-            }
-            _ => None,
+            Report::Text => !rest.is_empty(),
+            Report::Json if !self.json_written && self.exit_recorded() => true,
+            _ => rest.iter().any(|r| matches!(r.event, Event::MainError(_))),
         }
     }
-}
 
-/// Make room for the records of `hooks` hooks at once, rather than growing the buffer as they
-/// come.
-pub(crate) fn expect_hooks(hooks: usize) {
-    log().records.reserve(hooks.saturating_add(8));
+    /// What is due to be written, marked as handed out, in the buffer `out` (taken from the
+    /// log, to be given back): text lines (the first rendered at start-up), main's error line in
+    /// every mode, and the JSON object once the exit is recorded.
+    fn take_pending(&mut self) -> Option<(String, usize)> {
+        self.ensure_cause();
+        if !self.has_pending() {
+            return None;
+        }
+        let mut out = std::mem::take(&mut self.out);
+        out.clear();
+        let start = self.start();
+        for (i, r) in self.records.iter().enumerate().skip(self.printed) {
+            match (&r.event, self.mode) {
+                (Event::MainError(_), _) | (_, Report::Text) => {}
+                _ => continue,
+            }
+            let prepared = match (&r.event, i) {
+                (Event::Stopping(Reason::Signal(s)), 0) => self.notes.first_line(*s),
+                _ => None,
+            };
+            match prepared {
+                Some(line) => out.push_str(std::str::from_utf8(line).unwrap_or_default()),
+                None => {
+                    if !matches!(r.event, Event::MainError(_)) {
+                        out.push_str("graceful: ");
+                    }
+                    text::write_line(&mut out, &r.event, r.at.saturating_sub(start), &self.notes);
+                    out.push('\n');
+                }
+            }
+        }
+        self.printed = self.records.len();
+        if self.mode == Report::Json && !self.json_written && self.exit_recorded() {
+            self.json_written = true;
+            out.push_str(&json::object(&self.records, start, STATE.reason()));
+        }
+        Some((out, self.printed))
+    }
 }
 
 /// Record `event` now (and the cause of stopping before it, if not yet). It writes nothing:
@@ -248,100 +274,80 @@ pub(crate) fn try_record(event: Event, until: u64) -> bool {
     }
 }
 
-/// Write what is due with `pen`, in order.
-fn write_pending(pen: &mut Pen) {
-    let pending = log().take_pending();
-    if let Some((out, upto)) = pending {
-        pen.write(out.as_bytes());
-        WRITTEN_UPTO.fetch_max(upto, Ordering::AcqRel);
-        log().last_print = clock::now_ns();
-    }
-    DEFERRED.store(false, Ordering::Release);
+/// Make room for the records of `hooks` hooks at once, rather than growing the buffer as they
+/// come.
+pub(crate) fn expect_hooks(hooks: usize) {
+    log().records.reserve(hooks.saturating_add(8));
 }
 
-/// Whether the cause is one that only the runner's thread may announce: a stop that main
-/// began, whose first line follows main's own error line.
-fn runner_announces(reason: Option<Reason>) -> bool {
-    matches!(reason, Some(Reason::MainReturned | Reason::Panic) | None)
-}
-
-/// Write the first line if nobody has: `true` once it is out (here or elsewhere). The reporter
-/// (`by_runner` false) leaves a stop that main began to the runner.
-fn first_line(by_runner: bool) -> bool {
-    match FIRST.load(Ordering::Acquire) {
-        WRITTEN => return true,
-        WRITING => return false,
-        _ => {}
-    }
-    if !by_runner && runner_announces(STATE.reason()) {
-        return false;
-    }
-    if FIRST
-        .compare_exchange(UNCLAIMED, WRITING, Ordering::AcqRel, Ordering::Acquire)
-        .is_err()
-    {
-        return FIRST.load(Ordering::Acquire) == WRITTEN;
-    }
-    let mut pen = Pen::take();
-    // The line rendered at start-up, when the stop is a signal's and nothing else waits.
-    let prepared = match STATE.reason() {
-        Some(Reason::Signal(s)) => prepared_first_line(s),
-        _ => None,
-    };
-    match prepared {
-        Some((bytes, len)) => {
-            pen.write(&bytes[..len]);
-            WRITTEN_UPTO.fetch_max(1, Ordering::AcqRel);
-        }
-        None => write_pending(&mut pen),
-    }
-    drop(pen);
-    FIRST.store(WRITTEN, Ordering::Release);
-    FIRST_OUT.wake();
-    true
-}
-
-/// The line rendered at start-up for a stop by `signal` (copied out, so the lock is not held
-/// while it is written), marked as written; `None` unless the text report is on and nothing
-/// was written yet.
-fn prepared_first_line(signal: Signal) -> Option<([u8; 256], usize)> {
-    let mut log = log();
-    log.ensure_cause();
-    if log.mode != Report::Text || log.printed != 0 {
-        return None;
-    }
-    let line = log.notes.first_line(signal)?;
-    let mut bytes = [0u8; 256];
-    let len = line.len();
-    bytes.get_mut(..len)?.copy_from_slice(line);
-    log.printed = 1;
-    Some((bytes, len))
-}
-
-/// Before the first hook: the first line must be out, so it precedes the hook's own output.
-/// Written here, unless the reporter is writing it; then waited for, at most 100 ms.
-pub(crate) fn before_first_hook() {
-    let until = clock::now_ns().saturating_add(100_000_000);
+/// Write everything due, once the report is open: as the pen's holder, or by leaving it to
+/// the holder (which writes everything due before it lets go). Blocks only the holder.
+fn write_pending() {
     loop {
-        let seen = FIRST_OUT.seq();
-        if first_line(true) || clock::now_ns() >= until {
+        if !OPEN.load(Ordering::Acquire) || !log().has_pending() {
             return;
         }
-        FIRST_OUT.wait(seen, Some(until));
+        let Some(mut pen) = Pen::try_hold() else {
+            return;
+        };
+        loop {
+            let pending = log().take_pending();
+            let Some((out, upto)) = pending else {
+                break;
+            };
+            pen.write(out.as_bytes());
+            WRITTEN_UPTO.fetch_max(upto, Ordering::AcqRel);
+            let mut log = log();
+            log.last_print = clock::now_ns();
+            log.out = out;
+        }
+        DEFERRED.store(false, Ordering::Release);
+        drop(pen);
+        // Lines recorded after the last look were left to the holder, that is, to us: look again.
     }
 }
 
-/// Write what is due, now, on this thread (which may block on stderr: the watchdog sees it
-/// and sends the hooks on elsewhere). Nothing before the first line.
+/// Whether a stop for this cause may be announced by the reporter: one that main began is
+/// announced by the body's thread, after main's own error line.
+fn may_open(reason: Option<Reason>) -> bool {
+    matches!(
+        reason,
+        Some(Reason::Signal(_) | Reason::Trigger | Reason::Exit(_))
+    )
+}
+
+/// Before the first hook: open the report and get the first line out, so it precedes the hook's
+/// own output. Written here, unless another graceful thread holds the pen (the reporter, with
+/// the same line): then waited for, at most 100 ms.
+pub(crate) fn before_first_hook() {
+    OPEN.store(true, Ordering::Release);
+    write_pending();
+    let until = clock::now_ns().saturating_add(100_000_000);
+    loop {
+        let seen = stderr::LET_GO.seq();
+        let out = {
+            let log = log();
+            log.mode != Report::Text
+                || WRITTEN_UPTO.load(Ordering::Acquire) >= 1.min(log.records.len())
+        };
+        if out || clock::now_ns() >= until {
+            return;
+        }
+        write_pending();
+        stderr::LET_GO.wait(seen, Some(until));
+    }
+}
+
+/// Write what is due, now (or leave it to the pen's holder).
 pub(crate) fn write_now() {
-    if first_line(true) {
-        write_pending(&mut Pen::take());
-    }
+    write_pending();
 }
 
-/// Print std's line for an `Err` returned by main, `Error: {message}`, whole.
+/// main returned an `Err`: std's line for it, `Error: {message}`, comes before the report's
+/// lines about the stop.
 pub(crate) fn main_error(message: &str) {
-    Pen::take().write(format!("Error: {message}\n").as_bytes());
+    let now = clock::now_ns();
+    log().push(Event::MainError(message.to_owned()), now);
 }
 
 /// A hook ended: record it, and write its line now, or (past the first `BATCH_AFTER` hooks, a
@@ -373,21 +379,31 @@ pub(crate) fn hook_ended(event: Event) {
     }
 }
 
-/// The exit: record it, write everything that is left (the JSON object in JSON mode), and let
-/// the sinks have the last events, for at most `sinks_until`.
+/// The exit: record it, write everything that is left (the JSON object in JSON mode), waiting
+/// for the pen's holder to let go, and let the sinks have the last events, for at most
+/// `sinks_until`. Should the holder be stuck, the watchdog ends the process with the exit's
+/// code.
 pub(crate) fn finish(decision: &Decision, sinks_until: u64) {
     record(Event::Exit(decision.clone()));
-    write_now();
+    OPEN.store(true, Ordering::Release);
+    loop {
+        let seen = stderr::LET_GO.seq();
+        write_pending();
+        if !stderr::held() && !log().has_pending() {
+            break;
+        }
+        stderr::LET_GO.wait(seen, Some(clock::now_ns().saturating_add(10_000_000)));
+    }
     if sinks::ANY {
         reporter::flush(sinks_until);
     }
 }
 
-/// The reporter's share: the first line if it may, then whatever is due (a waiting batch once
-/// its millisecond is up). Returns when to look again for a batch not yet due.
+/// The reporter's share: whatever is due (a waiting batch once its millisecond is up), opening
+/// the report for a cause it may announce. Returns when to look again for a batch not yet due.
 pub(crate) fn write_for_reporter(urgent: bool) -> Option<u64> {
-    if !first_line(false) {
-        return None;
+    if may_open(STATE.reason()) {
+        OPEN.store(true, Ordering::Release);
     }
     if DEFERRED.load(Ordering::Acquire) && !urgent {
         let due = log().last_print.saturating_add(BATCH_NS);
@@ -395,7 +411,7 @@ pub(crate) fn write_for_reporter(urgent: bool) -> Option<u64> {
             return Some(due);
         }
     }
-    write_pending(&mut Pen::take());
+    write_pending();
     None
 }
 
@@ -412,12 +428,14 @@ pub(crate) fn observe_pending() {
                 return;
             }
             let r = &log.records[log.observed];
-            let fields = fields::Fields::of(&r.event);
-            let line = log.line(r);
+            let next = (!matches!(r.event, Event::MainError(_)))
+                .then(|| (fields::Fields::of(&r.event), log.line(r)));
             log.observed += 1;
-            (fields, line)
+            next
         };
-        let _ = catch_unwind(AssertUnwindSafe(|| sinks::emit(&next.0, &next.1)));
+        if let Some((fields, line)) = next {
+            contained(|| sinks::emit(&fields, &line));
+        }
     }
 }
 
@@ -428,8 +446,9 @@ pub(crate) fn observed_all() -> bool {
 }
 
 /// The watchdog's last words before it ends the process: record `event` and the exit, give
-/// the reporter a moment to write them under std's lock, then write what is left without it.
-/// Bounded by `until` (clock ns) in all; what does not fit is lost.
+/// the reporter a moment to write them under std's lock, then write what is left without it
+/// (the one write that goes around the lock: the process ends). Bounded by `until` (clock ns)
+/// in all; what does not fit is lost.
 pub(crate) fn last_words(event: Event, decision: &Decision, until: u64) {
     let now = clock::now_ns();
     let third = until.saturating_sub(now) / 3;
@@ -440,6 +459,7 @@ pub(crate) fn last_words(event: Event, decision: &Decision, until: u64) {
     log.push(Event::Exit(decision.clone()), now);
     let total = log.records.len();
     drop(log);
+    OPEN.store(true, Ordering::Release);
     reporter::write_urgently();
     let reporter_until = now.saturating_add(2 * third);
     while WRITTEN_UPTO.load(Ordering::Acquire) < total && clock::now_ns() < reporter_until {
@@ -447,10 +467,6 @@ pub(crate) fn last_words(event: Event, decision: &Decision, until: u64) {
     }
     if WRITTEN_UPTO.load(Ordering::Acquire) >= total {
         return;
-    }
-    // The reporter is stuck (or stderr is): write what nobody took, without std's lock.
-    if FIRST.load(Ordering::Acquire) != WRITTEN {
-        FIRST.store(WRITTEN, Ordering::Release);
     }
     let pending = log_until(reporter_until).and_then(|mut log| log.take_pending());
     if let Some((out, _)) = pending {
@@ -479,6 +495,7 @@ mod tests {
             json_written: false,
             last_print: 0,
             hooks: 0,
+            out: String::new(),
         }
     }
 

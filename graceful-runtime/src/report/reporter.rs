@@ -21,7 +21,6 @@
 
 use std::{
     io,
-    panic::{AssertUnwindSafe, catch_unwind},
     sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering},
     time::Duration,
 };
@@ -30,6 +29,7 @@ use crate::{
     clock,
     state::STATE,
     stopping::{REPORTER, take_wake_request, wake_futures},
+    unwind::contained,
 };
 
 static GENERATION: AtomicU32 = AtomicU32::new(0);
@@ -125,7 +125,7 @@ fn run(generation: u32) {
 /// Run `job`, stamped for the watchdog and isolated from panics.
 fn job<T: Default>(f: impl FnOnce() -> T) -> T {
     BUSY_SINCE.store(clock::now_ns().max(1), Ordering::Release);
-    let out = catch_unwind(AssertUnwindSafe(f)).unwrap_or_default();
+    let out = contained(f).unwrap_or_default();
     BUSY_SINCE.store(0, Ordering::Release);
     out
 }

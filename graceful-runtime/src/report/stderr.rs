@@ -1,110 +1,90 @@
-//! graceful's writes to stderr, and how they stay out of the safety net's way.
+//! graceful's pen: the one right to write the report's lines to stderr.
 //!
-//! A [`Pen`] holds std's stderr lock, so a line of graceful's never lands inside a line the
-//! program is writing with `eprintln!` (which holds the same lock for the whole line). Waiting
-//! for that lock, and writing, can block for ever: a logger stuck on a full pipe holds it, or
-//! nobody reads the pipe. So every write is counted and stamped with its progress, piece by
-//! piece; the watchdog reads `stalled_for` and, past its patience, declares stderr stuck. From
-//! then on a pen does not take std's lock: it writes with the platform's bounded write, which
-//! drops what finds no room, until a blocking write of graceful's completes again.
+//! A line of graceful's is written under std's stderr lock, so it never lands inside a line
+//! the program writes with `eprintln!` (which holds that lock for the whole line). Taking that
+//! lock, and writing, can block for ever: a logger stuck while holding it, a pipe nobody reads,
+//! a line the program writes slowly. So one graceful thread at a time holds the pen; another
+//! that has lines to write leaves them to the holder, which writes everything due before it
+//! lets go (`report::write_pending`). No thread blocks on stderr but the holder, and the
+//! holder's progress is stamped, piece by piece: the watchdog reads `stalled_for` and, past its
+//! patience, sends the hooks on without the holder (if it was the runner), or ends the process
+//! with the exit code already decided (if it was the exit). graceful never writes around the
+//! lock to get its lines out, save the watchdog's last words at the deadline: lines that cannot
+//! be written in order are lost instead.
 //!
-//! A stderr that is only slow keeps making progress, so nothing is declared stuck and nothing
-//! is lost.
+//! A stderr that is only slow keeps making progress, so nothing is stepped over and nothing is
+//! lost.
 
 use std::{
     io::{StderrLock, Write as _},
-    sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering},
+    sync::atomic::{AtomicBool, AtomicU64, Ordering},
 };
 
-use crate::{clock, sys};
+use crate::{clock, sys::Word};
 
-/// graceful threads in a blocking write (waiting for std's lock, or writing).
-static WRITERS: AtomicU32 = AtomicU32::new(0);
-/// When graceful's blocking writes last made progress (clock ns).
+/// A graceful thread holds the pen.
+static HELD: AtomicBool = AtomicBool::new(false);
+/// When the holder last made progress (clock ns); 0 while nobody holds the pen (or the holder
+/// has only just taken it).
 static PROGRESS: AtomicU64 = AtomicU64::new(0);
-/// Declared by the watchdog: the blocking writes made no progress for its patience.
-static STUCK: AtomicBool = AtomicBool::new(false);
-
-/// How long a bounded write may wait for room, in all; none once one found no room, until one
-/// goes through again (so a stderr that stays full costs each later line nothing).
-const BOUNDED_NS: u64 = 100_000_000;
-static STARVED: AtomicBool = AtomicBool::new(false);
-
-/// How a pen writes.
-enum Ink {
-    /// Under std's stderr lock, blocking.
-    Locked(StderrLock<'static>),
-    /// Without the lock, bounded (stderr was declared stuck).
-    Bounded,
-}
-
-/// The right to write lines to stderr: std's lock, unless stderr is stuck.
-pub(crate) struct Pen {
-    ink: Ink,
-}
+/// Bumped when the pen is let go: for a thread waiting for its lines to be out.
+pub(crate) static LET_GO: Word = Word::new();
 
 fn progress() {
     PROGRESS.store(clock::now_ns().max(1), Ordering::Release);
 }
 
+/// The pen: std's stderr lock, held by one graceful thread at a time.
+pub(crate) struct Pen {
+    stderr: Option<StderrLock<'static>>,
+}
+
 impl Pen {
-    /// Take std's stderr lock (waiting for it), unless stderr was declared stuck.
-    pub(crate) fn take() -> Pen {
-        if STUCK.load(Ordering::Acquire) {
-            return Pen { ink: Ink::Bounded };
+    /// The pen, unless another graceful thread holds it. Waits for std's lock (the wait counts
+    /// as no progress).
+    pub(crate) fn try_hold() -> Option<Pen> {
+        if HELD.swap(true, Ordering::AcqRel) {
+            return None;
         }
-        if WRITERS.fetch_add(1, Ordering::AcqRel) == 0 {
-            progress();
-        }
-        Pen {
-            ink: Ink::Locked(std::io::stderr().lock()),
-        }
+        progress();
+        Some(Pen {
+            stderr: Some(std::io::stderr().lock()),
+        })
     }
 
-    /// Write all of `bytes`, or in bounded mode what finds room within a moment.
+    /// Write all of `bytes`, in pieces, stamping the progress.
     pub(crate) fn write(&mut self, bytes: &[u8]) {
-        match &mut self.ink {
-            Ink::Locked(stderr) => {
-                progress();
-                for piece in bytes.chunks(4096) {
-                    if stderr.write_all(piece).is_err() {
-                        break;
-                    }
-                    progress();
-                }
+        let Some(stderr) = self.stderr.as_mut() else {
+            return;
+        };
+        progress();
+        for piece in bytes.chunks(4096) {
+            if stderr.write_all(piece).is_err() {
+                break;
             }
-            Ink::Bounded => {
-                let patience = if STARVED.load(Ordering::Acquire) {
-                    0
-                } else {
-                    BOUNDED_NS
-                };
-                let all = sys::stderr_bounded(bytes, clock::now_ns().saturating_add(patience));
-                STARVED.store(!all, Ordering::Release);
-            }
+            progress();
         }
     }
 }
 
 impl Drop for Pen {
     fn drop(&mut self) {
-        if let Ink::Locked(_) = self.ink {
-            // A blocking write went through: stderr takes output again.
-            STUCK.store(false, Ordering::Release);
-            WRITERS.fetch_sub(1, Ordering::AcqRel);
-        }
+        drop(self.stderr.take());
+        PROGRESS.store(0, Ordering::Release);
+        HELD.store(false, Ordering::Release);
+        LET_GO.wake();
     }
 }
 
-/// How long graceful's blocking writes have gone without progress; 0 when none is under way.
+/// Whether a graceful thread holds the pen.
+pub(crate) fn held() -> bool {
+    HELD.load(Ordering::Acquire)
+}
+
+/// How long the pen's holder has gone without progress; 0 when nobody holds it.
 pub(crate) fn stalled_for(now: u64) -> u64 {
-    if WRITERS.load(Ordering::Acquire) == 0 {
-        return 0;
+    match PROGRESS.load(Ordering::Acquire) {
+        0 => 0,
+        at => now.saturating_sub(at),
     }
-    now.saturating_sub(PROGRESS.load(Ordering::Acquire))
-}
-
-/// The watchdog's verdict: stderr takes nothing; write bounded from now on.
-pub(crate) fn declare_stuck() {
-    STUCK.store(true, Ordering::Release);
 }

@@ -93,8 +93,17 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
                     out.push(')');
                 }
                 MainEnd::Panicked => out.push_str("panicked"),
+                MainEnd::PanickedAfterExit(c) => {
+                    out.push_str("panicked after exit(");
+                    push_int(out, i64::from(*c));
+                    out.push_str(") unwound another thread: taken as that exit");
+                }
                 MainEnd::Abandoned => out.push_str("was abandoned"),
             }
+        }
+        Event::MainError(message) => {
+            out.push_str("Error: ");
+            out.push_str(message);
         }
         Event::Draining(s, d) => {
             let _ = write!(

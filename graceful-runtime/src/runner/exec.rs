@@ -41,6 +41,17 @@ pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
     park_on(fut)
 }
 
+/// Whether a future cannot be driven on this thread: a current-thread tokio runtime is
+/// entered here (the program's, blocked by the caller), whose timers and sockets only its own
+/// `block_on` drives, and which cannot be entered twice. Such a hook needs a thread of its own.
+pub(crate) fn needs_a_thread_of_its_own() -> bool {
+    #[cfg(feature = "tokio")]
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        return handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread;
+    }
+    false
+}
+
 /// Done with this thread's async hooks: let its runtime go without waiting for its blocking
 /// tasks.
 pub(crate) fn shutdown() {

@@ -23,7 +23,6 @@
 mod exec;
 
 use std::{
-    any::Any,
     cell::Cell,
     future::Future,
     panic::{AssertUnwindSafe, catch_unwind},
@@ -33,23 +32,31 @@ use std::{
 };
 
 use crate::{
-    Reason, Shutdown,
-    body::ExitPayload,
-    clock, conclude,
+    Reason, Shutdown, clock, conclude,
     event::AfterTimeout,
     hooks::{self, HookFn, HookFuture, HookInfo, HookResult, Job, Planned},
     report::{self, Event, HookOutcome},
     state::STATE,
     stopping::{forget_waker, keep_waker, request_wakes, wake_dog_by},
+    unwind::{ExitPayload, drop_payload, panic_message},
 };
 
 thread_local! {
-    static IN_HOOK: Cell<bool> = const { Cell::new(false) };
+    /// The hook this thread runs right now, as (generation, index) of the run.
+    static RUNNING: Cell<Option<(u64, usize)>> = const { Cell::new(None) };
 }
 
 /// `true` on a thread that is running a hook right now.
 pub(crate) fn in_hook() -> bool {
-    IN_HOOK.with(Cell::get)
+    RUNNING.with(Cell::get).is_some()
+}
+
+/// `true` on a thread running a hook that was left behind (past its timeout, or its runner
+/// taken over): nothing it does counts any more. Takes the run's lock: not for the watchdog.
+pub(crate) fn in_hook_left_behind() -> bool {
+    RUNNING
+        .with(Cell::get)
+        .is_some_and(|(generation, _)| run().generation != generation)
 }
 
 /// The hook being run.
@@ -121,11 +128,10 @@ pub(crate) struct HookView {
 
 /// What the watchdog's look at an overdue hook led to.
 pub(crate) enum Overdue {
-    /// An async hook to cancel: its event is recorded, its task to be woken.
-    Cancel(Event),
-    /// Left behind: its event (unless it was reported when cancelled), and the generation a
-    /// fresh runner carries on with.
-    LeftBehind(Option<Event>, u64),
+    /// An async hook to cancel: its task is to be woken.
+    Cancel,
+    /// Left behind: its event, and the generation a fresh runner carries on with.
+    LeftBehind(Event, u64),
 }
 
 impl Run {
@@ -145,18 +151,35 @@ impl Run {
         self.between_since = Some(now);
     }
 
-    /// Take the next hook, unless another runner took over or none is left.
-    fn claim(&mut self, generation: u64, now: u64) -> Result<Claimed, Finish> {
+    /// Take the next hook, unless another runner took over or none is left. Closures
+    /// cancelled since the plan was made are skipped; their jobs go to `discarded`, for the
+    /// caller to drop once the lock is let go (a closure's captures are user code).
+    fn claim(
+        &mut self,
+        generation: u64,
+        now: u64,
+        discarded: &mut Vec<Job>,
+    ) -> Result<Claimed, Finish> {
         if self.generation != generation {
             return Err(Finish::Superseded);
         }
-        if self.next == self.plan.len() {
-            let mut late = hooks::take_closures();
-            if late.is_empty() {
-                return Err(Finish::Done);
+        loop {
+            if self.next == self.plan.len() {
+                let mut late = hooks::take_closures();
+                if late.is_empty() {
+                    return Err(Finish::Done);
+                }
+                late.sort_by(Planned::run_order);
+                self.plan.extend(late);
             }
-            late.sort_by(Planned::run_order);
-            self.plan.extend(late);
+            let planned = &mut self.plan[self.next];
+            match planned.info.seq {
+                Some(seq) if !hooks::start_closure(seq) => {
+                    discarded.extend(planned.job.take());
+                    self.next += 1;
+                }
+                _ => break,
+            }
         }
         let index = self.next;
         self.next += 1;
@@ -178,15 +201,16 @@ impl Run {
         })
     }
 
-    /// A hook ended. `Err` when this runner was left behind meanwhile; `Ok(None)` when the
-    /// watchdog already reported the hook (it cancelled it).
+    /// A hook ended (`None`: an async hook that went when cancelled). `Err` when this runner
+    /// was left behind meanwhile. A hook the watchdog cancelled is reported as such, whatever
+    /// it returned as it went.
     fn complete(
         &mut self,
         generation: u64,
         index: usize,
         outcome: Option<HookOutcome>,
         now: u64,
-    ) -> Result<Option<HookOutcome>, Finish> {
+    ) -> Result<HookOutcome, Finish> {
         if self.generation != generation {
             self.left_behind.retain(|(g, _)| *g != generation);
             return Err(Finish::Superseded);
@@ -197,7 +221,13 @@ impl Run {
             .is_some_and(|c| c.index == index && c.cancelled_at.is_some());
         self.current = None;
         self.between_since = Some(now);
-        Ok(outcome.filter(|_| !cancelled))
+        Ok(match outcome {
+            Some(outcome) if !cancelled => outcome,
+            _ => HookOutcome::TimedOut {
+                after: self.plan[index].info.timeout.unwrap_or_default(),
+                then: AfterTimeout::Cancelled,
+            },
+        })
     }
 
     fn view(&self) -> RunnerView {
@@ -231,14 +261,11 @@ impl Run {
             if c.cancelled_at.is_some() {
                 return None;
             }
+            // Reported when it goes (by the runner), or when it does not (left behind).
             c.cancelled_at = Some(now);
-            return Some(Overdue::Cancel(timed_out(AfterTimeout::Cancelled)));
+            return Some(Overdue::Cancel);
         }
-        // An async hook cancelled already was reported as such.
-        let event = c
-            .cancelled_at
-            .is_none()
-            .then(|| timed_out(AfterTimeout::LeftRunning));
+        let event = timed_out(AfterTimeout::LeftRunning);
         let old = self.generation;
         self.generation += 1;
         self.current = None;
@@ -280,7 +307,12 @@ fn shutdown() -> Shutdown {
 }
 
 fn claim(generation: u64) -> Result<Claimed, Finish> {
-    let claimed = run().claim(generation, clock::now_ns())?;
+    let mut discarded = Vec::new();
+    let claimed = run().claim(generation, clock::now_ns(), &mut discarded);
+    // Cancelled closures, dropped with the lock let go.
+    drop(discarded);
+    let claimed = claimed?;
+    RUNNING.with(|r| r.set(Some((generation, claimed.index))));
     if let Some(t) = claimed.info.timeout {
         // The watchdog times this hook.
         wake_dog_by(claimed.started.saturating_add(clock::ns(t)));
@@ -290,18 +322,17 @@ fn claim(generation: u64) -> Result<Claimed, Finish> {
 
 /// Report a hook's outcome, unless this runner was left behind meanwhile.
 fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result<(), Finish> {
+    RUNNING.with(|r| r.set(None));
     let now = clock::now_ns();
     let outcome = run().complete(generation, claimed.index, outcome, now)?;
-    if let Some(outcome) = outcome {
-        if outcome.is_failure() {
-            STATE.note_hook_failed();
-        }
-        report::hook_ended(Event::Hook {
-            info: claimed.info,
-            outcome,
-            took_ns: now.saturating_sub(claimed.started),
-        });
+    if outcome.is_failure() {
+        STATE.note_hook_failed();
     }
+    report::hook_ended(Event::Hook {
+        info: claimed.info,
+        outcome,
+        took_ns: now.saturating_sub(claimed.started),
+    });
     Ok(())
 }
 
@@ -315,7 +346,7 @@ pub(crate) fn run_hooks(generation: u64) -> Finish {
             Err(finish) => break finish,
         };
         let outcome = match claimed.job.take() {
-            Some(Job::Static(HookFn::Async(f))) => exec::block_on(Guarded::new(claimed.index, f)),
+            Some(Job::Static(HookFn::Async(f))) => drive(generation, claimed.index, f),
             job => Some(isolate(job)),
         };
         if let Err(finish) = complete(generation, claimed, outcome) {
@@ -345,22 +376,43 @@ pub(crate) async fn run_hooks_async(generation: u64) -> Finish {
     }
 }
 
+/// An async hook, driven here, or on a thread of its own where this thread cannot drive it
+/// (see `exec::needs_a_thread_of_its_own`).
+fn drive(generation: u64, index: usize, f: fn(Shutdown) -> HookFuture) -> Option<HookOutcome> {
+    if !exec::needs_a_thread_of_its_own() {
+        return exec::block_on(Guarded::new(index, f));
+    }
+    let on_its_own = || {
+        RUNNING.with(|r| r.set(Some((generation, index))));
+        let outcome = exec::block_on(Guarded::new(index, f));
+        exec::shutdown();
+        outcome
+    };
+    std::thread::scope(|s| s.spawn(on_its_own).join()).unwrap_or_else(|payload| {
+        drop_payload(payload);
+        Some(HookOutcome::Panicked(
+            "the hook's thread panicked".to_owned(),
+        ))
+    })
+}
+
 fn outcome_of(result: std::thread::Result<HookResult>) -> HookOutcome {
     match result {
         Ok(Ok(())) => HookOutcome::Ok,
         Ok(Err(message)) => HookOutcome::Failed(message),
         Err(payload) => match payload.downcast::<ExitPayload>() {
             Ok(exit) => HookOutcome::Exit(exit.0),
-            Err(payload) => HookOutcome::Panicked(panic_message(&*payload)),
+            Err(payload) => {
+                let message = panic_message(&*payload);
+                drop_payload(payload);
+                HookOutcome::Panicked(message)
+            }
         },
     }
 }
 
 fn in_hook_scope<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
-    IN_HOOK.with(|h| h.set(true));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    IN_HOOK.with(|h| h.set(false));
-    result
+    catch_unwind(AssertUnwindSafe(f))
 }
 
 fn isolate(job: Option<Job>) -> HookOutcome {
@@ -420,16 +472,6 @@ impl Drop for Guarded {
     }
 }
 
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic with a non-string payload".to_owned()
-    }
-}
-
 /// What the watchdog sees; `None` when the lock is busy this moment.
 pub(crate) fn view() -> Option<RunnerView> {
     try_run().map(|run| run.view())
@@ -445,18 +487,15 @@ pub(crate) fn time_out(now: u64, leave: bool, record: impl FnOnce(Event)) -> boo
     let overdue = run.time_out(now, leave);
     drop(run);
     match overdue {
-        Some(Overdue::Cancel(event)) => {
+        Some(Overdue::Cancel) => {
             STATE.note_hook_failed();
-            record(event);
             request_wakes();
             report::reporter::nudge();
         }
         Some(Overdue::LeftBehind(event, generation)) => {
             STATE.note_hook_failed();
-            if let Some(event) = event {
-                record(event);
-            }
-            spawn(generation);
+            record(event);
+            spawn(Some(generation));
         }
         None => {}
     }
@@ -472,24 +511,29 @@ pub(crate) fn take_over_between(now: u64, patience: u64) -> bool {
     let taken = run.take_over_between(now, patience);
     drop(run);
     if let Some(generation) = taken {
-        spawn(generation);
+        spawn(Some(generation));
     }
     true
 }
 
-/// Run the hooks on a fresh thread, unless someone already claimed them.
+/// Run the hooks on a fresh thread, unless someone already claimed them. The watchdog's call:
+/// everything that takes a lock (the plan, the registry) happens on the fresh thread.
 pub(crate) fn run_elsewhere() {
     if STATE.claim_cleanup() {
-        start();
-        spawn(0);
+        spawn(None);
     }
 }
 
-/// Carry on with the hooks on a fresh thread, which ends the process when they are done.
-fn spawn(generation: u64) {
+/// Carry on with the hooks on a fresh thread (`Some(generation)`), or start them there
+/// (`None`); it ends the process when they are done.
+fn spawn(generation: Option<u64>) {
     let spawned = std::thread::Builder::new()
         .name("graceful-hooks".into())
         .spawn(move || {
+            let generation = generation.unwrap_or_else(|| {
+                start();
+                0
+            });
             if let Finish::Done = run_hooks(generation) {
                 conclude::end_process(conclude::conclude());
             }
@@ -505,10 +549,17 @@ pub(crate) fn still_running() -> Vec<String> {
 
 /// `exit()` in a hook whose thread is already unwinding (a `Drop` run by the hook's panic):
 /// it cannot unwind again, so the hook ends here, reported as calling `exit`, and a fresh
-/// runner carries on. The caller parks.
+/// runner carries on. The caller parks. Nothing happens for a hook left behind (the run went
+/// on without it).
 pub(crate) fn end_hook_here(code: i32) {
     let now = clock::now_ns();
+    let Some((mine, index)) = RUNNING.with(Cell::get) else {
+        return;
+    };
     let mut run = run();
+    if run.generation != mine || run.current.as_ref().is_none_or(|c| c.index != index) {
+        return;
+    }
     let Some(c) = run.current.take() else {
         return;
     };
@@ -522,7 +573,7 @@ pub(crate) fn end_hook_here(code: i32) {
         outcome: HookOutcome::Exit(code),
         took_ns: now.saturating_sub(c.started),
     });
-    spawn(generation);
+    spawn(Some(generation));
 }
 
 #[cfg(test)]
@@ -551,19 +602,23 @@ mod tests {
         run
     }
 
+    fn claim(run: &mut Run, generation: u64, now: u64) -> Result<Claimed, Finish> {
+        run.claim(generation, now, &mut Vec::new())
+    }
+
     #[test]
     fn hooks_are_claimed_in_order_once() {
         let mut run = run_of(vec![planned("a", None), planned("b", None)]);
         assert_eq!(run.view().between_since, Some(0));
-        let a = run.claim(0, 10).ok().unwrap();
+        let a = claim(&mut run, 0, 10).ok().unwrap();
         assert_eq!(a.info.name(), "a");
         assert!(run.view().hook.is_some() && run.view().between_since.is_none());
         assert_eq!(
             run.complete(0, a.index, Some(HookOutcome::Ok), 20).ok(),
-            Some(Some(HookOutcome::Ok))
+            Some(HookOutcome::Ok)
         );
         assert_eq!(run.view().between_since, Some(20));
-        let b = run.claim(0, 30).ok().unwrap();
+        let b = claim(&mut run, 0, 30).ok().unwrap();
         assert_eq!(b.info.name(), "b");
     }
 
@@ -573,9 +628,9 @@ mod tests {
             planned("slow", Some(Duration::from_nanos(100))),
             planned("next", None),
         ]);
-        let slow = run.claim(0, 0).ok().unwrap();
+        let slow = claim(&mut run, 0, 0).ok().unwrap();
         assert!(run.time_out(50, false).is_none(), "not yet due");
-        let Some(Overdue::LeftBehind(Some(Event::Hook { outcome, .. }), generation)) =
+        let Some(Overdue::LeftBehind(Event::Hook { outcome, .. }, generation)) =
             run.time_out(100, false)
         else {
             panic!("not left behind");
@@ -590,7 +645,7 @@ mod tests {
         ));
         assert_eq!(run.still_running(), ["hook \"slow\" (order 0, f.rs:1)"]);
         // The fresh runner takes the next hook; the old one, when its hook returns, stops.
-        assert_eq!(run.claim(1, 110).ok().unwrap().info.name(), "next");
+        assert_eq!(claim(&mut run, 1, 110).ok().unwrap().info.name(), "next");
         assert!(matches!(
             run.complete(0, slow.index, Some(HookOutcome::Ok), 500),
             Err(Finish::Superseded)
@@ -601,28 +656,38 @@ mod tests {
     #[test]
     fn an_async_hook_is_cancelled_first_then_left_behind_if_it_does_not_go() {
         let mut run = run_of(vec![planned("a", Some(Duration::from_nanos(100)))]);
-        let a = run.claim(0, 0).ok().unwrap();
+        let a = claim(&mut run, 0, 0).ok().unwrap();
         run.current.as_mut().unwrap().is_async = true;
-        assert!(matches!(run.time_out(100, false), Some(Overdue::Cancel(_))));
+        assert!(matches!(run.time_out(100, false), Some(Overdue::Cancel)));
         assert!(run.time_out(150, false).is_none(), "cancelled once");
-        // Its thread is blocked: left behind, not reported a second time.
+        // Its thread is blocked: left behind, and reported as left running.
+        let Some(Overdue::LeftBehind(Event::Hook { outcome, .. }, 1)) = run.time_out(400, true)
+        else {
+            panic!("not left behind");
+        };
         assert!(matches!(
-            run.time_out(400, true),
-            Some(Overdue::LeftBehind(None, 1))
+            outcome,
+            HookOutcome::TimedOut {
+                then: AfterTimeout::LeftRunning,
+                ..
+            }
         ));
         assert!(run.complete(0, a.index, None, 500).is_err());
     }
 
     #[test]
-    fn a_cancelled_hook_that_returns_is_not_reported_twice() {
+    fn a_cancelled_hook_that_goes_is_reported_as_cancelled_whatever_it_returned() {
         let mut run = run_of(vec![planned("a", Some(Duration::from_nanos(100)))]);
-        let a = run.claim(0, 0).ok().unwrap();
+        let a = claim(&mut run, 0, 0).ok().unwrap();
         run.current.as_mut().unwrap().is_async = true;
         run.time_out(100, false);
-        assert_eq!(
-            run.complete(0, a.index, Some(HookOutcome::Ok), 120).ok(),
-            Some(None)
-        );
+        assert!(matches!(
+            run.complete(0, a.index, Some(HookOutcome::Ok), 120),
+            Ok(HookOutcome::TimedOut {
+                then: AfterTimeout::Cancelled,
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -630,8 +695,8 @@ mod tests {
         let mut run = run_of(vec![planned("a", None)]);
         assert_eq!(run.take_over_between(100, 500), None);
         assert_eq!(run.take_over_between(600, 500), Some(1));
-        assert!(matches!(run.claim(0, 700), Err(Finish::Superseded)));
-        assert!(run.claim(1, 700).is_ok());
+        assert!(matches!(claim(&mut run, 0, 700), Err(Finish::Superseded)));
+        assert!(claim(&mut run, 1, 700).is_ok());
         assert_eq!(run.take_over_between(5_000, 500), None, "not between hooks");
     }
 }

@@ -122,7 +122,6 @@ pub(crate) enum Action {
         leave: bool,
     },
     TakeOverRunner,
-    DeclareStderrStuck,
     TakeOverReporter,
 }
 
@@ -242,9 +241,6 @@ impl Watch {
             if stuck_between && v.stderr_stalled >= PATIENCE {
                 look.actions.push(Action::TakeOverRunner);
             }
-        }
-        if v.stderr_stalled >= PATIENCE {
-            look.actions.push(Action::DeclareStderrStuck);
         }
         look.at(now.saturating_add(TICK));
         look
@@ -488,7 +484,6 @@ mod tests {
         v.stderr_stalled = PATIENCE;
         let look = w.look(&v);
         assert!(look.actions.contains(&Action::TakeOverRunner));
-        assert!(look.actions.contains(&Action::DeclareStderrStuck));
     }
 
     #[test]

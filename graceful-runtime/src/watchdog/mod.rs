@@ -18,11 +18,7 @@
 
 mod look;
 
-use std::{
-    io,
-    panic::{AssertUnwindSafe, catch_unwind},
-    time::Duration,
-};
+use std::{io, time::Duration};
 
 use look::{Action, PATIENCE, Timing, View, Watch};
 
@@ -36,6 +32,7 @@ use crate::{
     state::STATE,
     stopping::{self, DOG, dog_sleeps_until, request_wakes},
     sys,
+    unwind::contained,
 };
 
 /// Start the watchdog for `config`.
@@ -55,15 +52,15 @@ fn watch(timing: Timing, budgets: (Duration, Duration, Duration)) {
     let mut watch = Watch::new(timing);
     loop {
         let seen = DOG.seq();
-        let next = catch_unwind(AssertUnwindSafe(|| {
+        let next = contained(|| {
             let now = clock::now_ns();
             let look = watch.look(&read(now));
             for action in look.actions {
                 act(action, now, budgets);
             }
             look.next
-        }))
-        .unwrap_or_else(|_| Some(clock::now_ns().saturating_add(10_000_000)));
+        })
+        .unwrap_or_else(|| Some(clock::now_ns().saturating_add(10_000_000)));
         dog_sleeps_until(next);
         DOG.wait(seen, next);
     }
@@ -140,7 +137,6 @@ fn act(action: Action, now: u64, (timeout, body_timeout, drain): (Duration, Dura
         Action::TakeOverRunner => {
             runner::take_over_between(now, PATIENCE);
         }
-        Action::DeclareStderrStuck => stderr::declare_stuck(),
         Action::TakeOverReporter => reporter::take_over(),
     }
 }

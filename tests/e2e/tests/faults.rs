@@ -271,14 +271,22 @@ fn a_forked_child_that_returns_does_not_run_the_parents_hooks() {
 fn a_forked_child_does_not_swallow_sigterm() {
     let p = start("fork_child_signalled");
     p.wait_for("child ready");
+    // The parent's line with the pid may come after the child's.
     let lines = p.lines();
     let pid: i32 = {
-        let got = lines.0.lock().unwrap();
-        got.iter()
-            .find_map(|l| l.strip_prefix("child pid "))
-            .expect("the parent printed the child's pid")
-            .parse()
-            .unwrap()
+        let (lock, cv) = &*lines;
+        let mut got = lock.lock().unwrap();
+        loop {
+            if let Some(pid) = got.iter().find_map(|l| l.strip_prefix("child pid ")) {
+                break pid.parse().unwrap();
+            }
+            let (next, timeout) = cv.wait_timeout(got, Duration::from_secs(20)).unwrap();
+            assert!(
+                !timeout.timed_out(),
+                "the parent never printed the child's pid"
+            );
+            got = next;
+        }
     };
     graceful_e2e::kill(pid, SIGTERM);
     let end = p.wait();
@@ -344,4 +352,239 @@ fn closing_every_descriptor_above_stderr_neither_spins_nor_writes_into_reused_on
         "graceful wrote into the program's file: {end:#?}"
     );
     assert!(end.status.signal().is_none());
+}
+
+// Found by an adversarial review of the rebuilt runtime.
+
+#[test]
+fn a_closure_whose_drop_blocks_when_cancelled_holds_no_lock_the_watchdog_needs() {
+    let p = Proc::start(BIN, &["cancel_drop", "block"], &[]);
+    p.wait_for("ready");
+    std::thread::sleep(Duration::from_millis(100));
+    let t0 = Instant::now();
+    p.kill(SIGTERM);
+    let end = p.wait();
+    // The body is stuck in the closure's Drop (30 s): abandoned at 500 ms, the hooks run
+    // without it, and the process ends at once with 124.
+    assert_eq!(end.code(), Some(124), "{end:#?}");
+    assert_eq!(end.hooks(), ["a"], "{end:#?}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        t0.elapsed()
+    );
+}
+
+#[test]
+fn a_closure_whose_drop_registers_a_hook_when_cancelled_does_not_deadlock() {
+    let p = Proc::start(BIN, &["cancel_drop", "reenter"], &[]);
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    let end = p.wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(
+        end.stdout.contains(&"cancelled:true".to_string()),
+        "{end:#?}"
+    );
+    assert_eq!(end.hooks(), ["from_drop", "a"], "{end:#?}");
+}
+
+#[test]
+fn a_panic_payload_that_panics_when_dropped_is_contained() {
+    let end = Proc::start(BIN, &["payload_bomb", "body"], &[]).wait();
+    assert_eq!(end.code(), Some(101), "{end:#?}");
+    assert_eq!(
+        end.hooks(),
+        ["runs_first", "bomber", "runs_last"],
+        "{end:#?}"
+    );
+    assert!(
+        end.stderr.trim_end().ends_with("exit 101"),
+        "{}",
+        end.stderr
+    );
+    let end = Proc::start(BIN, &["payload_bomb", "hook"], &[]).wait();
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert_eq!(
+        end.hooks(),
+        ["runs_first", "bomber", "runs_last"],
+        "{end:#?}"
+    );
+    assert!(end.stderr.trim_end().ends_with("exit 1"), "{}", end.stderr);
+}
+
+#[test]
+fn exit_in_a_scoped_thread_exits_with_its_code() {
+    let end = start("exit_in_scoped_thread").wait();
+    assert_eq!(end.code(), Some(3), "{end:#?}");
+    assert_eq!(end.hooks(), THREE, "{end:#?}");
+}
+
+#[test]
+fn a_stderr_lock_held_for_ever_by_the_program_costs_the_quiet_report_nothing() {
+    let end = Proc::start(BIN, &["stderr_lock_held"], &[("GRACEFUL_REPORT", "off")]).wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    let late = end.hooks()[0];
+    let (thread, ms) = late.strip_prefix("late:").unwrap().split_once(':').unwrap();
+    assert_eq!(thread, "main", "{end:#?}");
+    assert!(
+        ms.parse::<u64>().unwrap() < 200,
+        "the hook waited for stderr: {end:#?}"
+    );
+}
+
+#[test]
+fn a_stderr_lock_held_for_ever_by_the_program_costs_report_lines_not_the_stop() {
+    let t0 = Instant::now();
+    let end = start("stderr_lock_held").wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert_eq!(end.hooks().len(), 1, "{end:#?}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        t0.elapsed()
+    );
+}
+
+#[test]
+fn report_lines_wait_for_a_line_the_program_writes_slowly_and_never_split_it() {
+    // The line takes 1.5 s, longer than graceful's patience with stderr: its lines still wait
+    // (and the exit may cut the program's line short), but never land inside it.
+    let end = Proc::start(BIN, &["slow_line", "1500"], &[]).wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    for line in end.stderr.lines() {
+        assert!(
+            line.starts_with("graceful: ") || line == "BEGIN slow END" || line == "BEGIN ",
+            "a split line: {line:?} in {}",
+            end.stderr
+        );
+    }
+    // Within the patience, nothing is lost.
+    let end = start("slow_line").wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(end.stderr.contains("BEGIN slow END\n"), "{}", end.stderr);
+    assert!(
+        end.stderr.contains("graceful: main returned"),
+        "{}",
+        end.stderr
+    );
+    assert!(end.stderr.trim_end().ends_with("exit 0"), "{}", end.stderr);
+    for line in end.stderr.lines() {
+        assert!(
+            line.starts_with("graceful: ") || line == "BEGIN slow END",
+            "a split line: {line:?} in {}",
+            end.stderr
+        );
+    }
+}
+
+#[test]
+fn exit_in_a_drop_of_a_hook_left_behind_touches_nothing_after_it() {
+    let end = start("exit_in_drop_left_behind").wait();
+    // A timed out (1); B ran whole on the runner that carried on, then C.
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert_eq!(end.hooks(), ["B", "C"], "{end:#?}");
+}
+
+#[test]
+fn exit_from_a_hook_left_behind_does_not_change_the_exit_code() {
+    let end = start("exit_from_left_behind_hook").wait();
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert_eq!(end.hooks(), ["B"], "{end:#?}");
+}
+
+#[test]
+fn async_hooks_run_under_an_install_guard_inside_a_current_thread_runtime() {
+    let p = start("guard_in_current_thread_runtime");
+    p.wait_for("ready");
+    let t0 = Instant::now();
+    p.kill(SIGTERM);
+    let end = p.wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(end.hooks().contains(&"sleeps_on_tokio"), "{end:#?}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        t0.elapsed()
+    );
+}
+
+#[test]
+fn an_async_hook_that_blocks_its_thread_is_reported_left_running_not_cancelled() {
+    let end = start("async_hook_blocks_its_thread").wait();
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert!(end.hooks().contains(&"after"), "{end:#?}");
+    assert!(
+        end.stderr.contains("timed out after 300ms: left running"),
+        "{}",
+        end.stderr
+    );
+    assert!(!end.stderr.contains("cancelled"), "{}", end.stderr);
+}
+
+#[test]
+fn cancelling_a_hook_that_has_not_run_yet_during_cleanup_works() {
+    let end = start("cancel_during_cleanup").wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(
+        end.stdout.contains(&"cancel_b:Some(true)".to_string()),
+        "{end:#?}"
+    );
+    assert!(
+        end.hooks().is_empty(),
+        "B ran after it was cancelled: {end:#?}"
+    );
+}
+
+#[test]
+fn a_second_installation_inside_a_hook_runs_its_body_and_ends_nothing() {
+    let end = start("nested_run_in_hook").wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(end.stdout.contains(&"nested body".to_string()), "{end:#?}");
+    assert_eq!(end.hooks(), ["last"], "{end:#?}");
+    assert!(end.stderr.contains("already installed"), "{}", end.stderr);
+}
+
+#[test]
+fn a_long_program_line_on_a_slow_stderr_is_never_split_by_the_report() {
+    use std::io::Read;
+    let mut child = Command::new(BIN)
+        .arg("big_line_in_hook")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env_remove("GRACEFUL_REPORT")
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    // About 80 KB/s: the 256 KiB line takes over 3 s to drain, always moving.
+    let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match stderr.read(&mut buf) {
+                Ok(0) | Err(_) => return all,
+                Ok(n) => all.extend_from_slice(&buf[..n]),
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    graceful_e2e::kill(child.id() as i32, SIGTERM);
+    let rest: Vec<String> = stdout.lines().map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    let stderr = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
+    assert_eq!(status.code(), Some(0), "{rest:?}");
+    assert_eq!(rest, ["hook:sleeper", "hook:b", "hook:c"]);
+    for line in stderr.lines() {
+        assert!(
+            line.starts_with("graceful: ")
+                || (line.starts_with("BEGIN") && !line.contains("graceful")),
+            "a split line, {} bytes: {:?}...",
+            line.len(),
+            &line[..line.len().min(120)]
+        );
+    }
 }

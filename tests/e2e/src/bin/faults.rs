@@ -338,6 +338,157 @@ fn main() -> ExitCode {
             println!("cpu_ms:{}", cpu_ms() - before);
             while graceful::sleep(Duration::from_secs(1)).is_ok() {}
         }),
+        // A closure whose `Drop` blocks for 30 s, cancelled by the body (`block`), or whose
+        // `Drop` registers another hook (`reenter`).
+        "cancel_drop" => {
+            let reenter = std::env::args().nth(2).as_deref() == Some("reenter");
+            builder
+                .timeout(Duration::from_secs(2))
+                .body_timeout(Duration::from_millis(500))
+                .run(move || -> Result<(), Shutdown> {
+                    let _ = graceful::on_shutdown("a", mark("a"));
+                    let holder = if reenter {
+                        let r = Reenter;
+                        graceful::on_shutdown("holder", move || drop(r))
+                    } else {
+                        let s = SlowDrop(Duration::from_secs(30));
+                        graceful::on_shutdown("holder", move || drop(s))
+                    };
+                    ready();
+                    println!("cancelled:{}", holder.cancel());
+                    loop {
+                        graceful::sleep(Duration::from_secs(1))?;
+                    }
+                })
+        }
+        // A panic whose payload panics when dropped, in the body or in a hook.
+        "payload_bomb" => {
+            let in_body = std::env::args().nth(2).as_deref() == Some("body");
+            builder.run(move || {
+                let _ = graceful::on_shutdown("runs_last", mark("runs_last"));
+                let _ = graceful::on_shutdown("bomber", || -> () {
+                    println!("hook:bomber");
+                    std::panic::panic_any(Bomb)
+                });
+                let _ = graceful::on_shutdown("runs_first", mark("runs_first"));
+                ready();
+                if in_body {
+                    std::panic::panic_any(Bomb)
+                }
+            })
+        }
+        "exit_in_scoped_thread" => builder.run(|| {
+            three_hooks();
+            ready();
+            std::thread::scope(|s| {
+                s.spawn(|| graceful::exit(3));
+            });
+        }),
+        // Another thread holds std's stderr lock for ever, as a logger stuck inside it does.
+        "stderr_lock_held" => builder.timeout(Duration::from_secs(3)).run(|| {
+            let on = || std::thread::current().name().unwrap_or("?").to_owned();
+            std::thread::spawn(|| {
+                let _held = std::io::stderr().lock();
+                loop {
+                    std::thread::sleep(Duration::from_secs(100));
+                }
+            });
+            std::thread::sleep(Duration::from_millis(50));
+            let returned = std::time::Instant::now();
+            let _ = graceful::on_shutdown("late", move || {
+                println!("hook:late:{}:{}", on(), returned.elapsed().as_millis());
+            });
+            ready();
+        }),
+        // The program writes one line slowly (its Display takes the given ms) while the report
+        // is due.
+        "slow_line" => builder.run(|| {
+            three_hooks();
+            std::thread::spawn(|| eprintln!("BEGIN {} END", SlowDisplay));
+            std::thread::sleep(Duration::from_millis(50));
+            ready();
+        }),
+        // A hook has a thread write a 256 KiB line while the report is due; stderr is read
+        // slowly by the test.
+        "big_line_in_hook" => builder.timeout(Duration::from_secs(8)).run(|| {
+            let _ = graceful::on_shutdown("c", mark("c"));
+            let _ = graceful::on_shutdown("b", mark("b"));
+            let _ = graceful::on_shutdown("sleeper", || {
+                std::thread::spawn(|| eprintln!("BEGIN{}END", "x".repeat(256 * 1024)));
+                std::thread::sleep(Duration::from_millis(300));
+                println!("hook:sleeper");
+            });
+            sleep_forever()
+        }),
+        // exit(9) from a Drop while a hook panics, after that hook was left behind.
+        "exit_in_drop_left_behind" => builder.timeout(Duration::from_secs(5)).run(|| {
+            let _ = graceful::on_shutdown("C", mark("C")).order(3);
+            let _ = graceful::on_shutdown("B", || {
+                std::thread::sleep(Duration::from_secs(1));
+                println!("hook:B");
+            })
+            .order(2);
+            let _ = graceful::on_shutdown("A", || -> () {
+                let _exits = ExitOnDrop(9);
+                std::thread::sleep(Duration::from_millis(500));
+                panic!("A panics late")
+            })
+            .order(1)
+            .timeout(Duration::from_millis(200));
+            ready();
+        }),
+        // exit(42) from a hook after it was left behind at its timeout.
+        "exit_from_left_behind_hook" => builder.run(|| {
+            let _ = graceful::on_shutdown("B", || {
+                std::thread::sleep(Duration::from_millis(600));
+                println!("hook:B");
+            })
+            .order(2);
+            let _ = graceful::on_shutdown("A", || -> () {
+                std::thread::sleep(Duration::from_millis(500));
+                graceful::exit(42)
+            })
+            .order(1)
+            .timeout(Duration::from_millis(200));
+            ready();
+        }),
+        // install() inside a current-thread tokio runtime; an async hook sleeps on tokio.
+        "guard_in_current_thread_runtime" => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let _graceful = Builder::new().timeout(Duration::from_secs(3)).install();
+                ready();
+                graceful::shutdown().await;
+            });
+            ExitCode::SUCCESS
+        }
+        // An async hook that blocks its thread past its timeout.
+        "async_hook_blocks_its_thread" => builder.run(|| {
+            let _ = graceful::on_shutdown("after", mark("after")).order(2);
+            ready();
+        }),
+        "cancel_during_cleanup" => builder.run(|| {
+            let b = graceful::on_shutdown("B", mark("B")).order(2);
+            let b = std::sync::Mutex::new(Some(b));
+            let _ = graceful::on_shutdown("A", move || {
+                let cancelled = b.lock().unwrap().take().map(graceful::HookHandle::cancel);
+                println!("cancel_b:{cancelled:?}");
+            })
+            .order(1);
+            ready();
+        }),
+        "nested_run_in_hook" => builder.run(|| {
+            let _ = graceful::on_shutdown("last", mark("last")).order(2);
+            let _ = graceful::on_shutdown("nester", || {
+                let code = Builder::new().run(|| println!("nested body"));
+                println!("nested:{code:?}");
+            })
+            .order(1);
+            ready();
+        }),
         other => {
             eprintln!("unknown scenario {other:?}");
             ExitCode::from(2)
@@ -345,11 +496,62 @@ fn main() -> ExitCode {
     }
 }
 
+/// A panic payload that panics when dropped.
+struct Bomb;
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        panic!("the payload panicked when dropped");
+    }
+}
+
+/// A `Drop` that registers another hook.
+struct Reenter;
+impl Drop for Reenter {
+    fn drop(&mut self) {
+        let _ = graceful::on_shutdown("from_drop", mark("from_drop"));
+    }
+}
+
+/// Takes a while to display (300 ms, or the ms given), so a line that shows it is written in two parts, slowly.
+struct SlowDisplay;
+impl std::fmt::Display for SlowDisplay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = std::env::args()
+            .nth(2)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(300);
+        std::thread::sleep(Duration::from_millis(ms));
+        f.write_str("slow")
+    }
+}
+
+fn scenario_is(name: &str) -> bool {
+    std::env::args().nth(1).as_deref() == Some(name)
+}
+
+/// The async hook of `guard_in_current_thread_runtime`: it sleeps on tokio's timer.
+#[graceful::on_shutdown]
+async fn sleeps_on_tokio() {
+    if scenario_is("guard_in_current_thread_runtime") {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        println!("hook:sleeps_on_tokio");
+    }
+}
+
+/// The async hook of `async_hook_blocks_its_thread`: it blocks its thread for 2 s.
+#[graceful::on_shutdown(order = 1, timeout = "300ms")]
+async fn blocks_its_thread() {
+    if scenario_is("async_hook_blocks_its_thread") {
+        println!("hook:blocks_its_thread");
+        std::thread::sleep(Duration::from_secs(2));
+    }
+}
+
 /// The async hook of `async_hook_leaves_blocking_work`: it starts blocking work on the runtime
 /// graceful gave it, then never finishes; cancelled at its 300 ms timeout.
 #[graceful::on_shutdown(order = 1, timeout = "300ms")]
 async fn leaves_blocking_work() {
-    if std::env::args().nth(1).as_deref() != Some("async_hook_leaves_blocking_work") {
+    if !scenario_is("async_hook_leaves_blocking_work") {
         return;
     }
     println!("hook:leaves_blocking_work");
