@@ -2,6 +2,7 @@
 
 use std::{
     borrow::Cow,
+    collections::BTreeSet,
     panic::Location,
     sync::{
         Mutex, PoisonError,
@@ -23,14 +24,14 @@ struct Registered {
 /// started (so that `cancel` still reaches them).
 struct Registry {
     waiting: Vec<Registered>,
-    planned: Vec<u64>,
+    planned: BTreeSet<u64>,
 }
 
 /// The lock is never held while user code runs: a closure is dropped (its captures' `Drop`s
 /// run) only after the lock is let go.
 static CLOSURES: Mutex<Registry> = Mutex::new(Registry {
     waiting: Vec::new(),
-    planned: Vec::new(),
+    planned: BTreeSet::new(),
 });
 static NEXT_SEQ: AtomicU64 = AtomicU64::new(1);
 
@@ -144,8 +145,7 @@ impl HookHandle {
             drop(removed);
             return true;
         }
-        let planned = registry.planned.iter().position(|s| *s == self.seq);
-        planned.map(|at| registry.planned.swap_remove(at)).is_some()
+        registry.planned.remove(&self.seq)
     }
 }
 
@@ -174,7 +174,5 @@ pub(crate) fn take_closures() -> Vec<Planned> {
 
 /// The run is about to start the closure `seq`: `false` if it was cancelled meanwhile.
 pub(crate) fn start_closure(seq: u64) -> bool {
-    let mut registry = registry();
-    let at = registry.planned.iter().position(|s| *s == seq);
-    at.map(|at| registry.planned.swap_remove(at)).is_some()
+    registry().planned.remove(&seq)
 }

@@ -68,6 +68,10 @@ struct Log {
     /// When text was last written.
     last_print: u64,
     hooks: usize,
+    /// A `MainError` record not yet written (outside text mode, the only lines there are).
+    main_error_due: bool,
+    /// The exit is recorded.
+    exit_recorded: bool,
     /// The buffer lines are rendered into, kept between writes (a fresh one would fault in a
     /// heap page on the way to the first hook).
     out: String,
@@ -83,6 +87,8 @@ static LOG: Mutex<Log> = Mutex::new(Log {
     json_written: false,
     last_print: 0,
     hooks: 0,
+    main_error_due: false,
+    exit_recorded: false,
     out: String::new(),
 });
 
@@ -109,6 +115,8 @@ fn log_until(until: u64) -> Option<MutexGuard<'static, Log>> {
 static OPEN: AtomicBool = AtomicBool::new(false);
 /// Records written so far (their write completed), for the first hook and the last words.
 static WRITTEN_UPTO: AtomicUsize = AtomicUsize::new(0);
+/// The text report is on (readable without the lock).
+static TEXT: AtomicBool = AtomicBool::new(true);
 /// A quick hook's line waits (see the module's docs).
 static DEFERRED: AtomicBool = AtomicBool::new(false);
 
@@ -132,6 +140,7 @@ pub(crate) fn configure(config: &Config) {
         &config.signals,
     );
     TIMEOUT_NS.store(clock::ns(config.timeout), Ordering::Release);
+    TEXT.store(config.report == Report::Text, Ordering::Release);
     let mut log = log();
     log.mode = config.report;
     log.notes = notes;
@@ -175,8 +184,11 @@ impl Log {
         if !matches!(event, Event::MainError(_)) {
             self.ensure_cause();
         }
-        if matches!(event, Event::Hook { .. }) {
-            self.hooks += 1;
+        match event {
+            Event::Hook { .. } => self.hooks += 1,
+            Event::MainError(_) => self.main_error_due = true,
+            Event::Exit(_) => self.exit_recorded = true,
+            _ => {}
         }
         self.records.push(Record { at, event });
     }
@@ -198,21 +210,32 @@ impl Log {
         line
     }
 
-    fn exit_recorded(&self) -> bool {
-        self.records
-            .iter()
-            .rev()
-            .any(|r| matches!(r.event, Event::Exit(_)))
-    }
-
     /// Whether anything is due to be written.
     fn has_pending(&self) -> bool {
-        let rest = &self.records[self.printed.min(self.records.len())..];
         match self.mode {
-            Report::Text => !rest.is_empty(),
-            Report::Json if !self.json_written && self.exit_recorded() => true,
-            _ => rest.iter().any(|r| matches!(r.event, Event::MainError(_))),
+            Report::Text => self.printed < self.records.len(),
+            Report::Json if !self.json_written && self.exit_recorded => true,
+            _ => self.main_error_due,
         }
+    }
+
+    /// The first line, rendered at start-up, copied out (so the lock is not held while it is
+    /// written) and marked as handed out: for a stop by a signal whose line nobody wrote yet,
+    /// in text mode.
+    fn take_first_line(&mut self) -> Option<([u8; 256], usize)> {
+        self.ensure_cause();
+        if self.mode != Report::Text || self.printed != 0 {
+            return None;
+        }
+        let Some(Event::Stopping(Reason::Signal(s))) = self.records.first().map(|r| &r.event)
+        else {
+            return None;
+        };
+        let line = self.notes.first_line(*s)?;
+        let mut bytes = [0u8; 256];
+        bytes.get_mut(..line.len())?.copy_from_slice(line);
+        self.printed = 1;
+        Some((bytes, line.len()))
     }
 
     /// What is due to be written, marked as handed out, in the buffer `out` (taken from the
@@ -226,28 +249,26 @@ impl Log {
         let mut out = std::mem::take(&mut self.out);
         out.clear();
         let start = self.start();
-        for (i, r) in self.records.iter().enumerate().skip(self.printed) {
+        // Outside text mode only main's error line is written: skip the scan without one.
+        let from = if self.mode == Report::Text || self.main_error_due {
+            self.printed
+        } else {
+            self.records.len()
+        };
+        self.main_error_due = false;
+        for r in self.records.iter().skip(from) {
             match (&r.event, self.mode) {
                 (Event::MainError(_), _) | (_, Report::Text) => {}
                 _ => continue,
             }
-            let prepared = match (&r.event, i) {
-                (Event::Stopping(Reason::Signal(s)), 0) => self.notes.first_line(*s),
-                _ => None,
-            };
-            match prepared {
-                Some(line) => out.push_str(std::str::from_utf8(line).unwrap_or_default()),
-                None => {
-                    if !matches!(r.event, Event::MainError(_)) {
-                        out.push_str("graceful: ");
-                    }
-                    text::write_line(&mut out, &r.event, r.at.saturating_sub(start), &self.notes);
-                    out.push('\n');
-                }
+            if !matches!(r.event, Event::MainError(_)) {
+                out.push_str("graceful: ");
             }
+            text::write_line(&mut out, &r.event, r.at.saturating_sub(start), &self.notes);
+            out.push('\n');
         }
         self.printed = self.records.len();
-        if self.mode == Report::Json && !self.json_written && self.exit_recorded() {
+        if self.mode == Report::Json && !self.json_written && self.exit_recorded {
             self.json_written = true;
             out.push_str(&json::object(&self.records, start, STATE.reason()));
         }
@@ -290,21 +311,39 @@ fn write_pending() {
         let Some(mut pen) = Pen::try_hold() else {
             return;
         };
-        loop {
-            let pending = log().take_pending();
-            let Some((out, upto)) = pending else {
-                break;
-            };
+        let mut pending = log().take_pending();
+        while let Some((out, upto)) = pending {
             pen.write(out.as_bytes());
             WRITTEN_UPTO.fetch_max(upto, Ordering::AcqRel);
+            // One lock: the buffer back, the time of this write, and whatever came meanwhile.
             let mut log = log();
             log.last_print = clock::now_ns();
             log.out = out;
+            pending = log.take_pending();
         }
         DEFERRED.store(false, Ordering::Release);
         drop(pen);
         // Lines recorded after the last look were left to the holder, that is, to us: look again.
     }
+}
+
+/// Write the first line alone, if it is a signal's, rendered at start-up, and the pen is free:
+/// `true` if it was written. Lines another thread left meanwhile go out with the next write.
+fn write_first_line() -> bool {
+    if !TEXT.load(Ordering::Acquire) || WRITTEN_UPTO.load(Ordering::Acquire) != 0 {
+        return false;
+    }
+    let Some(mut pen) = Pen::try_hold() else {
+        return false;
+    };
+    let first = log().take_first_line();
+    let Some((bytes, len)) = first else {
+        drop(pen);
+        return false;
+    };
+    pen.write(&bytes[..len]);
+    WRITTEN_UPTO.fetch_max(1, Ordering::AcqRel);
+    true
 }
 
 /// Whether a stop for this cause may be announced by the reporter: one that main began is
@@ -318,19 +357,19 @@ fn may_open(reason: Option<Reason>) -> bool {
 
 /// Before the first hook: open the report and get the first line out, so it precedes the hook's
 /// own output. Written here, unless another graceful thread holds the pen (the reporter, with
-/// the same line): then waited for, at most 100 ms.
+/// the same line): then waited for, at most 100 ms. For a signal's stop only that line is
+/// written now, the one rendered at start-up, in one `write(2)`: what else is due follows
+/// after the hook.
 pub(crate) fn before_first_hook() {
     OPEN.store(true, Ordering::Release);
-    write_pending();
+    if !write_first_line() {
+        write_pending();
+    }
     let until = clock::now_ns().saturating_add(100_000_000);
-    loop {
+    // Stopping has begun, so its line is the first record.
+    while TEXT.load(Ordering::Acquire) && WRITTEN_UPTO.load(Ordering::Acquire) == 0 {
         let seen = stderr::LET_GO.seq();
-        let out = {
-            let log = log();
-            log.mode != Report::Text
-                || WRITTEN_UPTO.load(Ordering::Acquire) >= 1.min(log.records.len())
-        };
-        if out || clock::now_ns() >= until {
+        if clock::now_ns() >= until {
             return;
         }
         write_pending();
@@ -495,6 +534,8 @@ mod tests {
             json_written: false,
             last_print: 0,
             hooks: 0,
+            main_error_due: false,
+            exit_recorded: false,
             out: String::new(),
         }
     }
