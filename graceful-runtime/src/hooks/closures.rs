@@ -2,7 +2,6 @@
 
 use std::{
     borrow::Cow,
-    collections::BTreeSet,
     panic::Location,
     sync::{
         Mutex, PoisonError,
@@ -24,14 +23,26 @@ struct Registered {
 /// started (so that `cancel` still reaches them).
 struct Registry {
     waiting: Vec<Registered>,
-    planned: BTreeSet<u64>,
+    /// Closures taken for the run, by sequence number (in order: they were registered in
+    /// order), and whether each is still to start.
+    planned: Vec<(u64, bool)>,
+}
+
+impl Registry {
+    /// The planned closure `seq`, if it is still to start: it will not (started, or cancelled).
+    fn unplan(&mut self, seq: u64) -> bool {
+        match self.planned.binary_search_by_key(&seq, |(s, _)| *s) {
+            Ok(at) => std::mem::replace(&mut self.planned[at].1, false),
+            Err(_) => false,
+        }
+    }
 }
 
 /// The lock is never held while user code runs: a closure is dropped (its captures' `Drop`s
 /// run) only after the lock is let go.
 static CLOSURES: Mutex<Registry> = Mutex::new(Registry {
     waiting: Vec::new(),
-    planned: BTreeSet::new(),
+    planned: Vec::new(),
 });
 static NEXT_SEQ: AtomicU64 = AtomicU64::new(1);
 
@@ -145,7 +156,7 @@ impl HookHandle {
             drop(removed);
             return true;
         }
-        registry.planned.remove(&self.seq)
+        registry.unplan(self.seq)
     }
 }
 
@@ -159,9 +170,12 @@ pub(super) fn list() -> Vec<HookInfo> {
 pub(crate) fn take_closures() -> Vec<Planned> {
     let mut registry = registry();
     let taken = std::mem::take(&mut registry.waiting);
-    registry
-        .planned
-        .extend(taken.iter().filter_map(|r| r.info.seq));
+    registry.planned.extend(
+        taken
+            .iter()
+            .filter_map(|r| r.info.seq)
+            .map(|seq| (seq, true)),
+    );
     drop(registry);
     taken
         .into_iter()
@@ -174,5 +188,5 @@ pub(crate) fn take_closures() -> Vec<Planned> {
 
 /// The run is about to start the closure `seq`: `false` if it was cancelled meanwhile.
 pub(crate) fn start_closure(seq: u64) -> bool {
-    registry().planned.remove(&seq)
+    registry().unplan(seq)
 }

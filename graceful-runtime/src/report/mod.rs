@@ -389,9 +389,10 @@ pub(crate) fn main_error(message: &str) {
     log().push(Event::MainError(message.to_owned()), now);
 }
 
-/// A hook ended: record it, and write its line now, or (past the first `BATCH_AFTER` hooks, a
-/// quick one within a millisecond of the last write) let the reporter write it shortly.
-pub(crate) fn hook_ended(event: Event) {
+/// A hook ended at `now`: record it, and write its line now, or (past the first `BATCH_AFTER`
+/// hooks, a quick one within a millisecond of the last write) let the reporter write it
+/// shortly.
+pub(crate) fn hook_ended(event: Event, now: u64) {
     let quick = matches!(
         event,
         Event::Hook {
@@ -399,7 +400,6 @@ pub(crate) fn hook_ended(event: Event) {
             ..
         }
     );
-    let now = clock::now_ns();
     let defer = {
         let mut log = log();
         log.push(event, now);

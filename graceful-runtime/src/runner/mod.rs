@@ -328,11 +328,14 @@ fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> 
     if outcome.is_failure() {
         STATE.note_hook_failed();
     }
-    report::hook_ended(Event::Hook {
-        info: claimed.info,
-        outcome,
-        took_ns: now.saturating_sub(claimed.started),
-    });
+    report::hook_ended(
+        Event::Hook {
+            info: claimed.info,
+            outcome,
+            took_ns: now.saturating_sub(claimed.started),
+        },
+        now,
+    );
     Ok(())
 }
 
@@ -568,11 +571,14 @@ pub(crate) fn end_hook_here(code: i32) {
     run.between_since = Some(now);
     let generation = run.generation;
     drop(run);
-    report::hook_ended(Event::Hook {
-        info,
-        outcome: HookOutcome::Exit(code),
-        took_ns: now.saturating_sub(c.started),
-    });
+    report::hook_ended(
+        Event::Hook {
+            info,
+            outcome: HookOutcome::Exit(code),
+            took_ns: now.saturating_sub(c.started),
+        },
+        now,
+    );
     spawn(Some(generation));
 }
 
