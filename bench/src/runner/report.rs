@@ -232,6 +232,13 @@ pub(crate) fn markdown(r: &mut Results) -> String {
     startup_section(&mut out, r);
     scale_section(&mut out, r);
     build_section(&mut out, r);
+    // Measurements that decided the design, kept by hand (they need variants of the runtime
+    // that do not ship): included whole.
+    let notes = concat!(env!("CARGO_MANIFEST_DIR"), "/design-measurements.md");
+    if let Ok(text) = std::fs::read_to_string(notes) {
+        out.push_str(&text);
+        out.push('\n');
+    }
     out.push_str(
         "## Running it\n\n\
          - Everything but build times, about three minutes on the machine above: \

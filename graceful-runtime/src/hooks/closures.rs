@@ -95,7 +95,6 @@ where
 
 /// A closure registered with [`on_shutdown`]. Dropping it keeps the hook.
 #[derive(Debug)]
-#[must_use = "dropping the handle keeps the hook; bind it to set its order or cancel it later"]
 pub struct HookHandle {
     seq: u64,
 }

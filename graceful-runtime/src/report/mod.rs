@@ -77,20 +77,26 @@ struct Log {
     out: String,
 }
 
-static LOG: Mutex<Log> = Mutex::new(Log {
-    mode: Report::Text,
-    notes: text::Notes::NONE,
-    records: Vec::new(),
-    cause_recorded: false,
-    printed: 0,
-    observed: 0,
-    json_written: false,
-    last_print: 0,
-    hooks: 0,
-    main_error_due: false,
-    exit_recorded: false,
-    out: String::new(),
-});
+static LOG: Mutex<Log> = Mutex::new(Log::new(Report::Text, text::Notes::NONE));
+
+impl Log {
+    const fn new(mode: Report, notes: text::Notes) -> Log {
+        Log {
+            mode,
+            notes,
+            records: Vec::new(),
+            cause_recorded: false,
+            printed: 0,
+            observed: 0,
+            json_written: false,
+            last_print: 0,
+            hooks: 0,
+            main_error_due: false,
+            exit_recorded: false,
+            out: String::new(),
+        }
+    }
+}
 
 fn log() -> MutexGuard<'static, Log> {
     LOG.lock().unwrap_or_else(PoisonError::into_inner)
@@ -519,24 +525,15 @@ mod tests {
     use crate::{Signal, exit_code::Decision};
 
     fn log_with(mode: Report) -> Log {
+        let notes = text::Notes::new(
+            Duration::from_secs(10),
+            Duration::from_secs(5),
+            Duration::ZERO,
+            &[Signal::SIGTERM],
+        );
         Log {
-            mode,
-            notes: text::Notes::new(
-                Duration::from_secs(10),
-                Duration::from_secs(5),
-                Duration::ZERO,
-                &[Signal::SIGTERM],
-            ),
-            records: Vec::new(),
             cause_recorded: true,
-            printed: 0,
-            observed: 0,
-            json_written: false,
-            last_print: 0,
-            hooks: 0,
-            main_error_due: false,
-            exit_recorded: false,
-            out: String::new(),
+            ..Log::new(mode, notes)
         }
     }
 

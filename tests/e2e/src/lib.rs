@@ -177,3 +177,15 @@ pub fn kill(pid: i32, signal: i32) {
 }
 
 pub use libc::{SIGINT, SIGKILL, SIGTERM};
+
+/// For the fixtures: a hook closure that prints the marker `hook:NAME`.
+pub fn mark(hook: &'static str) -> impl FnOnce() + Send + 'static {
+    move || println!("hook:{hook}")
+}
+
+/// For the fixtures: three closures, which run last-registered first.
+pub fn three_hooks() {
+    graceful::on_shutdown("first", mark("first"));
+    graceful::on_shutdown("second", mark("second"));
+    graceful::on_shutdown("third", mark("third"));
+}

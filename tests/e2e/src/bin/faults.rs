@@ -6,22 +6,14 @@
 
 use std::{
     io::Write,
+    os::unix::fs::OpenOptionsExt,
     process::ExitCode,
     sync::atomic::{AtomicBool, Ordering},
     time::Duration,
 };
 
 use graceful::{Builder, Shutdown};
-
-fn mark(hook: &'static str) -> impl FnOnce() + Send + 'static {
-    move || println!("hook:{hook}")
-}
-
-fn three_hooks() {
-    let _ = graceful::on_shutdown("first", mark("first"));
-    let _ = graceful::on_shutdown("second", mark("second"));
-    let _ = graceful::on_shutdown("third", mark("third"));
-}
+use graceful_e2e::{mark, three_hooks};
 
 fn ready() {
     println!("ready");
@@ -114,8 +106,6 @@ fn fill_stderr_pipe() {
     let chunk = [b'x'; 4096];
     while pipe.write(&chunk).is_ok() {}
 }
-
-use std::os::unix::fs::OpenOptionsExt;
 
 /// An error whose `source()` is itself.
 #[derive(Debug)]

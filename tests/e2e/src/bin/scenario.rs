@@ -5,23 +5,13 @@
 use std::{process::ExitCode, time::Duration};
 
 use graceful::{Builder, Shutdown};
+use graceful_e2e::{mark, three_hooks};
 
 struct Noisy(&'static str);
 impl Drop for Noisy {
     fn drop(&mut self) {
         println!("drop:{}", self.0);
     }
-}
-
-fn mark(hook: &'static str) -> impl FnOnce() + Send + 'static {
-    move || println!("hook:{hook}")
-}
-
-/// Three closures; they run last-registered first.
-fn three_hooks() {
-    let _ = graceful::on_shutdown("first", mark("first"));
-    let _ = graceful::on_shutdown("second", mark("second"));
-    let _ = graceful::on_shutdown("third", mark("third"));
 }
 
 /// Write to stderr for ever: on a pipe nobody reads, block there, holding std's stderr lock.
