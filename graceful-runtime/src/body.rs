@@ -15,7 +15,7 @@ use std::{
 use crate::{
     main_end::MainEnd,
     state::{Body, STATE},
-    unwind::{ExitPayload, drop_payload},
+    unwind::{ExitPayload, drop_payload, panic_message},
 };
 
 thread_local! {
@@ -72,16 +72,23 @@ pub(crate) fn note_other_exit(code: i32) {
     );
 }
 
-/// How a body that unwound ended: `exit(code)`, or a panic (which, after an `exit()` unwound
-/// another thread, is that unwind come back). The payload is dropped with care.
+/// How a body that unwound ended: `exit(code)`, or a panic. A panic that has the shape of an
+/// unwind come back from another thread (`std::thread::scope`'s "a scoped thread panicked",
+/// an `unwrap` of a join's `Err(Any { .. })` or of tokio's `JoinError::Panic`), after an
+/// `exit()` unwound another thread, is that exit; any other panic is a panic. The payload is
+/// dropped with care.
 pub(crate) fn unwound(payload: Box<dyn Any + Send>) -> MainEnd {
     match payload.downcast::<ExitPayload>() {
         Ok(exit) => MainEnd::Exited(exit.0),
         Err(payload) => {
+            let message = panic_message(&*payload);
             drop_payload(payload);
+            let came_back = message == "a scoped thread panicked"
+                || message.contains("Any { .. }")
+                || message.contains("JoinError::Panic");
             match OTHER_EXIT.load(Ordering::Acquire) {
-                0 => MainEnd::Panicked,
-                raw => MainEnd::PanickedAfterExit(raw as u32 as i32),
+                raw if raw != 0 && came_back => MainEnd::PanickedAfterExit(raw as u32 as i32),
+                _ => MainEnd::Panicked,
             }
         }
     }

@@ -7,7 +7,8 @@
 //! child dies of the signal (`signal`, `sigprocmask`, `raise`, `_exit`).
 //!
 //! What it does not do matters as much: on the first signal it wakes nobody but the threads
-//! asleep in graceful's `sleep`/`wait` (and, if futures wait, the reporter), because every
+//! asleep in graceful's `sleep`/`wait` (and the reporter, if futures or a service manager
+//! wait for it), because every
 //! thread woken from the handler costs the body's thread microseconds on its way to the first
 //! hook (`BENCHMARKS.md` has the figures). The watchdog notices the stop on its next look; it
 //! counts the deadline from the time recorded here, so noticing late costs nothing.
@@ -17,7 +18,7 @@
 use crate::{
     Reason, Signal,
     state::STATE,
-    stopping::{DOG, LATCH, REPORTER, futures_waiting},
+    stopping::{DOG, LATCH, REPORTER, reporter_wanted_at_signal},
     sys,
 };
 
@@ -45,7 +46,7 @@ pub(crate) fn received(signal: Signal, sender: i32) {
     STATE.note_signal(signal.as_raw());
     if began {
         LATCH.wake();
-        if futures_waiting() {
+        if reporter_wanted_at_signal() {
             REPORTER.wake();
         }
     } else {

@@ -14,6 +14,7 @@
 //! Layer 7: it imports the platform, the state machine and the leaves.
 
 use std::{
+    collections::BTreeMap,
     io,
     sync::{
         Mutex, MutexGuard, PoisonError,
@@ -92,14 +93,15 @@ pub(crate) fn wait_for_stop(timeout: Option<Duration>) -> bool {
     }
 }
 
-static WAKERS: Mutex<Vec<(u64, Waker)>> = Mutex::new(Vec::new());
+/// By id, so that each of many futures (one per connection, say) finds its own at once.
+static WAKERS: Mutex<BTreeMap<u64, Waker>> = Mutex::new(BTreeMap::new());
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// How many futures wait, readable from the signal handler without the lock.
 static WAITING: AtomicUsize = AtomicUsize::new(0);
 /// The watchdog asked for the wakers to be called again.
 static WAKE_REQUESTED: AtomicBool = AtomicBool::new(false);
 
-fn wakers() -> MutexGuard<'static, Vec<(u64, Waker)>> {
+fn wakers() -> MutexGuard<'static, BTreeMap<u64, Waker>> {
     WAKERS.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -111,16 +113,16 @@ pub(crate) fn keep_waker(id: &mut u64, waker: &Waker) {
     if *id == 0 {
         *id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     }
+    {
+        let all = wakers();
+        if all.get(id).is_some_and(|w| w.will_wake(waker)) {
+            return;
+        }
+    }
     let new = waker.clone();
     let old = {
         let mut all = wakers();
-        let old = match all.iter_mut().find(|(i, _)| i == id) {
-            Some((_, w)) => Some(std::mem::replace(w, new)),
-            None => {
-                all.push((*id, new));
-                None
-            }
-        };
+        let old = all.insert(*id, new);
         WAITING.store(all.len(), Ordering::Release);
         old
     };
@@ -132,13 +134,28 @@ pub(crate) fn forget_waker(id: u64) {
     if id != 0 {
         let removed = {
             let mut all = wakers();
-            let at = all.iter().position(|(i, _)| *i == id);
-            let removed = at.map(|at| all.swap_remove(at));
+            let removed = all.remove(&id);
             WAITING.store(all.len(), Ordering::Release);
             removed
         };
         drop(removed);
     }
+}
+
+/// The reporter is to be woken by the first signal itself (a service manager waits for
+/// `STOPPING=1`).
+static REPORTER_AT_SIGNAL: AtomicBool = AtomicBool::new(false);
+
+/// Have the first signal wake the reporter at once.
+#[cfg_attr(not(all(unix, feature = "systemd")), allow(dead_code))]
+pub(crate) fn wake_reporter_at_signal() {
+    REPORTER_AT_SIGNAL.store(true, Ordering::Release);
+}
+
+/// Whether the first signal wakes the reporter: futures wait for it, or a service manager.
+/// Atomic loads; async-signal-safe.
+pub(crate) fn reporter_wanted_at_signal() -> bool {
+    futures_waiting() || REPORTER_AT_SIGNAL.load(Ordering::Acquire)
 }
 
 /// Whether any future waits: the handler then wakes the reporter at once. One atomic load;
@@ -155,7 +172,7 @@ pub(crate) fn wake_futures() {
         WAITING.store(0, Ordering::Release);
         std::mem::take(&mut *wakers)
     };
-    for (_, waker) in all {
+    for waker in all.into_values() {
         // A panic, and a panic payload that panics when dropped, cost this waker alone.
         contained(|| waker.wake());
     }

@@ -26,6 +26,11 @@ fn socket() -> Option<&'static OsString> {
         .as_ref()
 }
 
+/// Whether the program runs under a service manager that listens (`$NOTIFY_SOCKET` is set).
+pub(crate) fn listening() -> bool {
+    socket().is_some()
+}
+
 /// Send one notify message such as `"STATUS=warming caches"`; `Ok(false)` when the program is
 /// not running under systemd (`$NOTIFY_SOCKET` is unset).
 ///

@@ -25,7 +25,9 @@ use crate::{
 ///   tokio runtime ends as if it had panicked, silently, and the runtime's worker carries on.
 ///   The body is told to stop as for a signal. Should the unwind come back to the body as a
 ///   panic (`join().unwrap()`, `std::thread::scope`, an awaited task's `unwrap`), that panic
-///   counts as the exit: the process exits with `code`, and the report says so.
+///   counts as the exit: the process exits with `code`, and the report says so. (Recognised by
+///   the panic's message, which the attribute and [`Builder::run`](crate::Builder::run) see;
+///   under [`install`](crate::install) the guard cannot, and such a panic exits 101.)
 /// - In a `Drop` that runs while its thread is already unwinding (a panic, or another
 ///   `exit()`), it cannot unwind again: on the body's thread the hooks run there and then
 ///   (on a thread of their own) and the process exits with the table's code (a panic's 101,

@@ -25,6 +25,13 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
         // Futures polled before graceful was installed: the reporter wakes them at the stop.
         report::reporter::ensure_started();
     }
+    #[cfg(all(unix, feature = "systemd"))]
+    if crate::systemd::listening() {
+        // The manager should hear STOPPING=1 at once: the first signal wakes the reporter
+        // (a few microseconds on the body's way to its first hook, for services under systemd).
+        report::reporter::ensure_started();
+        stopping::wake_reporter_at_signal();
+    }
     body::enter(is_async);
     Ok(())
 }

@@ -20,15 +20,34 @@ struct Registered {
 }
 
 /// The closures: those waiting for the stop, and the ones the run has taken but not yet
-/// started (so that `cancel` still reaches them).
+/// started (so that `cancel` still reaches them). Both are in sequence order (a closure's
+/// number is taken under the lock), so a handle finds its closure by binary search; a
+/// cancelled one leaves a tombstone, swept when half are.
 struct Registry {
-    waiting: Vec<Registered>,
-    /// Closures taken for the run, by sequence number (in order: they were registered in
-    /// order), and whether each is still to start.
+    waiting: Vec<(u64, Option<Registered>)>,
+    dead: usize,
+    /// Closures taken for the run, by sequence number, and whether each is still to start.
     planned: Vec<(u64, bool)>,
 }
 
 impl Registry {
+    fn find(&mut self, seq: u64) -> Option<&mut Registered> {
+        let at = self.waiting.binary_search_by_key(&seq, |(s, _)| *s).ok()?;
+        self.waiting[at].1.as_mut()
+    }
+
+    /// Take the waiting closure `seq` out, leaving a tombstone.
+    fn remove(&mut self, seq: u64) -> Option<Registered> {
+        let at = self.waiting.binary_search_by_key(&seq, |(s, _)| *s).ok()?;
+        let removed = self.waiting[at].1.take()?;
+        self.dead += 1;
+        if self.dead * 2 > self.waiting.len() {
+            self.waiting.retain(|(_, r)| r.is_some());
+            self.dead = 0;
+        }
+        Some(removed)
+    }
+
     /// The planned closure `seq`, if it is still to start: it will not (started, or cancelled).
     fn unplan(&mut self, seq: u64) -> bool {
         match self.planned.binary_search_by_key(&seq, |(s, _)| *s) {
@@ -42,6 +61,7 @@ impl Registry {
 /// run) only after the lock is let go.
 static CLOSURES: Mutex<Registry> = Mutex::new(Registry {
     waiting: Vec::new(),
+    dead: 0,
     planned: Vec::new(),
 });
 static NEXT_SEQ: AtomicU64 = AtomicU64::new(1);
@@ -76,9 +96,13 @@ where
     R: HookReturn,
 {
     let at = Location::caller();
+    let f: ClosureFn = Box::new(move || f().into_hook_result());
+    let name = name.into();
+    let mut registry = registry();
+    // Numbered under the lock: the registry stays in sequence order.
     let seq = NEXT_SEQ.fetch_add(1, Ordering::Relaxed);
     let info = HookInfo {
-        name: name.into(),
+        name,
         order: 0,
         timeout: None,
         module: None,
@@ -86,10 +110,7 @@ where
         line: at.line(),
         seq: Some(seq),
     };
-    registry().waiting.push(Registered {
-        info,
-        f: Box::new(move || f().into_hook_result()),
-    });
+    registry.waiting.push((seq, Some(Registered { info, f })));
     HookHandle { seq }
 }
 
@@ -101,11 +122,7 @@ pub struct HookHandle {
 
 impl HookHandle {
     fn edit(&self, f: impl FnOnce(&mut HookInfo)) {
-        if let Some(r) = registry()
-            .waiting
-            .iter_mut()
-            .find(|r| r.info.seq == Some(self.seq))
-        {
+        if let Some(r) = registry().find(self.seq) {
             f(&mut r.info);
         }
     }
@@ -144,12 +161,7 @@ impl HookHandle {
     /// ```
     pub fn cancel(self) -> bool {
         let mut registry = registry();
-        let waiting = registry
-            .waiting
-            .iter()
-            .position(|r| r.info.seq == Some(self.seq));
-        if let Some(at) = waiting {
-            let removed = registry.waiting.remove(at);
+        if let Some(removed) = registry.remove(self.seq) {
             drop(registry);
             // The closure's captures are dropped here, with no lock held.
             drop(removed);
@@ -161,7 +173,11 @@ impl HookHandle {
 
 /// The registered closures' descriptions.
 pub(super) fn list() -> Vec<HookInfo> {
-    registry().waiting.iter().map(|r| r.info.clone()).collect()
+    registry()
+        .waiting
+        .iter()
+        .filter_map(|(_, r)| Some(r.as_ref()?.info.clone()))
+        .collect()
 }
 
 /// Take every registered closure out of the registry, to run it. They stay cancellable until
@@ -169,15 +185,17 @@ pub(super) fn list() -> Vec<HookInfo> {
 pub(crate) fn take_closures() -> Vec<Planned> {
     let mut registry = registry();
     let taken = std::mem::take(&mut registry.waiting);
+    registry.dead = 0;
     registry.planned.extend(
         taken
             .iter()
-            .filter_map(|r| r.info.seq)
-            .map(|seq| (seq, true)),
+            .filter(|(_, r)| r.is_some())
+            .map(|(seq, _)| (*seq, true)),
     );
     drop(registry);
     taken
         .into_iter()
+        .filter_map(|(_, r)| r)
         .map(|r| Planned {
             info: r.info,
             job: Some(Job::Closure(r.f)),

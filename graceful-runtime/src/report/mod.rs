@@ -187,7 +187,8 @@ impl Log {
 
     fn push(&mut self, event: Event, at: u64) {
         // main's error line goes before the cause when main's end is what began the stop.
-        if !matches!(event, Event::MainError(_)) {
+        let main_began = matches!(STATE.reason(), Some(Reason::MainReturned | Reason::Panic));
+        if !(main_began && matches!(event, Event::MainError(_))) {
             self.ensure_cause();
         }
         match event {
@@ -216,8 +217,9 @@ impl Log {
         line
     }
 
-    /// Whether anything is due to be written.
-    fn has_pending(&self) -> bool {
+    /// Whether anything is due to be written (the cause of stopping too, once known).
+    fn has_pending(&mut self) -> bool {
+        self.ensure_cause();
         match self.mode {
             Report::Text => self.printed < self.records.len(),
             Report::Json if !self.json_written && self.exit_recorded => true,
@@ -267,10 +269,17 @@ impl Log {
                 (Event::MainError(_), _) | (_, Report::Text) => {}
                 _ => continue,
             }
-            if !matches!(r.event, Event::MainError(_)) {
+            let ours = !matches!(r.event, Event::MainError(_));
+            if ours {
                 out.push_str("graceful: ");
             }
+            let from = out.len();
             text::write_line(&mut out, &r.event, r.at.saturating_sub(start), &self.notes);
+            if ours && out[from..].contains('\n') {
+                // A message of several lines: each is marked as the report's.
+                let tail = out.split_off(from).replace('\n', "\ngraceful:   ");
+                out.push_str(&tail);
+            }
             out.push('\n');
         }
         self.printed = self.records.len();
@@ -307,14 +316,15 @@ pub(crate) fn expect_hooks(hooks: usize) {
     log().records.reserve(hooks.saturating_add(8));
 }
 
-/// Write everything due, once the report is open: as the pen's holder, or by leaving it to
-/// the holder (which writes everything due before it lets go). Blocks only the holder.
-fn write_pending() {
+/// Write everything due, once the report is open, or leave it to the graceful thread already
+/// at it (which writes everything due before it lets go); `insistent` (the exit) waits its
+/// turn instead.
+fn write_pending(insistent: bool) {
     loop {
         if !OPEN.load(Ordering::Acquire) || !log().has_pending() {
             return;
         }
-        let Some(mut pen) = Pen::try_hold() else {
+        let Some(mut pen) = Pen::take(insistent) else {
             return;
         };
         let mut pending = log().take_pending();
@@ -329,63 +339,58 @@ fn write_pending() {
         }
         DEFERRED.store(false, Ordering::Release);
         drop(pen);
-        // Lines recorded after the last look were left to the holder, that is, to us: look again.
+        // Lines recorded after the last look may have been left to us: look again.
     }
 }
 
-/// Write the first line alone, if it is a signal's, rendered at start-up, and the pen is free:
-/// `true` if it was written. Lines another thread left meanwhile go out with the next write.
-fn write_first_line() -> bool {
-    if !TEXT.load(Ordering::Acquire) || WRITTEN_UPTO.load(Ordering::Acquire) != 0 {
+/// Write the first line alone, if it is a signal's, rendered at start-up, and nobody wrote it:
+/// `true` if it is out. Lines another thread left meanwhile go out with the next write.
+fn write_first_line(insistent: bool) -> bool {
+    if !TEXT.load(Ordering::Acquire) {
         return false;
     }
-    let Some(mut pen) = Pen::try_hold() else {
+    if WRITTEN_UPTO.load(Ordering::Acquire) != 0 {
+        return true;
+    }
+    let Some(mut pen) = Pen::take(insistent) else {
         return false;
     };
     let first = log().take_first_line();
     let Some((bytes, len)) = first else {
         drop(pen);
-        return false;
+        return WRITTEN_UPTO.load(Ordering::Acquire) != 0;
     };
     pen.write(&bytes[..len]);
     WRITTEN_UPTO.fetch_max(1, Ordering::AcqRel);
     true
 }
 
-/// Whether a stop for this cause may be announced by the reporter: one that main began is
-/// announced by the body's thread, after main's own error line.
+/// Whether the reporter may open the report: for a drain, or a stop it may announce (one that
+/// main began is announced by the body's thread, after main's own error line).
 fn may_open(reason: Option<Reason>) -> bool {
-    matches!(
-        reason,
-        Some(Reason::Signal(_) | Reason::Trigger | Reason::Exit(_))
-    )
+    match reason {
+        Some(Reason::Signal(_) | Reason::Trigger | Reason::Exit(_)) => true,
+        None => STATE.draining().is_some(),
+        _ => false,
+    }
 }
 
 /// Before the first hook: open the report and get the first line out, so it precedes the hook's
-/// own output. Written here, unless another graceful thread holds the pen (the reporter, with
-/// the same line): then waited for, at most 100 ms. For a signal's stop only that line is
-/// written now, the one rendered at start-up, in one `write(2)`: what else is due follows
-/// after the hook.
-pub(crate) fn before_first_hook() {
+/// own output, waiting for std's lock if another thread has it (the reporter writing that same
+/// line, say; a runner stuck here is sent on by the watchdog). For a signal's stop only that
+/// line is written now, the one rendered at start-up, in one `write(2)`: what else is due
+/// follows after the hook. A runner that took over from one stuck on stderr does not wait
+/// (`insistent` false): its lines go out when stderr takes them again.
+pub(crate) fn before_first_hook(insistent: bool) {
     OPEN.store(true, Ordering::Release);
-    if !write_first_line() {
-        write_pending();
-    }
-    let until = clock::now_ns().saturating_add(100_000_000);
-    // Stopping has begun, so its line is the first record.
-    while TEXT.load(Ordering::Acquire) && WRITTEN_UPTO.load(Ordering::Acquire) == 0 {
-        let seen = stderr::LET_GO.seq();
-        if clock::now_ns() >= until {
-            return;
-        }
-        write_pending();
-        stderr::LET_GO.wait(seen, Some(until));
+    if !write_first_line(insistent) {
+        write_pending(insistent);
     }
 }
 
-/// Write what is due, now (or leave it to the pen's holder).
+/// Write what is due, now (or leave it to the graceful thread already at it).
 pub(crate) fn write_now() {
-    write_pending();
+    write_pending(false);
 }
 
 /// main returned an `Err`: std's line for it, `Error: {message}`, comes before the report's
@@ -425,20 +430,12 @@ pub(crate) fn hook_ended(event: Event, now: u64) {
 }
 
 /// The exit: record it, write everything that is left (the JSON object in JSON mode), waiting
-/// for the pen's holder to let go, and let the sinks have the last events, for at most
-/// `sinks_until`. Should the holder be stuck, the watchdog ends the process with the exit's
-/// code.
+/// for std's lock, and let the sinks have the last events, for at most `sinks_until`. Should
+/// the wait or the write get stuck, the watchdog ends the process with the exit's code.
 pub(crate) fn finish(decision: &Decision, sinks_until: u64) {
     record(Event::Exit(decision.clone()));
     OPEN.store(true, Ordering::Release);
-    loop {
-        let seen = stderr::LET_GO.seq();
-        write_pending();
-        if !stderr::held() && !log().has_pending() {
-            break;
-        }
-        stderr::LET_GO.wait(seen, Some(clock::now_ns().saturating_add(10_000_000)));
-    }
+    write_pending(true);
     if sinks::ANY {
         reporter::flush(sinks_until);
     }
@@ -456,7 +453,7 @@ pub(crate) fn write_for_reporter(urgent: bool) -> Option<u64> {
             return Some(due);
         }
     }
-    write_pending();
+    write_pending(false);
     None
 }
 

@@ -3,12 +3,13 @@
 //! A line of graceful's is written under std's stderr lock, so it never lands inside a line
 //! the program writes with `eprintln!` (which holds that lock for the whole line). Taking that
 //! lock, and writing, can block for ever: a logger stuck while holding it, a pipe nobody reads,
-//! a line the program writes slowly. So one graceful thread at a time holds the pen; another
-//! that has lines to write leaves them to the holder, which writes everything due before it
-//! lets go (`report::write_pending`). No thread blocks on stderr but the holder, and the
-//! holder's progress is stamped, piece by piece: the watchdog reads `stalled_for` and, past its
-//! patience, sends the hooks on without the holder (if it was the runner), or ends the process
-//! with the exit code already decided (if it was the exit). graceful never writes around the
+//! a line the program writes slowly. So a graceful thread that has lines to write and finds
+//! another already waiting for that lock, or writing, leaves its lines to that one, which
+//! writes everything due before it lets go (`report::write_pending`); only the exit and the
+//! first line wait their turn (an insistent `take`). The writers' progress is stamped, piece by
+//! piece: the watchdog reads `stalled_for` and, past its patience, sends the hooks on without
+//! the runner (if it was the one waiting), or ends the process with the exit code already
+//! decided (if the exit was). graceful never writes around the
 //! lock to get its lines out, save the watchdog's last words at the deadline: lines that cannot
 //! be written in order are lost instead.
 //!
@@ -17,38 +18,50 @@
 
 use std::{
     io::{StderrLock, Write as _},
-    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    sync::atomic::{AtomicU32, AtomicU64, Ordering},
 };
 
-use crate::{clock, sys::Word};
+use crate::clock;
 
-/// A graceful thread holds the pen.
-static HELD: AtomicBool = AtomicBool::new(false);
-/// When the holder last made progress (clock ns); 0 while nobody holds the pen (or the holder
-/// has only just taken it).
+/// graceful threads waiting for std's lock to write the report, or writing.
+static ACTIVE: AtomicU32 = AtomicU32::new(0);
+/// When they last made progress (clock ns); 0 while none is active.
 static PROGRESS: AtomicU64 = AtomicU64::new(0);
-/// Bumped when the pen is let go: for a thread waiting for its lines to be out.
-pub(crate) static LET_GO: Word = Word::new();
 
 fn progress() {
     PROGRESS.store(clock::now_ns().max(1), Ordering::Release);
 }
 
-/// The pen: std's stderr lock, held by one graceful thread at a time.
+/// The pen: std's stderr lock, taken to write the report.
 pub(crate) struct Pen {
     stderr: Option<StderrLock<'static>>,
 }
 
 impl Pen {
-    /// The pen, unless another graceful thread holds it. Waits for std's lock (the wait counts
-    /// as no progress).
-    pub(crate) fn try_hold() -> Option<Pen> {
-        if HELD.swap(true, Ordering::AcqRel) {
-            return None;
+    /// Take std's stderr lock to write the report, waiting for it (the wait counts as no
+    /// progress). Unless `insistent` (the exit, the first line), `None` when another graceful
+    /// thread already waits for it or writes: that one writes what is due before it lets go.
+    /// An insistent taker waits; on a thread that holds std's lock itself (a program that
+    /// locked stderr in `main`), it has it at once.
+    pub(crate) fn take(insistent: bool) -> Option<Pen> {
+        loop {
+            let before = ACTIVE.fetch_add(1, Ordering::AcqRel);
+            if before == 0 || insistent {
+                if before == 0 {
+                    progress();
+                }
+                break;
+            }
+            ACTIVE.fetch_sub(1, Ordering::AcqRel);
+            if ACTIVE.load(Ordering::Acquire) != 0 {
+                return None;
+            }
+            // The other let go meanwhile: try again.
         }
+        let stderr = std::io::stderr().lock();
         progress();
         Some(Pen {
-            stderr: Some(std::io::stderr().lock()),
+            stderr: Some(stderr),
         })
     }
 
@@ -70,18 +83,16 @@ impl Pen {
 impl Drop for Pen {
     fn drop(&mut self) {
         drop(self.stderr.take());
-        PROGRESS.store(0, Ordering::Release);
-        HELD.store(false, Ordering::Release);
-        LET_GO.wake();
+        if ACTIVE.fetch_sub(1, Ordering::AcqRel) == 1 {
+            PROGRESS.store(0, Ordering::Release);
+        } else {
+            // The next one gets the lock now.
+            progress();
+        }
     }
 }
 
-/// Whether a graceful thread holds the pen.
-pub(crate) fn held() -> bool {
-    HELD.load(Ordering::Acquire)
-}
-
-/// How long the pen's holder has gone without progress; 0 when nobody holds it.
+/// How long graceful's writers have gone without progress; 0 when none is active.
 pub(crate) fn stalled_for(now: u64) -> u64 {
     match PROGRESS.load(Ordering::Acquire) {
         0 => 0,

@@ -38,7 +38,7 @@ use crate::{
     report::{self, Event, HookOutcome},
     state::STATE,
     stopping::{forget_waker, keep_waker, request_wakes, wake_dog_by},
-    unwind::{ExitPayload, drop_payload, panic_message},
+    unwind::{ExitPayload, contained, drop_payload, panic_message},
 };
 
 thread_local! {
@@ -309,8 +309,7 @@ fn shutdown() -> Shutdown {
 fn claim(generation: u64) -> Result<Claimed, Finish> {
     let mut discarded = Vec::new();
     let claimed = run().claim(generation, clock::now_ns(), &mut discarded);
-    // Cancelled closures, dropped with the lock let go.
-    drop(discarded);
+    dispose(discarded);
     let claimed = claimed?;
     RUNNING.with(|r| r.set(Some((generation, claimed.index))));
     if let Some(t) = claimed.info.timeout {
@@ -318,6 +317,38 @@ fn claim(generation: u64) -> Result<Claimed, Finish> {
         wake_dog_by(claimed.started.saturating_add(clock::ns(t)));
     }
     Ok(claimed)
+}
+
+/// Drop closures cancelled during the stop: their captures' `Drop`s are user code, which may
+/// panic, call `exit()` or block, so they run on a thread of their own, contained, and cost no
+/// hook: the runner waits for it at most `DISPOSE_WAIT` (so that a quick `Drop`'s `exit()`
+/// counts before the next hook), then goes on. Here, only where no thread can be had.
+fn dispose(jobs: Vec<Job>) {
+    const DISPOSE_WAIT: std::time::Duration = std::time::Duration::from_millis(100);
+    if jobs.is_empty() {
+        return;
+    }
+    // Shared, so that a thread that cannot be spawned leaves the jobs here (a failed spawn
+    // drops its closure on this thread, uncontained).
+    let jobs = std::sync::Arc::new(Mutex::new(Some(jobs)));
+    let take =
+        |jobs: &Mutex<Option<Vec<Job>>>| jobs.lock().unwrap_or_else(PoisonError::into_inner).take();
+    let theirs = jobs.clone();
+    let (done, dropped) = std::sync::mpsc::channel::<()>();
+    let spawned = std::thread::Builder::new()
+        .name("graceful-drop".into())
+        .spawn(move || {
+            contained(|| drop(take(&theirs)));
+            let _ = done.send(());
+        });
+    match spawned {
+        Ok(_) => {
+            let _ = dropped.recv_timeout(DISPOSE_WAIT);
+        }
+        Err(_) => {
+            contained(|| drop(take(&jobs)));
+        }
+    }
 }
 
 /// Report a hook's outcome, unless this runner was left behind meanwhile.
@@ -342,7 +373,8 @@ fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> 
 /// Run hooks on this thread until none is left or another thread takes over. Async hooks are
 /// driven by `exec::block_on`.
 pub(crate) fn run_hooks(generation: u64) -> Finish {
-    report::before_first_hook();
+    // A runner that took over (a later generation) found stderr stuck: it does not wait on it.
+    report::before_first_hook(generation == 0);
     let finish = loop {
         let mut claimed = match claim(generation) {
             Ok(c) => c,
@@ -363,7 +395,8 @@ pub(crate) fn run_hooks(generation: u64) -> Finish {
 /// Run hooks inside the program's async runtime (an async `main`): async hooks are awaited
 /// here, so tokio types work inside them.
 pub(crate) async fn run_hooks_async(generation: u64) -> Finish {
-    report::before_first_hook();
+    // A runner that took over (a later generation) found stderr stuck: it does not wait on it.
+    report::before_first_hook(generation == 0);
     loop {
         let mut claimed = match claim(generation) {
             Ok(c) => c,

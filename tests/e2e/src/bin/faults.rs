@@ -479,9 +479,130 @@ fn main() -> ExitCode {
             .order(1);
             ready();
         }),
+        // Four threads register 250 closures each, at once.
+        "concurrent_registration" => builder.run(|| {
+            static RAN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+            let workers: Vec<_> = (0..4)
+                .map(|_| {
+                    let start = start.clone();
+                    std::thread::spawn(move || {
+                        start.wait();
+                        for _ in 0..250 {
+                            let _ = graceful::on_shutdown("flush", || {
+                                RAN.fetch_add(1, Ordering::Relaxed);
+                            });
+                        }
+                    })
+                })
+                .collect();
+            for w in workers {
+                w.join().unwrap();
+            }
+            let _ = graceful::on_shutdown("tally", || {
+                println!("hook:ran:{}", RAN.load(Ordering::Relaxed))
+            })
+            .order(100);
+            sleep_forever()
+        }),
+        // A closure cancelled during the stop, whose captured value's Drop panics, calls
+        // exit(9) or blocks (the argument says which).
+        "cancelled_during_cleanup_drop" => {
+            let how = std::env::args().nth(2).unwrap_or_default();
+            builder.timeout(Duration::from_secs(3)).run(move || {
+                let conn = DropDoes(how);
+                let b = graceful::on_shutdown("b", move || {
+                    let _c = &conn;
+                    println!("hook:b");
+                })
+                .order(2);
+                let b = std::sync::Mutex::new(Some(b));
+                let _ = graceful::on_shutdown("a", move || {
+                    let cancelled = b.lock().unwrap().take().map(graceful::HookHandle::cancel);
+                    println!("hook:a:{cancelled:?}");
+                })
+                .order(1);
+                let _ = graceful::on_shutdown("c", mark("c")).order(3);
+                sleep_forever()
+            })
+        }
+        // exit(0) from a thread nobody joins, then an unrelated panic in main.
+        "panic_after_unrelated_exit" => builder.run(|| {
+            three_hooks();
+            std::thread::spawn(|| {
+                std::thread::sleep(Duration::from_millis(100));
+                graceful::exit(0)
+            });
+            ready();
+            let _ = graceful::sleep(Duration::from_secs(5));
+            std::thread::sleep(Duration::from_millis(50));
+            let empty: Vec<u8> = std::env::args().skip(99).map(|_| 0).collect();
+            empty.first().copied().expect("an unrelated bug");
+        }),
+        // main holds std's stderr lock (as a CLI does for speed) under install().
+        "guard_holding_stderr" => {
+            let stderr = std::io::stderr();
+            let mut err = stderr.lock();
+            let _graceful = graceful::install();
+            let _ = graceful::on_shutdown("flush", || {
+                std::thread::sleep(Duration::from_millis(300));
+                println!("hook:flush");
+            });
+            ready();
+            while graceful::sleep(Duration::from_millis(50)).is_ok() {
+                let _ = writeln!(err, "tick");
+            }
+            let _ = writeln!(err, "main: stopping");
+            ExitCode::SUCCESS
+        }
+        // A drain: the body prints when it is no longer ready (the test times the lines).
+        "drain_timed" => builder.drain(Duration::from_secs(1)).run(|| {
+            ready();
+            let mut said = false;
+            while graceful::sleep(Duration::from_millis(20)).is_ok() {
+                if !graceful::is_ready() && !said {
+                    said = true;
+                    eprintln!("body: not ready");
+                }
+            }
+        }),
+        // The body, told to stop, takes 2 s to return, writing to stderr as it goes.
+        "slow_body" => builder.run(|| {
+            ready();
+            graceful::wait();
+            for i in 0..4 {
+                eprintln!("body: step {i}");
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }),
+        // SIGTERM, then main returns an error.
+        "err_after_signal" => builder.run(|| -> Result<(), String> {
+            ready();
+            let _ = graceful::wait();
+            Err("db gone".into())
+        }),
+        // A hook fails with an error of two lines.
+        "multiline_error" => builder.run(|| {
+            let _ = graceful::on_shutdown("fails", || -> Result<(), String> {
+                Err("first line\nsecond line".into())
+            });
+            ready();
+        }),
         other => {
             eprintln!("unknown scenario {other:?}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Panics, calls `exit(9)` or blocks for 60 s when dropped, as its name says.
+struct DropDoes(String);
+impl Drop for DropDoes {
+    fn drop(&mut self) {
+        match self.0.as_str() {
+            "panic" => panic!("the value failed to close"),
+            "exit" => graceful::exit(9),
+            _ => std::thread::sleep(Duration::from_secs(60)),
         }
     }
 }
