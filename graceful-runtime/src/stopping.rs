@@ -14,7 +14,6 @@
 //! Layer 7: it imports the platform, the state machine and the leaves.
 
 use std::{
-    collections::BTreeMap,
     io,
     sync::{
         Mutex, MutexGuard, PoisonError,
@@ -93,37 +92,65 @@ pub(crate) fn wait_for_stop(timeout: Option<Duration>) -> bool {
     }
 }
 
-/// By id, so that each of many futures (one per connection, say) finds its own at once.
-static WAKERS: Mutex<BTreeMap<u64, Waker>> = Mutex::new(BTreeMap::new());
+/// The kept wakers, by id (ids are given under the lock, so the list stays in order), so that
+/// each of many futures (one per connection, say) finds its own by binary search; a forgotten
+/// one leaves a tombstone, swept when half are.
+struct Wakers {
+    all: Vec<(u64, Option<Waker>)>,
+    dead: usize,
+}
+
+impl Wakers {
+    fn live(&self) -> usize {
+        self.all.len() - self.dead
+    }
+
+    fn slot(&mut self, id: u64) -> Option<&mut Option<Waker>> {
+        let at = self.all.binary_search_by_key(&id, |(i, _)| *i).ok()?;
+        Some(&mut self.all[at].1)
+    }
+}
+
+static WAKERS: Mutex<Wakers> = Mutex::new(Wakers {
+    all: Vec::new(),
+    dead: 0,
+});
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// How many futures wait, readable from the signal handler without the lock.
 static WAITING: AtomicUsize = AtomicUsize::new(0);
 /// The watchdog asked for the wakers to be called again.
 static WAKE_REQUESTED: AtomicBool = AtomicBool::new(false);
 
-fn wakers() -> MutexGuard<'static, BTreeMap<u64, Waker>> {
+fn wakers() -> MutexGuard<'static, Wakers> {
     WAKERS.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Keep `waker` to be called when Stopping begins (or on request). `id` starts at 0 and is
-/// given a slot on first use.
+/// given a slot on first use (and a new one once its waker was called or taken).
 ///
 /// A waker's `clone` and `drop` are an executor's code: they run with the lock let go.
 pub(crate) fn keep_waker(id: &mut u64, waker: &Waker) {
-    if *id == 0 {
-        *id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    }
-    {
-        let all = wakers();
-        if all.get(id).is_some_and(|w| w.will_wake(waker)) {
-            return;
+    let known = {
+        let mut wakers = wakers();
+        match wakers.slot(*id) {
+            Some(Some(kept)) if kept.will_wake(waker) => return,
+            Some(_) => true,
+            None => false,
         }
-    }
+    };
     let new = waker.clone();
     let old = {
-        let mut all = wakers();
-        let old = all.insert(*id, new);
-        WAITING.store(all.len(), Ordering::Release);
+        let mut wakers = wakers();
+        let old = match wakers.slot(*id) {
+            Some(slot) if known => slot.replace(new),
+            _ => {
+                // A fresh id, the largest so far: the list stays in order.
+                *id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+                wakers.all.push((*id, Some(new)));
+                None
+            }
+        };
+        WAITING.store(wakers.live(), Ordering::Release);
         old
     };
     drop(old);
@@ -131,15 +158,23 @@ pub(crate) fn keep_waker(id: &mut u64, waker: &Waker) {
 
 /// Forget the waker kept under `id` (dropped with the lock let go).
 pub(crate) fn forget_waker(id: u64) {
-    if id != 0 {
-        let removed = {
-            let mut all = wakers();
-            let removed = all.remove(&id);
-            WAITING.store(all.len(), Ordering::Release);
-            removed
-        };
-        drop(removed);
+    if id == 0 {
+        return;
     }
+    let removed = {
+        let mut wakers = wakers();
+        let removed = wakers.slot(id).and_then(Option::take);
+        if removed.is_some() {
+            wakers.dead += 1;
+            if wakers.dead * 2 > wakers.all.len() {
+                wakers.all.retain(|(_, w)| w.is_some());
+                wakers.dead = 0;
+            }
+        }
+        WAITING.store(wakers.live(), Ordering::Release);
+        removed
+    };
+    drop(removed);
 }
 
 /// The reporter is to be woken by the first signal itself (a service manager waits for
@@ -170,9 +205,10 @@ pub(crate) fn wake_futures() {
     let all = {
         let mut wakers = wakers();
         WAITING.store(0, Ordering::Release);
-        std::mem::take(&mut *wakers)
+        wakers.dead = 0;
+        std::mem::take(&mut wakers.all)
     };
-    for waker in all.into_values() {
+    for waker in all.into_iter().filter_map(|(_, w)| w) {
         // A panic, and a panic payload that panics when dropped, cost this waker alone.
         contained(|| waker.wake());
     }

@@ -49,10 +49,7 @@ pub(crate) fn ensure_started() {
 }
 
 fn start(generation: u32) -> io::Result<()> {
-    std::thread::Builder::new()
-        .name("graceful-report".into())
-        .spawn(move || run(generation))
-        .map(drop)
+    crate::sys::spawn("graceful-report", Box::new(move || run(generation)))
 }
 
 /// Give the reporter a look (starting it, the first time): cheap when it is awake (no system

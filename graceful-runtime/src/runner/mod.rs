@@ -18,7 +18,7 @@
 //! try the lock.
 //!
 //! Layer 3: it imports the conclusion and the body (4), the report (5), the model types (6),
-//! `stopping` (7), the state machine (9) and the leaves.
+//! `stopping` (7), the platform (8), the state machine (9) and the leaves.
 
 mod exec;
 
@@ -38,6 +38,7 @@ use crate::{
     report::{self, Event, HookOutcome},
     state::STATE,
     stopping::{forget_waker, keep_waker, request_wakes, wake_dog_by},
+    sys,
     unwind::{ExitPayload, contained, drop_payload, panic_message},
 };
 
@@ -334,19 +335,27 @@ fn dispose(jobs: Vec<Job>) {
     let take =
         |jobs: &Mutex<Option<Vec<Job>>>| jobs.lock().unwrap_or_else(PoisonError::into_inner).take();
     let theirs = jobs.clone();
-    let (done, dropped) = std::sync::mpsc::channel::<()>();
-    let spawned = std::thread::Builder::new()
-        .name("graceful-drop".into())
-        .spawn(move || {
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (flag, runner) = (done.clone(), std::thread::current());
+    let spawned = sys::spawn(
+        "graceful-drop",
+        Box::new(move || {
             contained(|| drop(take(&theirs)));
-            let _ = done.send(());
-        });
-    match spawned {
-        Ok(_) => {
-            let _ = dropped.recv_timeout(DISPOSE_WAIT);
-        }
-        Err(_) => {
-            contained(|| drop(take(&jobs)));
+            flag.store(true, std::sync::atomic::Ordering::Release);
+            runner.unpark();
+        }),
+    );
+    if spawned.is_err() {
+        contained(|| drop(take(&jobs)));
+        return;
+    }
+    let until = clock::now_ns().saturating_add(clock::ns(DISPOSE_WAIT));
+    while !done.load(std::sync::atomic::Ordering::Acquire) {
+        match until.checked_sub(clock::now_ns()) {
+            Some(left) if left > 0 => {
+                std::thread::park_timeout(std::time::Duration::from_nanos(left))
+            }
+            _ => break,
         }
     }
 }
@@ -563,9 +572,9 @@ pub(crate) fn run_elsewhere() {
 /// Carry on with the hooks on a fresh thread (`Some(generation)`), or start them there
 /// (`None`); it ends the process when they are done.
 fn spawn(generation: Option<u64>) {
-    let spawned = std::thread::Builder::new()
-        .name("graceful-hooks".into())
-        .spawn(move || {
+    let spawned = sys::spawn(
+        "graceful-hooks",
+        Box::new(move || {
             let generation = generation.unwrap_or_else(|| {
                 start();
                 0
@@ -573,7 +582,8 @@ fn spawn(generation: Option<u64>) {
             if let Finish::Done = run_hooks(generation) {
                 conclude::end_process(conclude::conclude());
             }
-        });
+        }),
+    );
     // Without a thread the remaining hooks cannot run; the deadline still ends the process.
     drop(spawned);
 }

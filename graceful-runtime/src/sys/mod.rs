@@ -8,6 +8,7 @@
 //! | `stderr_bounded(bytes, until)` | write to stderr without std's lock, giving up at `until` |
 //! | `exit_now(code)` | end the process at once: no `atexit` handlers, no stdio flush |
 //! | `die_of(signal)` | end the process as the signal's default action would |
+//! | `spawn(name, f)` | start one of graceful's threads |
 //! //!
 //! Layer 8: it imports only the state machine and the leaves.
 
@@ -20,6 +21,16 @@ pub(crate) use unix::{Word, die_of, exit_now, install, stderr_bounded};
 mod windows;
 #[cfg(windows)]
 pub(crate) use windows::{Word, die_of, exit_now, install, stderr_bounded};
+
+/// Start a thread named `name` running `f`: graceful's one way to start its threads, so std's
+/// spawning is compiled once, not once per closure. (Should the OS refuse, `f` is dropped
+/// here.)
+pub(crate) fn spawn(name: &'static str, f: Box<dyn FnOnce() + Send>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(f)
+        .map(drop)
+}
 
 /// How a wait on a [`Word`] ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -39,10 +39,7 @@ use crate::{
 pub(crate) fn spawn(config: &Config) -> io::Result<()> {
     let timing = Timing::new(config.timeout, config.body_timeout, config.drain);
     let budgets = (config.timeout, config.body_timeout, config.drain);
-    std::thread::Builder::new()
-        .name("graceful".into())
-        .spawn(move || watch(timing, budgets))
-        .map(drop)
+    sys::spawn("graceful", Box::new(move || watch(timing, budgets)))
 }
 
 fn watch(timing: Timing, budgets: (Duration, Duration, Duration)) {
