@@ -612,8 +612,9 @@ fn scale_section(out: &mut String, r: &mut Results) {
          (nested `macro_rules!`, one module per ten); `scale_closures.rs` registers 10,000 \
          closures with `graceful::on_shutdown(name, closure)`. Each hook counts itself and \
          stores a clock read; the figure is from the body's return to the last hook running, \
-         less the hooks' own work (timed in the same process, 10,000 times over). The body \
-         returns normally (no signal). Medians of {} runs per row, interleaved.\n",
+         less the hooks' own work (each child times it, 10,000 times over; the median of those \
+         is subtracted from every run, so a preempted timing loop cannot make a run negative). \
+         The body returns normally (no signal). Medians of {} runs per row, interleaved.\n",
         r.scale_runs
     );
     let rows: Vec<Vec<String>> = scale::VARIANTS
