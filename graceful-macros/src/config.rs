@@ -10,7 +10,7 @@ use syn::{Ident, LitInt, LitStr};
 
 use crate::{
     args::{Arg, Value},
-    duration,
+    duration::{self, Zero},
     errors::Errors,
 };
 
@@ -80,9 +80,11 @@ impl MainConfig {
         let mut errors = Errors::default();
         for Arg { key, value } in without_duplicates(args, &mut errors) {
             let result = match key.to_string().as_str() {
-                "timeout" => duration(&key, value).map(|d| config.timeout = Some(d)),
-                "body_timeout" => duration(&key, value).map(|d| config.body_timeout = Some(d)),
-                "drain" => duration(&key, value).map(|d| config.drain = Some(d)),
+                "timeout" => duration(&key, value, Zero::Refused).map(|d| config.timeout = Some(d)),
+                "body_timeout" => {
+                    duration(&key, value, Zero::Refused).map(|d| config.body_timeout = Some(d))
+                }
+                "drain" => duration(&key, value, Zero::MeansNone).map(|d| config.drain = Some(d)),
                 "signals" => signals(&key, value).map(|s| config.signals = Some(s)),
                 "exit_code" => exit_code(&key, value).map(|c| config.exit_code = Some(c)),
                 "quiet" => flag(&key, value).map(|q| config.quiet = q),
@@ -151,7 +153,9 @@ impl HookConfig {
             let result = match key.to_string().as_str() {
                 "order" => order(&key, value).map(|o| config.order = Some(o)),
                 "name" => name(&key, value).map(|n| config.name = Some(n)),
-                "timeout" => duration(&key, value).map(|d| config.timeout = Some(d.value)),
+                "timeout" => {
+                    duration(&key, value, Zero::Refused).map(|d| config.timeout = Some(d.value))
+                }
                 _ => Err(unknown_key(&key, "#[graceful::on_shutdown]", HOOK_KEYS)),
             };
             errors.take(result);
@@ -195,10 +199,10 @@ fn expected(key: &Ident, value: &Value, what: &str) -> syn::Error {
     }
 }
 
-fn duration(key: &Ident, value: Value) -> syn::Result<Setting<u64>> {
+fn duration(key: &Ident, value: Value, zero: Zero) -> syn::Result<Setting<u64>> {
     match value {
         Value::Str(lit) => Ok(Setting {
-            value: duration::parse(&lit)?,
+            value: duration::parse(&lit, zero)?,
             written: lit.value(),
             span: lit.span(),
         }),

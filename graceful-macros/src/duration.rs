@@ -1,7 +1,7 @@
 //! Durations as attributes spell them: `"250ms"`, `"5s"`, `"2m"`, `"1h"`.
 //!
 //! The grammar is `<whole number><unit>` with no space, the unit one of `ms`, `s`, `m`, `h`,
-//! and the result more than zero and at most `u64::MAX` milliseconds. It matches what the
+//! and the result at most `u64::MAX` milliseconds. It matches what the
 //! runtime accepts in `GRACEFUL_TIMEOUT`, so one spelling works everywhere.
 
 use syn::LitStr;
@@ -9,13 +9,25 @@ use syn::LitStr;
 /// How every duration error ends: the fix, shown by example.
 const EXAMPLES: &str = "write it like 250ms, 5s or 2m";
 
+/// Whether a duration may be zero: a budget may not (it would cut everything short); a drain
+/// may, and then means none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Zero {
+    Refused,
+    MeansNone,
+}
+
 /// Parses a duration literal into milliseconds.
 ///
 /// # Errors
 /// The literal is not a valid duration; the error is spanned on it and says why.
-pub(crate) fn parse(lit: &LitStr) -> syn::Result<u64> {
+pub(crate) fn parse(lit: &LitStr, zero: Zero) -> syn::Result<u64> {
     let text = lit.value();
     parse_str(&text)
+        .and_then(|ms| match (ms, zero) {
+            (0, Zero::Refused) => Err(format!("it must be more than zero ({EXAMPLES})")),
+            _ => Ok(ms),
+        })
         .map_err(|why| syn::Error::new(lit.span(), format!("invalid duration {text:?}: {why}")))
 }
 
@@ -61,15 +73,12 @@ fn parse_str(text: &str) -> Result<u64, String> {
         .ok()
         .and_then(|n| n.checked_mul(factor))
         .ok_or_else(|| "it is too long to count in milliseconds".to_owned())?;
-    if millis == 0 {
-        return Err(format!("it must be more than zero ({EXAMPLES})"));
-    }
     Ok(millis)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_str;
+    use super::{Zero, parse, parse_str};
 
     #[test]
     fn every_unit_converts_to_milliseconds() {
@@ -123,11 +132,10 @@ mod tests {
                 .unwrap_err()
                 .starts_with("it must start with a whole number")
         );
-        assert!(
-            parse_str("0ms")
-                .unwrap_err()
-                .starts_with("it must be more than zero")
-        );
+        let zero = syn::LitStr::new("0ms", proc_macro2::Span::call_site());
+        let refused = parse(&zero, Zero::Refused).unwrap_err().to_string();
+        assert!(refused.contains("it must be more than zero"), "{refused}");
+        assert_eq!(parse(&zero, Zero::MeansNone).unwrap(), 0);
         assert!(parse_str("").unwrap_err().starts_with("it is empty"));
     }
 

@@ -7,7 +7,7 @@
 //! | --- | --- | --- |
 //! | signals | `SIGTERM`, `SIGINT` | |
 //! | timeout | 10 s | `GRACEFUL_TIMEOUT` (`250ms`, `5s`, `2m`) |
-//! | drain | none | `GRACEFUL_DRAIN` |
+//! | drain | none | `GRACEFUL_DRAIN` (`0s` or `0ms`: no drain) |
 //! | body_timeout | half of what the timeout leaves after the drain, never more | |
 //! | exit code on a clean signal stop | 0 | |
 //! | report | text | `GRACEFUL_REPORT` (`text`, `json`, `off`) |
@@ -16,7 +16,9 @@ use std::{fmt, io, time::Duration};
 
 use crate::{
     Signal,
-    duration::{DurationError, parse as parse_duration, show as show_duration},
+    duration::{
+        DurationError, parse as parse_duration, parse_allowing_zero, show as show_duration,
+    },
 };
 
 /// How the shutdown report is written to stderr.
@@ -115,7 +117,7 @@ impl Settings {
         }
         let mut drain = self.drain.unwrap_or_default();
         if let Some(value) = env(ENV_DRAIN).filter(|v| !v.is_empty()) {
-            drain = parse_duration(&value).map_err(|e| ConfigError::Env {
+            drain = parse_allowing_zero(&value).map_err(|e| ConfigError::Env {
                 var: ENV_DRAIN,
                 value: value.clone(),
                 problem: EnvProblem::Duration(e),
@@ -311,6 +313,21 @@ mod tests {
             .resolve(env(&[("GRACEFUL_DRAIN", "2s")]))
             .unwrap();
         assert_eq!(c.drain, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_zero_drain_is_no_drain_but_a_zero_timeout_is_refused() {
+        let b = Settings {
+            drain: Some(Duration::from_secs(4)),
+            ..Settings::default()
+        };
+        for zero in [&[("GRACEFUL_DRAIN", "0s")], &[("GRACEFUL_DRAIN", "0ms")]] {
+            let c = b.resolve(env(zero)).unwrap();
+            assert_eq!(c.drain, Duration::ZERO);
+            assert_eq!(c.body_timeout, Duration::from_secs(5));
+        }
+        let e = b.resolve(env(&[("GRACEFUL_TIMEOUT", "0s")])).unwrap_err();
+        assert!(e.to_string().contains("GRACEFUL_TIMEOUT=\"0s\""), "{e}");
     }
 
     #[test]

@@ -35,6 +35,14 @@ impl std::error::Error for DurationError {}
 
 /// Parse `<whole number><unit>` with unit `ms`, `s`, `m` or `h`; no spaces, more than zero.
 pub(crate) fn parse(s: &str) -> Result<Duration, DurationError> {
+    match parse_allowing_zero(s)? {
+        Duration::ZERO => Err(DurationError::Zero),
+        d => Ok(d),
+    }
+}
+
+/// [`parse`], where zero means "none" (a drain of `0s` is no drain).
+pub(crate) fn parse_allowing_zero(s: &str) -> Result<Duration, DurationError> {
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
     let (number, unit) = s.split_at(digits);
     if number.is_empty() {
@@ -50,9 +58,6 @@ pub(crate) fn parse(s: &str) -> Result<Duration, DurationError> {
     };
     let n: u64 = number.parse().map_err(|_| DurationError::TooLarge)?;
     let ms = n.checked_mul(ms_per_unit).ok_or(DurationError::TooLarge)?;
-    if ms == 0 {
-        return Err(DurationError::Zero);
-    }
     Ok(Duration::from_millis(ms))
 }
 
@@ -91,6 +96,9 @@ mod tests {
         assert_eq!(parse("5 s"), Err(DurationError::UnknownUnit));
         assert_eq!(parse("1.5s"), Err(DurationError::UnknownUnit));
         assert_eq!(parse("0s"), Err(DurationError::Zero));
+        assert_eq!(parse_allowing_zero("0s"), Ok(Duration::ZERO));
+        assert_eq!(parse_allowing_zero("0ms"), Ok(Duration::ZERO));
+        assert_eq!(parse_allowing_zero("5"), Err(DurationError::NoUnit));
         assert_eq!(parse("99999999999999999999s"), Err(DurationError::TooLarge));
         assert_eq!(parse("18446744073709551615h"), Err(DurationError::TooLarge));
     }

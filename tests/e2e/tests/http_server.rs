@@ -165,3 +165,16 @@ fn readiness_flips_at_the_signal_and_the_service_answers_through_the_drain() {
     assert!(end.stderr.contains("draining for 1500ms"), "{}", end.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_zero_drain_turns_the_drain_off() {
+    // Operators write GRACEFUL_DRAIN=0s to turn the drain off: it must start (not exit 78) and
+    // stop at once on SIGTERM, with no drain.
+    let (p, addr) = start(&[("GRACEFUL_DRAIN", "0s")]);
+    assert_eq!(get(addr, "/").unwrap().0, "HTTP/1.1 200 OK");
+    p.kill(SIGTERM);
+    refused_within(addr, Duration::from_secs(5));
+    let end = p.wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(!end.stderr.contains("draining for"), "{}", end.stderr);
+}
