@@ -58,10 +58,10 @@
 //! | what happened | exit |
 //! | --- | --- |
 //! | a second signal forced the exit | dies of that signal (default action restored, signal re-raised), so shells, systemd and Docker see 128+signo; where that cannot kill (PID 1) exits 128+signo; on Windows exits 0xC000013A |
-//! | the deadline passed, or the body was abandoned at `body_timeout` | 124, as GNU `timeout`; the report says which |
-//! | main panicked (hooks still ran) | 101, as an unhandled Rust panic |
+//! | the deadline passed, or the body was abandoned at `body_timeout` (still running, or work it holds still in flight) | 124, as GNU `timeout`; the report says which |
+//! | main panicked, or work started with `thread::spawn` or `spawn` did (hooks still ran) | 101, as an unhandled Rust panic |
 //! | main failed: an `Err` that is not a shutdown, a failing `ExitCode`, `exit(code)` with code ≠ 0 | 1 for `Err` (printed as std prints it), else that code; a code outside 0..=255 exits 255 |
-//! | a hook failed (`Err`, panic, past its timeout) | 1 |
+//! | a hook failed (`Err`, panic, past its timeout), or such work returned `Err` | 1 |
 //! | a clean stop after a signal | 0; with `exit_code = N`, N; with `exit_code = "signal"` dies of the signal as in the first row |
 //! | otherwise | main's own: 0, its `ExitCode`, `exit(0)` |
 //! | a configuration error at start-up (a bad environment value, the OS refusing a handler or a thread) | 78 (`EX_CONFIG`); the body never runs |
@@ -108,10 +108,15 @@
 
 pub use graceful_macros::{main, on_shutdown};
 pub use graceful_runtime::{
-    Builder, ConfigError, DurationError, EnvProblem, ExitPolicy, Guard, HookHandle, HookInfo,
-    HookReturn, MainReturn, Reason, Report, Shutdown, ShutdownFuture, Signal, check, exit, hooks,
-    install, is_ready, is_shutting_down, on_shutdown, shutdown, sleep, trigger, wait, wait_timeout,
+    Builder, CancelOnShutdown, ConfigError, DurationError, EnvProblem, ExitPolicy, Guard, Hold,
+    HookHandle, HookInfo, HookReturn, MainReturn, Reason, Report, Shutdown, ShutdownFuture, Signal,
+    Task, TaskKind, UntilShutdown, Work, cancel_on_shutdown, check, exit, hold, hooks, install,
+    is_ready, is_shutting_down, on_shutdown, shutdown, sleep, tasks, thread, trigger,
+    until_shutdown, wait, wait_timeout,
 };
+
+#[cfg(feature = "tokio")]
+pub use graceful_runtime::spawn;
 
 #[cfg(all(unix, feature = "systemd"))]
 pub use graceful_runtime::systemd;

@@ -50,6 +50,7 @@ pub(crate) fn decision() -> Decision {
         reason: STATE.reason(),
         exit_request: STATE.exit_request(),
         hook_failed: STATE.hook_failed(),
+        work_failed: STATE.work_failed(),
         policy: in_force().map(|c| c.exit_code).unwrap_or_default(),
         ..Facts::new(body::end())
     })

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::{Reason, Signal, exit_code::Decision, hooks::HookInfo, main_end::MainEnd};
+use crate::{Reason, Signal, Work, exit_code::Decision, hooks::HookInfo, main_end::MainEnd};
 
 #[derive(Clone, Debug)]
 pub(crate) enum Event {
@@ -24,10 +24,16 @@ pub(crate) enum Event {
     /// kept in the report's order so it is never written inside or after the report's lines
     /// about it.
     MainError(String),
-    /// The body was still running at `body_timeout`.
+    /// The body was still running at `body_timeout`, or work it holds was.
     MainAbandoned {
         after: Duration,
         fate: Fate,
+    },
+    /// Work graceful ran (a thread, a task) panicked or returned an `Err`: its `Display` text or
+    /// its panic message.
+    WorkFailed {
+        work: Work,
+        error: String,
     },
     Hook {
         info: HookInfo,
@@ -45,12 +51,15 @@ pub(crate) enum Event {
 }
 
 /// What became of a body still running at `body_timeout`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Fate {
     /// An async body: dropped, its destructors run, then the hooks.
     Dropped,
     /// A sync body: the hooks run on another thread while it goes on.
     LeftRunning,
+    /// main had returned, but this work still held the stop (holds, threads, tasks, each
+    /// described with its name and where it began): the hooks run without it.
+    Held(Vec<String>),
 }
 
 /// How one hook ended.

@@ -6,7 +6,7 @@
 
 use std::{fmt, process::ExitCode};
 
-use crate::{ExitPolicy, Reason, Signal, main_end::MainEnd};
+use crate::{ExitPolicy, Reason, Signal, main_end::MainEnd, shutdown::Failure};
 
 /// How the process ends.
 #[derive(Clone, Debug, PartialEq)]
@@ -102,6 +102,7 @@ pub(crate) struct Facts {
     pub(crate) main: MainEnd,
     pub(crate) exit_request: Option<i32>,
     pub(crate) hook_failed: bool,
+    pub(crate) work_failed: Option<Failure>,
     pub(crate) reason: Option<Reason>,
     pub(crate) policy: ExitPolicy,
 }
@@ -116,6 +117,7 @@ impl Facts {
             main,
             exit_request: None,
             hook_failed: false,
+            work_failed: None,
             reason: None,
             policy: ExitPolicy::default(),
         }
@@ -141,16 +143,21 @@ pub(crate) const TABLE: [Row; 8] = [
         applies: |f| f.forced.map(Decision::Die),
     },
     Row {
-        what: "the deadline passed, or the body was abandoned at `body_timeout`",
+        what: "the deadline passed, or the body was abandoned at `body_timeout` (still running, \
+               or work it holds still in flight)",
         exit: "124, as GNU `timeout`; the report says which",
         applies: |f| {
             (f.deadline || matches!(f.main, MainEnd::Abandoned)).then_some(Decision::Code(124))
         },
     },
     Row {
-        what: "main panicked (hooks still ran)",
+        what: "main panicked, or work started with `thread::spawn` or `spawn` did (hooks still \
+               ran)",
         exit: "101, as an unhandled Rust panic",
-        applies: |f| matches!(f.main, MainEnd::Panicked).then_some(Decision::Code(101)),
+        applies: |f| {
+            (matches!(f.main, MainEnd::Panicked) || f.work_failed == Some(Failure::Panic))
+                .then_some(Decision::Code(101))
+        },
     },
     Row {
         what: "main failed: an `Err` that is not a shutdown, a failing `ExitCode`, \
@@ -165,9 +172,9 @@ pub(crate) const TABLE: [Row; 8] = [
         },
     },
     Row {
-        what: "a hook failed (`Err`, panic, past its timeout)",
+        what: "a hook failed (`Err`, panic, past its timeout), or such work returned `Err`",
         exit: "1",
-        applies: |f| f.hook_failed.then_some(Decision::Code(1)),
+        applies: |f| (f.hook_failed || f.work_failed.is_some()).then_some(Decision::Code(1)),
     },
     Row {
         what: "a clean stop after a signal",
@@ -258,6 +265,21 @@ mod tests {
         f.config_error = true;
         assert_eq!(decide(&f), Decision::Code(78));
         assert_eq!(config_error(), 78);
+    }
+
+    #[test]
+    fn failed_work_is_101_for_a_panic_and_1_for_an_err_under_main_s_own_failures() {
+        let mut f = facts();
+        f.work_failed = Some(Failure::Err);
+        assert_eq!(decide(&f), Decision::Code(1));
+        f.work_failed = Some(Failure::Panic);
+        assert_eq!(decide(&f), Decision::Code(101));
+        f.main = MainEnd::Abandoned;
+        assert_eq!(decide(&f), Decision::Code(124));
+        let mut f = facts();
+        f.work_failed = Some(Failure::Err);
+        f.exit_request = Some(3);
+        assert_eq!(decide(&f), Decision::Code(3));
     }
 
     #[test]

@@ -8,15 +8,15 @@
 //! | layer | modules | owns |
 //! | --- | --- | --- |
 //! | 1 | `entry` | the entry points: [`Builder`] (`run`, `install`), the attribute's `run` and `run_async`, the install [`Guard`], [`exit`] |
-//! | 2 | `watchdog`, `wait` | the safety net: the deadline, the second signal, `body_timeout`, stepping in when something is stuck; the cooperative API: [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`trigger`], [`shutdown()`] |
+//! | 2 | `watchdog`, `wait`, `work`, `cancel` | the safety net: the deadline, the second signal, `body_timeout`, stepping in when something is stuck; the cooperative API: [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`trigger`], [`shutdown()`]; work that holds the stop: [`thread::spawn`], `spawn` (tokio), [`tasks()`]; async work that ends at the stop: [`cancel_on_shutdown`], [`until_shutdown`] |
 //! | 3 | `runner` | running the hooks: isolation, per-hook timeouts, carrying on past a stuck hook or a stuck write |
 //! | 4 | `conclude`, `body` | how the run ends: the table applied, the last lines, ending the process; the body's bookkeeping |
 //! | 5 | `report` | events in; text, JSON, `log` and `tracing` out; the reporter thread; graceful's writes to stderr |
 //! | 6 | `event`, `exit_code`, `main_end`, `hooks`, `config`, `systemd` | plain model types: events and hook outcomes, the exit-code table, how main ended, the hook registry, the configuration, systemd's notify messages |
-//! | 7 | `stopping`, `intake` | entering Stopping and waking waiters; the signal handler, whole |
+//! | 7 | `stopping`, `intake`, `holds` | entering Stopping and waking waiters; the signal handler, whole; the work in flight ([`hold`]) |
 //! | 8 | `sys` | the platform: words to sleep on, signal registration, bounded writes, ending the process |
 //! | 9 | `state` | the state machine, as atomics |
-//! | 10 | `signal`, `shutdown`, `clock`, `duration`, `unwind` | leaves: [`Signal`], [`Shutdown`] and [`Reason`], the monotonic clock, durations as people write them, unwinding payloads |
+//! | 10 | `signal`, `shutdown`, `clock`, `duration`, `unwind` | leaves: [`Signal`], [`Shutdown`], [`Reason`] and [`Work`], the monotonic clock, durations as people write them, unwinding payloads |
 //!
 //! The threads: the body's (which runs the hooks after it, with no hop); the **watchdog**,
 //! which runs no user code, does no blocking I/O and takes no lock but by trying (so no fault
@@ -51,10 +51,10 @@
 //! | what happened | exit |
 //! | --- | --- |
 //! | a second signal forced the exit | dies of that signal (default action restored, signal re-raised), so shells, systemd and Docker see 128+signo; where that cannot kill (PID 1) exits 128+signo; on Windows exits 0xC000013A |
-//! | the deadline passed, or the body was abandoned at `body_timeout` | 124, as GNU `timeout`; the report says which |
-//! | main panicked (hooks still ran) | 101, as an unhandled Rust panic |
+//! | the deadline passed, or the body was abandoned at `body_timeout` (still running, or work it holds still in flight) | 124, as GNU `timeout`; the report says which |
+//! | main panicked, or work started with `thread::spawn` or `spawn` did (hooks still ran) | 101, as an unhandled Rust panic |
 //! | main failed: an `Err` that is not a shutdown, a failing `ExitCode`, `exit(code)` with code ≠ 0 | 1 for `Err` (printed as std prints it), else that code; a code outside 0..=255 exits 255 |
-//! | a hook failed (`Err`, panic, past its timeout) | 1 |
+//! | a hook failed (`Err`, panic, past its timeout), or such work returned `Err` | 1 |
 //! | a clean stop after a signal | 0; with `exit_code = N`, N; with `exit_code = "signal"` dies of the signal as in the first row |
 //! | otherwise | main's own: 0, its `ExitCode`, `exit(0)` |
 //! | a configuration error at start-up (a bad environment value, the OS refusing a handler or a thread) | 78 (`EX_CONFIG`); the body never runs |
@@ -81,6 +81,7 @@ compile_error!(
 );
 
 mod body;
+mod cancel;
 mod clock;
 mod conclude;
 mod config;
@@ -88,6 +89,7 @@ mod duration;
 mod entry;
 mod event;
 mod exit_code;
+mod holds;
 mod hooks;
 mod intake;
 mod main_end;
@@ -103,17 +105,23 @@ pub mod systemd;
 mod unwind;
 mod wait;
 mod watchdog;
+mod work;
 
 #[doc(hidden)]
 pub mod __private;
 
+pub use cancel::{CancelOnShutdown, UntilShutdown, cancel_on_shutdown, until_shutdown};
 pub use config::{ConfigError, EnvProblem, ExitPolicy, Report};
 pub use duration::DurationError;
 pub use entry::{Builder, Guard, exit, install};
+pub use holds::{Hold, Task, TaskKind, hold};
 pub use hooks::{HookHandle, HookInfo, HookReturn, hooks, on_shutdown};
 pub use main_end::MainReturn;
-pub use shutdown::{Reason, Shutdown};
+pub use shutdown::{Reason, Shutdown, Work};
 pub use signal::Signal;
 pub use wait::{
     ShutdownFuture, check, is_ready, is_shutting_down, shutdown, sleep, trigger, wait, wait_timeout,
 };
+#[cfg(feature = "tokio")]
+pub use work::spawn;
+pub use work::{tasks, thread};

@@ -1,7 +1,13 @@
-//! `Shutdown`: the value every waiter receives, and why we are stopping. A leaf, but for
-//! `Signal`.
+//! `Shutdown`: the value every waiter receives, and why we are stopping; the names of work that
+//! failed, which a [`Reason`] refers to. A leaf, but for `Signal`.
 
-use std::{error::Error, fmt, io};
+use std::{
+    borrow::Cow,
+    error::Error,
+    fmt, io,
+    panic::Location,
+    sync::{Mutex, PoisonError},
+};
 
 use crate::Signal;
 
@@ -26,6 +32,110 @@ pub enum Reason {
     Panic,
     /// `main` returned (or the install guard was dropped) before anything else happened.
     MainReturned,
+    /// Work started with [`thread::spawn`](crate::thread::spawn) (or, with the `tokio`
+    /// feature, `spawn`) panicked or returned an `Err`.
+    Failed(Work),
+}
+
+/// Work graceful ran that failed, as a [`Reason`] names it.
+///
+/// ```
+/// use graceful_runtime::{Reason, Work};
+/// fn why(reason: Reason) -> String {
+///     match reason {
+///         Reason::Failed(work) => format!("{} ({})", work.name(), work.at()),
+///         other => other.to_string(),
+///     }
+/// }
+/// # let _ = why;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Work {
+    /// Its index among the failures, then whether it panicked (the low bit).
+    raw: u32,
+}
+
+/// How work ended badly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Failure {
+    Err,
+    Panic,
+}
+
+/// Work that failed: its kind (`thread`, `task`), name and where it was started. Appended to,
+/// never changed, so a [`Work`] is an index into it.
+struct Failed {
+    kind: &'static str,
+    name: Cow<'static, str>,
+    at: &'static Location<'static>,
+}
+
+static FAILED: Mutex<Vec<Failed>> = Mutex::new(Vec::new());
+
+impl Work {
+    /// Keep the name of work that failed; the value to put in a [`Reason`].
+    pub(crate) fn failed(
+        kind: &'static str,
+        name: Cow<'static, str>,
+        at: &'static Location<'static>,
+        how: Failure,
+    ) -> Work {
+        let mut all = FAILED.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = all.len() as u32;
+        all.push(Failed { kind, name, at });
+        Work {
+            raw: index << 1 | u32::from(how == Failure::Panic),
+        }
+    }
+
+    pub(crate) const fn from_raw(raw: u32) -> Work {
+        Work { raw }
+    }
+
+    pub(crate) const fn raw(self) -> u32 {
+        self.raw
+    }
+
+    /// `true` when it panicked, `false` when it returned an `Err`.
+    pub const fn panicked(&self) -> bool {
+        self.raw & 1 == 1
+    }
+
+    /// Its name, as given to `spawn`.
+    pub fn name(&self) -> String {
+        self.with(|f| f.name.to_string()).unwrap_or_default()
+    }
+
+    /// Where it was started, as `file:line`.
+    pub fn at(&self) -> String {
+        self.with(|f| format!("{}:{}", f.at.file(), f.at.line()))
+            .unwrap_or_default()
+    }
+
+    /// Read its entry; a busy list (another failure being kept) is not waited for.
+    fn with<T>(&self, read: impl FnOnce(&Failed) -> T) -> Option<T> {
+        let all = match FAILED.try_lock() {
+            Ok(all) => all,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
+        all.get((self.raw >> 1) as usize).map(read)
+    }
+}
+
+impl fmt::Display for Work {
+    /// `thread "fetch" panicked`, `task "sync" failed`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let how = if self.panicked() {
+            "panicked"
+        } else {
+            "failed"
+        };
+        match self.with(|w| format!("{} {:?} {how}", w.kind, w.name)) {
+            Some(text) => f.write_str(&text),
+            None => write!(f, "work #{} {how}", self.raw >> 1),
+        }
+    }
 }
 
 impl fmt::Display for Reason {
@@ -36,6 +146,7 @@ impl fmt::Display for Reason {
             Reason::Exit(code) => write!(f, "exit({code})"),
             Reason::Panic => f.write_str("main panicked"),
             Reason::MainReturned => f.write_str("main returned"),
+            Reason::Failed(work) => write!(f, "{work}"),
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicU32, AtomicU64, Ordering};
 
-use crate::{Reason, Signal, clock};
+use crate::{Reason, Signal, Work, clock, shutdown::Failure};
 
 /// How soon a repeat of the first signal, from the same sender, counts as the same request.
 pub(crate) const DUPLICATE_WINDOW_NS: u64 = 100_000_000;
@@ -22,8 +22,11 @@ pub(crate) enum Body {
     Absent = 0,
     Running = 1,
     Ended = 2,
-    /// Still running at `body_timeout`; the hooks went on without it.
+    /// Still running at `body_timeout` (or main returned but work it holds is still in
+    /// flight); the hooks went on without it.
     Abandoned = 3,
+    /// main returned; its thread waits for the work in flight (holds) to end.
+    Returned = 4,
 }
 
 /// The process-wide state.
@@ -58,6 +61,8 @@ pub(crate) struct State {
     handed_back: AtomicBool,
     /// A hook failed (`Err`, panic, past its timeout).
     hook_failed: AtomicBool,
+    /// The worst end of work graceful ran: 0 none, 1 an `Err`, 2 a panic.
+    work_failed: AtomicU8,
     /// graceful is installed in this process; this process is a child forked after that.
     installed: AtomicBool,
     forked: AtomicBool,
@@ -73,6 +78,7 @@ fn encode(reason: Reason) -> u64 {
         Reason::Exit(code) => (3, code as u32),
         Reason::Panic => (4, 0),
         Reason::MainReturned => (5, 0),
+        Reason::Failed(work) => (6, work.raw()),
     };
     kind << 32 | payload as u64
 }
@@ -85,6 +91,7 @@ fn decode(raw: u64) -> Option<Reason> {
         3 => Reason::Exit(payload as i32),
         4 => Reason::Panic,
         5 => Reason::MainReturned,
+        6 => Reason::Failed(Work::from_raw(payload)),
         _ => return None,
     })
 }
@@ -117,6 +124,7 @@ impl State {
             exit_at: AtomicU64::new(0),
             handed_back: AtomicBool::new(false),
             hook_failed: AtomicBool::new(false),
+            work_failed: AtomicU8::new(0),
             installed: AtomicBool::new(false),
             forked: AtomicBool::new(false),
         }
@@ -274,6 +282,7 @@ impl State {
             1 => Body::Running,
             2 => Body::Ended,
             3 => Body::Abandoned,
+            4 => Body::Returned,
             _ => Body::Absent,
         }
     }
@@ -282,24 +291,34 @@ impl State {
         self.body.store(Body::Running as u8, Ordering::Release);
     }
 
-    fn body_leaves(&self, to: Body) -> bool {
+    /// Move the body from `from` to `to`; `false` when it was elsewhere.
+    fn body_moves(&self, from: Body, to: Body) -> bool {
         self.body
-            .compare_exchange(
-                Body::Running as u8,
-                to as u8,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            )
+            .compare_exchange(from as u8, to as u8, Ordering::AcqRel, Ordering::Acquire)
             .is_ok()
     }
 
-    /// The body returned; `false` when it was already abandoned.
-    pub(crate) fn body_ended(&self) -> bool {
-        self.body_leaves(Body::Ended)
+    /// Leave a body running or returned for `to`: the state it left, or `None` when it was
+    /// in neither.
+    fn body_leaves(&self, to: Body) -> Option<Body> {
+        [Body::Running, Body::Returned]
+            .into_iter()
+            .find(|&from| self.body_moves(from, to))
     }
 
-    /// Abandon a body still running; `false` when it returned first.
-    pub(crate) fn abandon_body(&self) -> bool {
+    /// main returned: its thread now waits for the holds. `false` when it was abandoned.
+    pub(crate) fn body_returned(&self) -> bool {
+        self.body_moves(Body::Running, Body::Returned)
+    }
+
+    /// The body returned and nothing holds the stop; `false` when it was already abandoned.
+    pub(crate) fn body_ended(&self) -> bool {
+        self.body_leaves(Body::Ended).is_some()
+    }
+
+    /// Abandon a body still running, or returned with work still held: the state it was in,
+    /// `None` when it ended first.
+    pub(crate) fn abandon_body(&self) -> Option<Body> {
         self.body_leaves(Body::Abandoned)
     }
 
@@ -340,6 +359,24 @@ impl State {
 
     pub(crate) fn handed_back(&self) -> bool {
         self.handed_back.load(Ordering::Acquire)
+    }
+
+    /// Work graceful ran failed.
+    pub(crate) fn note_work_failed(&self, how: Failure) {
+        let level = match how {
+            Failure::Err => 1,
+            Failure::Panic => 2,
+        };
+        self.work_failed.fetch_max(level, Ordering::AcqRel);
+    }
+
+    /// The worst end of work graceful ran, if any failed.
+    pub(crate) fn work_failed(&self) -> Option<Failure> {
+        match self.work_failed.load(Ordering::Acquire) {
+            0 => None,
+            1 => Some(Failure::Err),
+            _ => Some(Failure::Panic),
+        }
     }
 
     pub(crate) fn note_hook_failed(&self) {
@@ -431,9 +468,29 @@ mod tests {
     fn the_body_ends_or_is_abandoned_never_both() {
         let s = State::new();
         s.body_started();
-        assert!(s.abandon_body());
+        assert_eq!(s.abandon_body(), Some(Body::Running));
         assert!(!s.body_ended());
         assert_eq!(s.body(), Body::Abandoned);
+        // main returned, waiting for holds: abandoned from there, or ended.
+        let s = State::new();
+        s.body_started();
+        assert!(s.body_returned());
+        assert_eq!(s.body(), Body::Returned);
+        assert_eq!(s.abandon_body(), Some(Body::Returned));
+        assert!(!s.body_ended() && !s.body_returned());
+        let s = State::new();
+        s.body_started();
+        assert!(s.body_returned() && s.body_ended());
+        assert_eq!(s.abandon_body(), None);
+    }
+
+    #[test]
+    fn the_worst_work_failure_is_kept() {
+        let s = State::new();
+        assert_eq!(s.work_failed(), None);
+        s.note_work_failed(Failure::Panic);
+        s.note_work_failed(Failure::Err);
+        assert_eq!(s.work_failed(), Some(Failure::Panic));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! | `LATCH` | every thread in `sleep`, `wait`, `wait_timeout` | the start of Stopping, once |
 //! | `DOG` | the watchdog | signals after the first, `stop()`, a hook with a timeout starting |
 //! | `REPORTER` | the reporter | `stop()`, the watchdog, the runner when the report has work |
+//! | `HOLDS` | the body's thread, main returned, waiting for the holds | the last hold released while stopping, the watchdog abandoning the wait |
 //!
 //! Wakers are user code (an executor's): they are called by the reporter once Stopping began,
 //! or on request (an async body abandoned, an async hook cancelled), never by the watchdog and
@@ -36,6 +37,8 @@ pub(crate) static LATCH: Word = Word::broadcast();
 pub(crate) static DOG: Word = Word::new();
 /// The reporter's word.
 pub(crate) static REPORTER: Word = Word::new();
+/// The word main's thread waits on for the holds.
+pub(crate) static HOLDS: Word = Word::new();
 
 /// When the watchdog looks next (clock ns), so that a hook with a timeout wakes it only when
 /// it would look too late.
@@ -57,7 +60,8 @@ pub(crate) fn wake_dog_by(at: u64) {
 pub(crate) fn init_words() -> io::Result<()> {
     LATCH.init()?;
     DOG.init()?;
-    REPORTER.init()
+    REPORTER.init()?;
+    HOLDS.init()
 }
 
 /// Enter Stopping from ordinary code (not the signal handler); `true` if this call did.

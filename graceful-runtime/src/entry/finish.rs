@@ -1,21 +1,34 @@
 //! The end of the body, shared by `run`, `run_async`, the install guard and `exit`: enter
-//! Stopping for it (if nothing did yet), claim the hooks, announce it, run the hooks, decide.
+//! Stopping for it (if nothing did yet), wait for the work in flight (holds), claim the hooks,
+//! announce it, run the hooks, decide.
 
 use std::process::ExitCode;
 
 use crate::{
-    body, conclude, conclude::park_forever, event::Event, exit_code::Decision, main_end::MainEnd,
-    report, runner, runner::Finish, state::STATE, stopping, unwind::drop_payload,
+    body, conclude, conclude::park_forever, event::Event, exit_code::Decision, holds,
+    main_end::MainEnd, report, runner, runner::Finish, state::STATE, stopping,
+    unwind::drop_payload,
 };
 
-/// The body ended on this thread: run the hooks here and decide the exit. A thread that finds
-/// the body abandoned, or the hooks taken (the watchdog sent them elsewhere), parks: the runner
-/// that has them ends the process.
+/// The body ended on this thread: wait for the holds, run the hooks here and decide the exit.
+/// A thread that finds the body abandoned, or the hooks taken (the watchdog sent them
+/// elsewhere), parks: the runner that has them ends the process.
 pub(crate) fn finish(end: MainEnd) -> Decision {
-    if !STATE.body_ended() || !claim(&end) {
+    let began = returned(&end);
+    if !holds::wait_released() || !STATE.body_ended() || !claim(&end, began) {
         park_forever();
     }
     run_here()
+}
+
+/// main returned with `end`: keep it and enter Stopping for it if nothing did (`true` if this
+/// did), before anything is written, so the deadline holds even if a write blocks on a stderr
+/// nobody reads; its thread now waits for the holds.
+pub(crate) fn returned(end: &MainEnd) -> bool {
+    body::keep_end(end);
+    let began = stopping::stop(end.cause());
+    STATE.body_returned();
+    began
 }
 
 /// `finish`, on a fresh thread when this one is unwinding: a hook that panics on a thread that
@@ -30,14 +43,10 @@ pub(crate) fn finish_off_the_unwind(end: MainEnd) -> Decision {
     })
 }
 
-/// Keep `end`, enter Stopping for it if nothing did, claim the hooks and announce the end
-/// (main's own error line first, then, before the first hook, the report's first line).
-/// `false` when the hooks were claimed elsewhere.
-pub(crate) fn claim(end: &MainEnd) -> bool {
-    body::keep_end(end);
-    // Stopping begins before anything is written, so the deadline holds even if the error line
-    // blocks on a stderr nobody reads (the watchdog then sends the hooks on elsewhere).
-    let began = stopping::stop(end.cause());
+/// Claim the hooks and announce main's `end` (main's own error line first, then, before the
+/// first hook, the report's first line; `began`: main's end began the stop). `false` when the
+/// hooks were claimed elsewhere.
+pub(crate) fn claim(end: &MainEnd, began: bool) -> bool {
     if !STATE.claim_cleanup() {
         return false;
     }

@@ -14,6 +14,7 @@ use crate::{
     body, conclude,
     conclude::park_forever,
     config::Settings,
+    holds,
     main_end::MainEnd,
     report::reporter,
     runner::{self, Finish},
@@ -61,16 +62,25 @@ pub(crate) async fn run_async(
     if STATE.forked() {
         return finish::as_std_would(end);
     }
-    let claimed = if STATE.body_ended() {
-        finish::claim(&end)
-    } else {
-        // Dropped at body_timeout: the hooks run here, unless the watchdog, tired of waiting
-        // for this runtime, already runs them elsewhere.
-        STATE.claim_cleanup() && {
+    let mut claimed = false;
+    let mut abandoned = STATE.body() == Body::Abandoned;
+    if !abandoned {
+        let began = finish::returned(&end);
+        // The tasks it waits for may need this very thread: wait as a future.
+        if holds::Released::new().await && STATE.body_ended() {
+            claimed = finish::claim(&end, began);
+        } else {
+            abandoned = true;
+        }
+    }
+    if abandoned {
+        // Dropped at body_timeout, or given up on with work still held: the hooks run here,
+        // unless the watchdog, tired of waiting for this runtime, already runs them elsewhere.
+        claimed = STATE.claim_cleanup() && {
             runner::start();
             true
-        }
-    };
+        };
+    }
     if !claimed {
         park_forever();
     }

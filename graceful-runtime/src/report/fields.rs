@@ -4,7 +4,11 @@
 //! `log` read, and the `tracing` event.
 
 use super::{Event, HookOutcome};
-use crate::{event::AfterTimeout, exit_code::Decision, main_end::MainEnd};
+use crate::{
+    event::{AfterTimeout, Fate},
+    exit_code::Decision,
+    main_end::MainEnd,
+};
 
 /// How bad an event is, for `log` and `tracing` levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,6 +134,7 @@ fields! {
     took_ms: opt_float,
     error: opt_string,
     still_running: opt_list,
+    held: opt_list,
     exit: opt_string,
 }
 
@@ -170,7 +175,23 @@ impl Fields {
                 f.event = "main_ended";
                 f.how = Some(how(end).into());
             }
-            Event::MainAbandoned { .. } => f.event = "main_abandoned",
+            Event::MainAbandoned { fate, .. } => {
+                f.event = "main_abandoned";
+                if let Fate::Held(held) = fate {
+                    f.held = Some(held.clone());
+                }
+            }
+            Event::WorkFailed { work, error } => {
+                f.event = "work_failed";
+                f.name = Some(work.name());
+                f.at = Some(work.at());
+                f.outcome = Some(if work.panicked() {
+                    "panicked"
+                } else {
+                    "failed"
+                });
+                f.error = Some(error.clone());
+            }
             // The program's own line: kept out of the JSON object and the sinks.
             Event::MainError(m) => {
                 f.event = "main_error";
@@ -228,9 +249,8 @@ impl Fields {
     pub(crate) fn severity(&self) -> Severity {
         match (self.event, self.outcome) {
             ("deadline" | "forced", _) => Severity::Error,
-            ("hook", Some("failed" | "panicked" | "timed_out")) | ("main_abandoned", _) => {
-                Severity::Warn
-            }
+            ("hook", Some("failed" | "panicked" | "timed_out"))
+            | ("main_abandoned" | "work_failed", _) => Severity::Warn,
             ("main_ended", _) if matches!(self.how.as_deref(), Some("failed" | "panicked")) => {
                 Severity::Warn
             }

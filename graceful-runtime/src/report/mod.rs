@@ -369,7 +369,7 @@ fn write_first_line(insistent: bool) -> bool {
 /// main began is announced by the body's thread, after main's own error line).
 fn may_open(reason: Option<Reason>) -> bool {
     match reason {
-        Some(Reason::Signal(_) | Reason::Trigger | Reason::Exit(_)) => true,
+        Some(Reason::Signal(_) | Reason::Trigger | Reason::Exit(_) | Reason::Failed(_)) => true,
         None => STATE.draining().is_some(),
         _ => false,
     }

@@ -128,15 +128,28 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
         }
         Event::MainAbandoned { after, fate } => {
             push_t(out, t_ns);
-            let _ = write!(
-                out,
-                " main did not return within {}: {}",
-                show_duration(*after),
-                match fate {
-                    Fate::Dropped => "dropping it, then running hooks",
-                    Fate::LeftRunning => "running hooks without it",
-                }
-            );
+            let _ = match fate {
+                Fate::Held(held) => write!(
+                    out,
+                    " main returned, but work was still in flight at body_timeout ({}): {}: \
+                     running hooks without it",
+                    show_duration(*after),
+                    held.join(", ")
+                ),
+                _ => write!(
+                    out,
+                    " main did not return within {}: {}",
+                    show_duration(*after),
+                    match fate {
+                        Fate::Dropped => "dropping it, then running hooks",
+                        _ => "running hooks without it",
+                    }
+                ),
+            };
+        }
+        Event::WorkFailed { work, error } => {
+            push_t(out, t_ns);
+            let _ = write!(out, " {work}: {error}");
         }
         Event::Hook {
             info,
@@ -207,9 +220,12 @@ fn stopping(out: &mut String, reason: &Reason, t_ns: u64, notes: &Notes) {
         }
         Reason::Panic => out.push_str("main panicked: running hooks"),
         Reason::MainReturned => out.push_str("main returned: running hooks"),
+        Reason::Failed(work) => {
+            let _ = write!(out, "{work}: stopping");
+        }
     }
     out.push_str(match reason {
-        Reason::Signal(_) | Reason::Trigger | Reason::Exit(_) => &notes.stop,
+        Reason::Signal(_) | Reason::Trigger | Reason::Exit(_) | Reason::Failed(_) => &notes.stop,
         Reason::Panic | Reason::MainReturned => &notes.deadline,
     });
 }

@@ -109,8 +109,9 @@ pub(crate) enum Action {
     EndDrain(Signal),
     /// Stopping began: the reporter has work.
     NoticeStop,
-    /// The body is still running at `body_timeout`: abandon it (a sync body: and run the hooks
-    /// without it; an async one: wake it, so it drops itself).
+    /// The body is still running at `body_timeout`, or main returned and work is still held:
+    /// abandon it (a sync body: and run the hooks without it; an async one: wake it, so it
+    /// drops itself, or stops waiting, and runs them).
     AbandonBody {
         is_async: bool,
     },
@@ -246,14 +247,15 @@ impl Watch {
         look
     }
 
-    /// `body_timeout`: a body still running is abandoned; then the hooks run without it (an
-    /// async body first gets `ASYNC_GRACE` to be dropped on its runtime, which runs them).
+    /// `body_timeout`: a body still running, or returned with work still held, is abandoned;
+    /// then the hooks run without it (an async body first gets `ASYNC_GRACE` to be dropped on
+    /// its runtime, which runs them).
     fn body(&mut self, v: &View, start: u64, look: &mut Look) {
         let now = v.now;
         let due = start.saturating_add(self.timing.body_timeout);
         match v.body {
-            Body::Running if now < due => look.at(due),
-            Body::Running => {
+            Body::Running | Body::Returned if now < due => look.at(due),
+            Body::Running | Body::Returned => {
                 look.actions.push(Action::AbandonBody {
                     is_async: v.body_is_async,
                 });

@@ -26,11 +26,11 @@ use crate::{
     Reason, body, clock, conclude,
     config::Config,
     event::{Event, Fate},
-    hooks,
+    holds, hooks,
     report::{self, reporter, stderr},
     runner,
-    state::STATE,
-    stopping::{self, DOG, dog_sleeps_until, request_wakes},
+    state::{Body, STATE},
+    stopping::{self, DOG, HOLDS, dog_sleeps_until, request_wakes},
     sys,
     unwind::contained,
 };
@@ -86,6 +86,18 @@ fn read(now: u64) -> View {
     }
 }
 
+/// The work still held, as the report names it. The list's lock is only tried (it is held for
+/// a push or a removal at a time), a hundred times at most.
+fn held() -> Vec<String> {
+    for _ in 0..100 {
+        if let Some(open) = holds::try_open() {
+            return open.iter().map(ToString::to_string).collect();
+        }
+        std::thread::yield_now();
+    }
+    vec!["(the list of holds was busy)".to_owned()]
+}
+
 /// Record an event of the watchdog's, if the report's lock comes free within 10 ms, and let
 /// the reporter write it.
 fn note(event: Event) {
@@ -107,24 +119,27 @@ fn act(action: Action, now: u64, (timeout, body_timeout, drain): (Duration, Dura
         }
         Action::NoticeStop => reporter::stop_noticed(),
         Action::AbandonBody { is_async } => {
-            // Whoever flips Running to Abandoned (the body may return at this very moment) acts.
-            if STATE.abandon_body() {
-                let fate = if is_async {
-                    Fate::Dropped
-                } else {
-                    Fate::LeftRunning
-                };
-                note(Event::MainAbandoned {
-                    after: body_timeout,
-                    fate,
-                });
-                if is_async {
-                    // Its task drops it, then its runtime runs the hooks.
-                    request_wakes();
-                    reporter::nudge();
-                } else {
-                    runner::run_elsewhere();
-                }
+            // Whoever moves the body to Abandoned (it may end at this very moment) acts.
+            let Some(was) = STATE.abandon_body() else {
+                return;
+            };
+            let fate = match (was, is_async) {
+                (Body::Returned, _) => Fate::Held(held()),
+                (_, true) => Fate::Dropped,
+                (_, false) => Fate::LeftRunning,
+            };
+            note(Event::MainAbandoned {
+                after: body_timeout,
+                fate,
+            });
+            if is_async {
+                // Its task drops it (or stops waiting for the holds), then its runtime runs
+                // the hooks.
+                request_wakes();
+                reporter::nudge();
+            } else {
+                HOLDS.wake();
+                runner::run_elsewhere();
             }
         }
         Action::RunHooksElsewhere => runner::run_elsewhere(),

@@ -189,3 +189,54 @@ pub fn three_hooks() {
     graceful::on_shutdown("second", mark("second"));
     graceful::on_shutdown("third", mark("third"));
 }
+
+/// For the fixtures: say `ready` on stdout.
+pub fn ready() {
+    println!("ready");
+}
+
+/// For the fixtures: say `ready`, then sleep in `graceful::sleep` until stopping.
+pub fn sleep_forever() -> Result<(), graceful::Shutdown> {
+    ready();
+    loop {
+        graceful::sleep(Duration::from_secs(1))?;
+    }
+}
+
+/// An example of the root package, built by `cargo test --workspace` next to this test.
+pub fn example(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap(); // target/<profile>/deps/.. -> target/<profile>
+    let bin = dir.join("examples").join(name);
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo test --workspace` (or `cargo build --example {name}`) first",
+        bin.display()
+    );
+    bin
+}
+
+/// Start an example server; returns it with the address it prints (`listening on ADDR`).
+pub fn start_server(name: &str, env: &[(&str, &str)]) -> (Proc, std::net::SocketAddr) {
+    let p = Proc::start(example(name).to_str().unwrap(), &[], env);
+    let addr = {
+        let lines = p.lines();
+        let (lock, cv) = &*lines;
+        let mut lines = lock.lock().unwrap();
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(a) = lines.iter().find_map(|l| l.strip_prefix("listening on ")) {
+                break a.parse().unwrap();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server never said where it listens"
+            );
+            lines = cv
+                .wait_timeout(lines, Duration::from_millis(100))
+                .unwrap()
+                .0;
+        }
+    };
+    (p, addr)
+}

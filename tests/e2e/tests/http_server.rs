@@ -7,23 +7,10 @@
 use std::{
     io::{Read, Write},
     net::{SocketAddr, TcpStream},
-    path::PathBuf,
     time::{Duration, Instant},
 };
 
-use graceful_e2e::{Proc, SIGTERM};
-
-fn example() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap(); // target/<profile>/deps/.. -> target/<profile>
-    let bin = dir.join("examples").join("http_server");
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo test --workspace` (or `cargo build --example http_server`) first",
-        bin.display()
-    );
-    bin
-}
+use graceful_e2e::{Proc, SIGTERM, start_server};
 
 /// One HTTP/1.1 request on its own connection; returns the status line and the body.
 fn get(addr: SocketAddr, path: &str) -> std::io::Result<(String, String)> {
@@ -46,27 +33,7 @@ fn get(addr: SocketAddr, path: &str) -> std::io::Result<(String, String)> {
 
 /// Start the example; returns it with the address it listens on.
 fn start(env: &[(&str, &str)]) -> (Proc, SocketAddr) {
-    let p = Proc::start(example().to_str().unwrap(), &[], env);
-    let addr = {
-        let lines = p.lines();
-        let (lock, cv) = &*lines;
-        let mut lines = lock.lock().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(a) = lines.iter().find_map(|l| l.strip_prefix("listening on ")) {
-                break a.parse().unwrap();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the server never said where it listens"
-            );
-            lines = cv
-                .wait_timeout(lines, Duration::from_millis(100))
-                .unwrap()
-                .0;
-        }
-    };
-    (p, addr)
+    start_server("http_server", env)
 }
 
 /// Wait until connecting is refused: the listener is closed.

@@ -13,18 +13,7 @@ use std::{
 };
 
 use graceful::{Builder, Shutdown};
-use graceful_e2e::{mark, three_hooks};
-
-fn ready() {
-    println!("ready");
-}
-
-fn sleep_forever() -> Result<(), Shutdown> {
-    ready();
-    loop {
-        graceful::sleep(Duration::from_secs(1))?;
-    }
-}
+use graceful_e2e::{mark, ready, sleep_forever, three_hooks};
 
 /// A logger that panics on every record, as an `eprintln!` logger does on a closed stderr.
 struct PanickingLogger;

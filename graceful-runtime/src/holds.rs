@@ -1,0 +1,282 @@
+//! Work in flight: [`hold`] and the one list of what holds the stop. Stopping waits, after main
+//! returns, until no hold remains (bounded by `body_timeout`, which the watchdog enforces);
+//! once the hooks may begin the list is closed and new holds are refused.
+//!
+//! One lock, held for a push or a removal: taking and releasing a hold are a lock and an
+//! unlock each, no allocation for a `&'static str` name, no clock read. The watchdog reads the
+//! list only by trying the lock.
+//!
+//! Layer 7: it imports `stopping` (its word and the futures' wakers), the state machine and
+//! the leaves.
+
+use std::{
+    borrow::Cow,
+    fmt,
+    future::Future,
+    panic::Location,
+    pin::Pin,
+    sync::{Mutex, MutexGuard, PoisonError, TryLockError},
+    task::{Context, Poll},
+};
+
+use crate::{
+    Reason, Shutdown,
+    state::{Body, STATE},
+    stopping::{self, HOLDS},
+};
+
+/// What holds the stop, as [`tasks()`](crate::tasks) lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TaskKind {
+    /// A [`hold`].
+    Hold,
+    /// A thread started with [`thread::spawn`](crate::thread::spawn).
+    Thread,
+    /// A tokio task started with `spawn` (the `tokio` feature).
+    Task,
+}
+
+impl TaskKind {
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            TaskKind::Hold => "hold",
+            TaskKind::Thread => "thread",
+            TaskKind::Task => "task",
+        }
+    }
+}
+
+/// One piece of work in flight: what [`tasks()`](crate::tasks) returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Task {
+    kind: TaskKind,
+    name: Cow<'static, str>,
+    at: &'static Location<'static>,
+}
+
+impl Task {
+    /// A hold, a thread or a task.
+    pub fn kind(&self) -> TaskKind {
+        self.kind
+    }
+
+    /// The name it was given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where it was taken or started: file and line.
+    pub fn location(&self) -> (&'static str, u32) {
+        (self.at.file(), self.at.line())
+    }
+}
+
+impl fmt::Display for Task {
+    /// `hold "upload" (src/main.rs:12)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {:?} ({}:{})",
+            self.kind.word(),
+            self.name,
+            self.at.file(),
+            self.at.line()
+        )
+    }
+}
+
+/// The open holds: slots, reused through `free`.
+struct List {
+    slots: Vec<Option<Task>>,
+    free: Vec<usize>,
+    open: usize,
+    /// The hooks may begin: no new hold.
+    closed: bool,
+}
+
+static LIST: Mutex<List> = Mutex::new(List {
+    slots: Vec::new(),
+    free: Vec::new(),
+    open: 0,
+    closed: false,
+});
+
+fn list() -> MutexGuard<'static, List> {
+    LIST.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A hold on the shutdown: while it lives, the hooks wait (up to `body_timeout` after Stopping
+/// began). Dropping it releases it. See [`hold`].
+#[must_use = "the hold is released when dropped: bind it, as `let _hold = graceful::hold(..)?;`"]
+#[derive(Debug)]
+pub struct Hold {
+    slot: usize,
+}
+
+/// Hold the shutdown while work is in flight: a request, an upload, a batch.
+///
+/// After `main` returns (and after the drain), Stopping waits until no hold remains, bounded
+/// by `body_timeout`; holds still open then are named in the report with where they were
+/// taken, the hooks run without them, and the exit is 124. Any thread or task may hold, with no
+/// runtime. A hold is granted until the hooks begin, so work in flight can start sub-work
+/// while stopping; after that it is refused with `Err(Shutdown)`. Taken before graceful is
+/// installed, a hold counts once it is; where graceful is never installed, it holds nothing.
+///
+/// It costs a lock and an unlock to take and the same to release (see `BENCHMARKS.md`).
+///
+/// ```
+/// fn handle(request: &str) -> Result<(), graceful_runtime::Shutdown> {
+///     let _hold = graceful_runtime::hold("request")?; // released when `handle` returns
+///     let _ = request; // ... serve it: the hooks wait for the hold ...
+///     Ok(())
+/// }
+/// handle("GET /").unwrap();
+/// ```
+#[track_caller]
+pub fn hold(name: impl Into<Cow<'static, str>>) -> Result<Hold, Shutdown> {
+    take(TaskKind::Hold, name.into(), Location::caller())
+}
+
+/// Take a hold of `kind`.
+pub(crate) fn take(
+    kind: TaskKind,
+    name: Cow<'static, str>,
+    at: &'static Location<'static>,
+) -> Result<Hold, Shutdown> {
+    let task = Task { kind, name, at };
+    let mut list = list();
+    if list.closed || STATE.cleanup_claimed() {
+        drop(list);
+        return Err(Shutdown::new(
+            STATE.reason().unwrap_or(Reason::MainReturned),
+        ));
+    }
+    list.open += 1;
+    let slot = match list.free.pop() {
+        Some(slot) => {
+            list.slots[slot] = Some(task);
+            slot
+        }
+        None => {
+            list.slots.push(Some(task));
+            list.slots.len() - 1
+        }
+    };
+    Ok(Hold { slot })
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        let (task, last) = {
+            let mut list = list();
+            let task = list.slots[self.slot].take();
+            list.free.push(self.slot);
+            list.open -= 1;
+            (task, list.open == 0)
+        };
+        drop(task);
+        if last && STATE.stopping() {
+            // The body's thread, or its future, waits for this.
+            HOLDS.wake();
+            stopping::wake_futures();
+        }
+    }
+}
+
+/// Every open hold, in the order taken (a slot reused takes the place it had).
+pub(crate) fn open() -> Vec<Task> {
+    list().slots.iter().flatten().cloned().collect()
+}
+
+/// [`open`], if the lock is free: for the watchdog, which never waits on a lock.
+pub(crate) fn try_open() -> Option<Vec<Task>> {
+    let list = match LIST.try_lock() {
+        Ok(list) => list,
+        Err(TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(TryLockError::WouldBlock) => return None,
+    };
+    Some(list.slots.iter().flatten().cloned().collect())
+}
+
+/// Close the list if nothing holds the stop: `true` then, and no hold is granted after.
+fn close_if_released() -> bool {
+    let mut list = list();
+    if list.open == 0 {
+        list.closed = true;
+    }
+    list.closed
+}
+
+/// main returned on this thread: wait until nothing holds the stop (`true`; the list is
+/// closed) or the watchdog abandons the wait at `body_timeout` (`false`).
+pub(crate) fn wait_released() -> bool {
+    loop {
+        let seen = HOLDS.seq();
+        if STATE.body() == Body::Abandoned {
+            return false;
+        }
+        if close_if_released() {
+            return true;
+        }
+        HOLDS.wait(seen, None);
+    }
+}
+
+/// [`wait_released`] for an async main, on its runtime: the tasks it waits for may need that
+/// very thread.
+pub(crate) struct Released {
+    waker: u64,
+}
+
+impl Released {
+    pub(crate) fn new() -> Released {
+        Released { waker: 0 }
+    }
+}
+
+impl Future for Released {
+    type Output = bool;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
+        // Kept before looking, so a release (or the abandonment) after the look wakes it.
+        stopping::keep_waker(&mut self.waker, cx.waker());
+        if STATE.body() == Body::Abandoned {
+            return Poll::Ready(false);
+        }
+        if close_if_released() {
+            return Poll::Ready(true);
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for Released {
+    fn drop(&mut self) {
+        stopping::forget_waker(self.waker);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_are_listed_in_order_and_slots_reused() {
+        let a = hold("a").unwrap();
+        let b = hold(String::from("b")).unwrap();
+        let names = |v: Vec<Task>| v.iter().map(|t| t.name().to_owned()).collect::<Vec<_>>();
+        assert!(names(open()).ends_with(&["a".to_owned(), "b".to_owned()]));
+        drop(a);
+        let c = hold("c").unwrap();
+        let listed = names(try_open().unwrap());
+        assert!(!listed.contains(&"a".to_owned()), "{listed:?}");
+        assert!(listed.contains(&"c".to_owned()) && listed.contains(&"b".to_owned()));
+        let task = open().into_iter().find(|t| t.name() == "c").unwrap();
+        assert_eq!(task.kind(), TaskKind::Hold);
+        assert_eq!(task.location().0, file!());
+        assert!(task.to_string().starts_with("hold \"c\" ("), "{task}");
+        assert!(task.to_string().contains("src/holds.rs:"), "{task}");
+        drop((b, c));
+    }
+}

@@ -1,0 +1,183 @@
+//! Work that holds the stop until it ends: threads ([`thread::spawn`]) and, with the `tokio`
+//! feature, tasks ([`spawn`]); [`tasks()`], what is in flight. A panic or an `Err` from such
+//! work starts Stopping with [`Reason::Failed`] naming it; the exit is then 101 for a panic and
+//! 1 for an `Err` (see the exit-code table).
+//!
+//! Layer 2, beside the cooperative API: it imports the report (5), the model types (6), the
+//! holds and `stopping` (7), the state machine (9) and the leaves.
+
+use std::{
+    any::Any,
+    borrow::Cow,
+    panic::{AssertUnwindSafe, Location, catch_unwind},
+};
+
+use crate::{
+    HookReturn, Reason,
+    event::Event,
+    holds::{self, Hold, Task, TaskKind},
+    report,
+    shutdown::{Failure, Work},
+    state::STATE,
+    stopping,
+    unwind::{ExitPayload, drop_payload, panic_message},
+};
+
+/// What is in flight: every [`hold`](crate::hold), thread and task that holds the stop, in the
+/// order taken, as [`hooks()`](crate::hooks) lists the hooks.
+///
+/// ```
+/// let _hold = graceful_runtime::hold("upload").unwrap();
+/// let tasks = graceful_runtime::tasks();
+/// assert!(tasks.iter().any(|t| t.name() == "upload"));
+/// ```
+pub fn tasks() -> Vec<Task> {
+    holds::open()
+}
+
+/// Threads that hold the stop until they end.
+pub mod thread {
+    use super::*;
+
+    /// Start a thread named `name` that holds the stop until `f` returns: after `main` returns
+    /// (and after the drain), the hooks wait for it, up to `body_timeout` (see
+    /// [`hold`](crate::hold)).
+    ///
+    /// `f` returns `()` or `Result<(), E: Display>`. A panic in it, or an `Err`, starts Stopping
+    /// with [`Reason::Failed`](crate::Reason::Failed) naming it, the report shows the error, and
+    /// the process exits 101 for a panic, 1 for an `Err` (unless a worse row of the exit-code
+    /// table applies). The panic is caught: joining the handle returns `Ok(())`.
+    /// [`exit(code)`](crate::exit) inside it ends the thread and exits with the code.
+    ///
+    /// # Errors
+    /// `Err(Shutdown)` once the hooks have begun: the thread is not started.
+    ///
+    /// # Panics
+    /// As [`std::thread::spawn`], when the OS cannot start a thread.
+    ///
+    /// ```
+    /// let worker = graceful_runtime::thread::spawn("indexer", || {
+    ///     // ... work until graceful_runtime::is_shutting_down() ...
+    ///     Ok::<(), std::io::Error>(())
+    /// })
+    /// .unwrap();
+    /// worker.join().unwrap();
+    /// ```
+    #[track_caller]
+    pub fn spawn<F, R>(
+        name: impl Into<Cow<'static, str>>,
+        f: F,
+    ) -> Result<std::thread::JoinHandle<()>, crate::Shutdown>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: HookReturn,
+    {
+        let name = name.into();
+        let at = Location::caller();
+        let hold = holds::take(TaskKind::Thread, name.clone(), at)?;
+        let thread = std::thread::Builder::new().name(name.to_string());
+        let handle = thread.spawn(move || {
+            let result = catch_unwind(AssertUnwindSafe(|| f().into_hook_result()));
+            ended(hold, TaskKind::Thread, name, at, result);
+        });
+        Ok(handle.expect("failed to spawn thread"))
+    }
+}
+
+/// Start a tokio task named `name` that holds the stop until `future` completes (or is
+/// dropped: aborted, or its runtime shut down). What [`thread::spawn`] is for threads: the
+/// hooks wait for it, and a panic or an `Err` from it starts Stopping, reported by name.
+///
+/// # Errors
+/// `Err(Shutdown)` once the hooks have begun: the task is not started.
+///
+/// # Panics
+/// Outside a tokio runtime, as `tokio::spawn` does, with a message that says what to do.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let task = graceful_runtime::spawn("sync", async { Ok::<(), std::io::Error>(()) }).unwrap();
+/// task.await.unwrap();
+/// # }
+/// ```
+#[cfg(feature = "tokio")]
+#[track_caller]
+pub fn spawn<F>(
+    name: impl Into<Cow<'static, str>>,
+    future: F,
+) -> Result<tokio::task::JoinHandle<()>, crate::Shutdown>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: HookReturn,
+{
+    let name = name.into();
+    let at = Location::caller();
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        panic!(
+            "graceful::spawn({name:?}) must be called from inside a tokio runtime: call it from \
+             async code under #[tokio::main], or enter a runtime first (Runtime::enter)"
+        );
+    };
+    let hold = holds::take(TaskKind::Task, name.clone(), at)?;
+    Ok(runtime.spawn(async move {
+        let result = caught::Caught(Box::pin(future)).await;
+        ended(hold, TaskKind::Task, name, at, result);
+    }))
+}
+
+#[cfg(feature = "tokio")]
+mod caught {
+    use std::{
+        future::Future,
+        panic::{AssertUnwindSafe, catch_unwind},
+        pin::Pin,
+        task::{Context, Poll},
+    };
+
+    use crate::HookReturn;
+
+    /// A future's output, normalised, or the payload of its panic.
+    pub(super) struct Caught<F>(pub(super) Pin<Box<F>>);
+
+    impl<F: Future> Future for Caught<F>
+    where
+        F::Output: HookReturn,
+    {
+        type Output = std::thread::Result<Result<(), String>>;
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+            let future = self.0.as_mut();
+            match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+                Ok(Poll::Pending) => Poll::Pending,
+                Ok(Poll::Ready(output)) => Poll::Ready(Ok(output.into_hook_result())),
+                Err(payload) => Poll::Ready(Err(payload)),
+            }
+        }
+    }
+}
+
+/// Work ended with `result`: a failure starts Stopping and is reported; then the hold goes.
+fn ended(
+    hold: Hold,
+    kind: TaskKind,
+    name: Cow<'static, str>,
+    at: &'static Location<'static>,
+    result: Result<Result<(), String>, Box<dyn Any + Send>>,
+) {
+    let (how, error) = match result {
+        Ok(Ok(())) => return drop(hold),
+        Ok(Err(error)) => (Failure::Err, error),
+        // `exit(code)` ended this thread: the exit is under way, this is no failure.
+        Err(payload) if payload.is::<ExitPayload>() => return drop(hold),
+        Err(payload) => {
+            let message = panic_message(&*payload);
+            drop_payload(payload);
+            (Failure::Panic, message)
+        }
+    };
+    let work = Work::failed(kind.word(), name, at, how);
+    STATE.note_work_failed(how);
+    stopping::stop(Reason::Failed(work));
+    report::record(Event::WorkFailed { work, error });
+    drop(hold);
+}

@@ -1,0 +1,101 @@
+//! Work that must finish: holds and threads under `Builder::run`. `work SCENARIO`; markers on
+//! stdout as in `scenario` (`ready`, `hook:NAME`, and each scenario's own).
+
+use std::{process::ExitCode, time::Duration};
+
+use graceful::Builder;
+use graceful_e2e::{mark, ready, sleep_forever};
+
+/// Work in flight on a plain thread: holds the stop, finishes 500 ms after Stopping began.
+fn upload() {
+    let hold = graceful::hold("upload").unwrap();
+    std::thread::spawn(move || {
+        let _hold = hold;
+        graceful::wait();
+        std::thread::sleep(Duration::from_millis(500));
+        println!("upload:done");
+    });
+}
+
+fn main() -> ExitCode {
+    let scenario = std::env::args().nth(1).unwrap_or_default();
+    let builder = Builder::new()
+        .timeout(Duration::from_secs(6))
+        .body_timeout(Duration::from_secs(2));
+    if scenario == "hold_before_install" {
+        // Taken before graceful is installed: it counts once it is.
+        let hold = graceful::hold("early").unwrap();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            println!("early:done");
+            drop(hold);
+        });
+    }
+    match scenario.as_str() {
+        "hold_released" => builder.run(|| {
+            graceful::on_shutdown("after", mark("after"));
+            upload();
+            sleep_forever()
+        }),
+        "hold_late" => builder.run(|| {
+            graceful::on_shutdown("after", mark("after"));
+            let hold = graceful::hold(format!("stuck {}", 7)).unwrap();
+            std::thread::spawn(move || {
+                let _hold = hold;
+                std::thread::sleep(Duration::from_secs(3600));
+            });
+            sleep_forever()
+        }),
+        "hold_refused_in_hook" => builder.run(|| {
+            graceful::on_shutdown("late", || match graceful::hold("late") {
+                Ok(_) => println!("late:granted"),
+                Err(e) => println!("late:refused:{e}"),
+            });
+            upload();
+            ready();
+        }),
+        "hold_before_install" => builder.run(|| {
+            graceful::on_shutdown("after", mark("after"));
+            ready();
+        }),
+        "thread_awaited" => builder.run(|| {
+            graceful::on_shutdown("after", mark("after"));
+            graceful::thread::spawn("worker", || {
+                std::thread::sleep(Duration::from_millis(500));
+                // Sub-work may still start while stopping, before the hooks.
+                let _sub = graceful::hold("sub").unwrap();
+                println!("worker:done");
+            })
+            .unwrap();
+            println!("tasks:{}", graceful::tasks().len());
+            ready();
+        }),
+        "thread_panics" => builder.run(|| {
+            graceful::on_shutdown("after", mark("after"));
+            graceful::thread::spawn("fetcher", || -> () { panic!("fetch failed") }).unwrap();
+            sleep_forever()
+        }),
+        "thread_err" => builder.run(|| {
+            graceful::on_shutdown("after", mark("after"));
+            graceful::thread::spawn("writer", || -> Result<(), String> {
+                Err("disk full".into())
+            })
+            .unwrap();
+            sleep_forever()
+        }),
+        "thread_exits" => builder.run(|| {
+            graceful::on_shutdown("after", mark("after"));
+            graceful::thread::spawn("quitter", || -> () { graceful::exit(3) }).unwrap();
+            sleep_forever()
+        }),
+        "spawn_outside_runtime" => builder.run(|| {
+            graceful::on_shutdown("after", mark("after"));
+            ready();
+            let _ = graceful::spawn("orphan", async {});
+        }),
+        other => {
+            eprintln!("unknown scenario {other:?}");
+            ExitCode::from(2)
+        }
+    }
+}

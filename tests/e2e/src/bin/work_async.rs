@@ -1,0 +1,44 @@
+//! Tasks under `#[graceful::main]` with a current-thread tokio runtime: main returns while its
+//! tasks run on the same thread, so waiting for them must not block it. `work_async SCENARIO`.
+
+use std::time::Duration;
+
+#[graceful::main(timeout = "6s", body_timeout = "2s")]
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), graceful::Shutdown> {
+    let scenario = std::env::args().nth(1).unwrap_or_default();
+    graceful::on_shutdown("after", || println!("hook:after"));
+    match scenario.as_str() {
+        // main returns at once: the task, on this very thread, still finishes first.
+        "task_awaited" => {
+            graceful::spawn("sync", async {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                println!("sync:done");
+            })
+            .unwrap();
+            println!("ready");
+        }
+        // A task that fails stops the program, named.
+        "task_panics" => {
+            graceful::spawn("poller", async {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if true {
+                    panic!("poll failed");
+                }
+            })
+            .unwrap();
+            println!("ready");
+            graceful::shutdown().await;
+        }
+        // A task still running at body_timeout: named, 124, the hooks still run.
+        "task_late" => {
+            graceful::spawn("forever", async {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            })
+            .unwrap();
+            println!("ready");
+        }
+        other => eprintln!("unknown scenario {other:?}"),
+    }
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! Work that must finish, on real processes with real signals: holds released in time and
+//! late, threads and tasks awaited, failures that stop the program.
+
+use graceful_e2e::{Ended, Proc, SIGTERM};
+
+const BIN: &str = env!("CARGO_BIN_EXE_work");
+const ASYNC: &str = env!("CARGO_BIN_EXE_work_async");
+
+fn run(bin: &str, scenario: &str, signal: bool) -> Ended {
+    let p = Proc::start(bin, &[scenario], &[]);
+    p.wait_for("ready");
+    if signal {
+        p.kill(SIGTERM);
+    }
+    p.wait()
+}
+
+fn line(end: &Ended, text: &str) -> usize {
+    end.position(text)
+}
+
+#[test]
+fn a_hold_released_in_time_is_waited_for_before_the_hooks() {
+    let end = run(BIN, "hold_released", true);
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(
+        line(&end, "upload:done") < line(&end, "hook:after"),
+        "{end:#?}"
+    );
+}
+
+#[test]
+fn a_hold_still_open_at_body_timeout_is_named_with_where_it_was_taken_and_exits_124() {
+    let end = run(BIN, "hold_late", true);
+    assert_eq!(end.code(), Some(124), "{end:#?}");
+    assert_eq!(end.hooks(), ["after"], "{end:#?}");
+    assert!(
+        end.stderr
+            .contains("main returned, but work was still in flight at body_timeout (2s): hold \"stuck 7\" (tests/e2e/src/bin/work.rs:"),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
+fn once_the_hooks_have_begun_a_hold_is_refused() {
+    let end = run(BIN, "hold_refused_in_hook", false);
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    // main returned with the upload in flight: it finished first, then the hooks, where a
+    // new hold is refused.
+    assert!(line(&end, "upload:done") < line(&end, "late:refused:shutting down: main returned"));
+}
+
+#[test]
+fn a_hold_taken_before_graceful_is_installed_counts() {
+    let end = run(BIN, "hold_before_install", false);
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(
+        line(&end, "early:done") < line(&end, "hook:after"),
+        "{end:#?}"
+    );
+}
+
+#[test]
+fn a_thread_is_awaited_after_main_returns_and_may_start_sub_work() {
+    let end = run(BIN, "thread_awaited", false);
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(end.stdout.contains(&"tasks:1".to_owned()), "{end:#?}");
+    assert!(
+        line(&end, "worker:done") < line(&end, "hook:after"),
+        "{end:#?}"
+    );
+}
+
+#[test]
+fn a_thread_that_panics_stops_the_program_named_and_exits_101() {
+    let end = run(BIN, "thread_panics", false);
+    assert_eq!(end.code(), Some(101), "{end:#?}");
+    assert_eq!(end.hooks(), ["after"]);
+    assert!(
+        end.stderr
+            .contains("graceful: thread \"fetcher\" panicked: stopping"),
+        "{}",
+        end.stderr
+    );
+    assert!(end.stderr.contains("fetch failed"), "{}", end.stderr);
+}
+
+#[test]
+fn a_thread_that_returns_err_stops_the_program_with_the_error_and_exits_1() {
+    let end = run(BIN, "thread_err", false);
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert_eq!(end.hooks(), ["after"]);
+    assert!(
+        end.stderr.contains("thread \"writer\" failed: disk full"),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
+fn exit_in_a_spawned_thread_is_an_exit_not_a_failure() {
+    let end = run(BIN, "thread_exits", false);
+    assert_eq!(end.code(), Some(3), "{end:#?}");
+    assert_eq!(end.hooks(), ["after"]);
+}
+
+#[test]
+fn spawn_outside_a_tokio_runtime_panics_naming_the_fix() {
+    let end = run(BIN, "spawn_outside_runtime", false);
+    assert_eq!(end.code(), Some(101), "{end:#?}");
+    assert!(
+        end.stderr
+            .contains("graceful::spawn(\"orphan\") must be called from inside a tokio runtime"),
+        "{}",
+        end.stderr
+    );
+    assert_eq!(end.hooks(), ["after"]);
+}
+
+#[test]
+fn a_task_on_main_s_current_thread_runtime_is_awaited_without_blocking_it() {
+    let end = run(ASYNC, "task_awaited", false);
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(
+        line(&end, "sync:done") < line(&end, "hook:after"),
+        "{end:#?}"
+    );
+}
+
+#[test]
+fn a_task_that_panics_stops_the_program_named_and_exits_101() {
+    let end = run(ASYNC, "task_panics", false);
+    assert_eq!(end.code(), Some(101), "{end:#?}");
+    assert!(
+        end.stderr.contains("task \"poller\" panicked: stopping"),
+        "{}",
+        end.stderr
+    );
+    assert!(end.stderr.contains("poll failed"), "{}", end.stderr);
+    assert_eq!(end.hooks(), ["after"]);
+}
+
+#[test]
+fn a_task_still_running_at_body_timeout_is_named_and_exits_124() {
+    let end = run(ASYNC, "task_late", false);
+    assert_eq!(end.code(), Some(124), "{end:#?}");
+    assert!(
+        end.stderr
+            .contains("task \"forever\" (tests/e2e/src/bin/work_async.rs:"),
+        "{}",
+        end.stderr
+    );
+    assert_eq!(end.hooks(), ["after"]);
+}
