@@ -67,6 +67,11 @@ pub fn check() -> Result<(), Shutdown> {
 
 /// Sleep for `duration`, or less: the sleep ends at once when the program starts stopping.
 ///
+/// It blocks the calling thread. In async code that is an executor's thread, and every task on
+/// it stalls: there, await
+/// [`cancel_on_shutdown`](crate::cancel_on_shutdown)`(tokio::time::sleep(d))` instead (or your
+/// executor's timer), which ends the same way and blocks nothing.
+///
 /// # Errors
 /// [`Shutdown`] if the program is stopping, whether before or during the sleep.
 ///
