@@ -8,6 +8,8 @@ pub use linkme;
 pub use crate::{
     Builder, ExitPolicy, Report, Shutdown, Signal,
     entry::{run, run_async},
-    hooks::{HOOKS, HookFn, HookFuture, HookResult, StaticHook, async_hook, hook_result},
+    hooks::{
+        HOOKS, HookFn, HookFuture, HookJob, HookResult, StaticHook, async_hook, hook_result, marker,
+    },
     main_end::{MainEnd, probe},
 };

@@ -115,7 +115,7 @@ pub use config::{ConfigError, EnvProblem, ExitPolicy, Report};
 pub use duration::DurationError;
 pub use entry::{Builder, Guard, exit, install};
 pub use holds::{Hold, Task, TaskKind, hold};
-pub use hooks::{HookHandle, HookInfo, HookReturn, hooks, on_shutdown};
+pub use hooks::{HookHandle, HookInfo, HookReturn, IntoHook, hooks, on_shutdown};
 pub use main_end::MainReturn;
 pub use shutdown::{Reason, Shutdown, Work};
 pub use signal::Signal;

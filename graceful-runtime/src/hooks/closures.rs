@@ -10,13 +10,89 @@ use std::{
     time::Duration,
 };
 
-use super::{HookInfo, HookResult, HookReturn, Job, Planned};
+use super::{HookInfo, HookResult, HookReturn, Job, Planned, SendHookFuture};
 
 pub(crate) type ClosureFn = Box<dyn FnOnce() -> HookResult + Send>;
 
+/// What a registered hook runs: a closure, or a future (an async hook).
+pub(crate) enum ClosureJob {
+    Sync(ClosureFn),
+    Async(SendHookFuture),
+}
+
 struct Registered {
     info: HookInfo,
-    f: ClosureFn,
+    f: ClosureJob,
+}
+
+/// What [`on_shutdown`] accepts: a closure returning `()` or `Result<(), E: Display>`; a
+/// future with such an output (`async move { pool.close().await }`); or a closure returning
+/// such a future (`async move || ..`, `|| async move { .. }`). Futures and closures are `Send`
+/// and `'static`: the hook may run on another thread than the one that registered it.
+///
+/// The `Marker` tells the three apart; it is inferred.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a shutdown hook",
+    label = "a closure returning () or Result<(), E: Display>, or a future with that output",
+    note = "an async hook is written `async move {{ .. }}` (a future) or `async move || {{ .. }}`; \
+            it must be Send + 'static, and so must what it captures"
+)]
+pub trait IntoHook<Marker> {
+    /// Not public API.
+    #[doc(hidden)]
+    fn into_job(self) -> HookJob;
+}
+
+/// A registered hook's job. Not public API.
+#[doc(hidden)]
+pub struct HookJob(ClosureJob);
+
+/// Markers for [`IntoHook`]. Not public API.
+#[doc(hidden)]
+pub mod marker {
+    /// A closure.
+    pub struct Closure<R>(std::marker::PhantomData<R>);
+    /// A closure returning a future.
+    pub struct AsyncClosure<F>(std::marker::PhantomData<F>);
+    /// A future.
+    pub struct Future;
+}
+
+impl<F, R> IntoHook<marker::Closure<R>> for F
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: HookReturn,
+{
+    fn into_job(self) -> HookJob {
+        HookJob(ClosureJob::Sync(Box::new(move || {
+            self().into_hook_result()
+        })))
+    }
+}
+
+impl<F, Fut> IntoHook<marker::AsyncClosure<Fut>> for F
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future + Send + 'static,
+    Fut::Output: HookReturn,
+{
+    fn into_job(self) -> HookJob {
+        HookJob(ClosureJob::Async(Box::pin(async move {
+            self().await.into_hook_result()
+        })))
+    }
+}
+
+impl<Fut> IntoHook<marker::Future> for Fut
+where
+    Fut: std::future::Future + Send + 'static,
+    Fut::Output: HookReturn,
+{
+    fn into_job(self) -> HookJob {
+        HookJob(ClosureJob::Async(Box::pin(async move {
+            self.await.into_hook_result()
+        })))
+    }
 }
 
 /// The closures: those waiting for the stop, and the ones the run has taken but not yet
@@ -70,7 +146,7 @@ fn registry() -> std::sync::MutexGuard<'static, Registry> {
     CLOSURES.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Register a closure to run at shutdown, with `order` 0.
+/// Register a closure (or a future: an async hook) to run at shutdown, with `order` 0.
 ///
 /// Closures run before static hooks of the same `order`, last-registered first. A closure
 /// registered while the hooks are already running runs after the ones already listed. The
@@ -89,14 +165,23 @@ fn registry() -> std::sync::MutexGuard<'static, Registry> {
 /// # hook.cancel();
 /// # Ok::<(), std::io::Error>(())
 /// ```
+///
+/// An async hook is a future, awaited on the program's runtime when `main` is async (else as
+/// `#[graceful::on_shutdown] async fn` hooks are); past its `timeout` it is cancelled:
+///
+/// ```
+/// # async fn close(_: ()) -> Result<(), std::io::Error> { Ok(()) }
+/// let pool = ();
+/// let hook = graceful_runtime::on_shutdown("close pool", async move { close(pool).await });
+/// # hook.cancel();
+/// ```
 #[track_caller]
-pub fn on_shutdown<F, R>(name: impl Into<Cow<'static, str>>, f: F) -> HookHandle
+pub fn on_shutdown<H, Marker>(name: impl Into<Cow<'static, str>>, hook: H) -> HookHandle
 where
-    F: FnOnce() -> R + Send + 'static,
-    R: HookReturn,
+    H: IntoHook<Marker>,
 {
     let at = Location::caller();
-    let f: ClosureFn = Box::new(move || f().into_hook_result());
+    let HookJob(f) = hook.into_job();
     let name = name.into();
     let mut registry = registry();
     // Numbered under the lock: the registry stays in sequence order.
@@ -198,7 +283,10 @@ pub(crate) fn take_closures() -> Vec<Planned> {
         .filter_map(|(_, r)| r)
         .map(|r| Planned {
             info: r.info,
-            job: Some(Job::Closure(r.f)),
+            job: Some(match r.f {
+                ClosureJob::Sync(f) => Job::Closure(f),
+                ClosureJob::Async(f) => Job::AsyncClosure(f),
+            }),
         })
         .collect()
 }

@@ -20,7 +20,7 @@ use std::{
 };
 
 pub(crate) use closures::{ClosureFn, start_closure, take_closures};
-pub use closures::{HookHandle, on_shutdown};
+pub use closures::{HookHandle, HookJob, IntoHook, marker, on_shutdown};
 pub use result::{HookReturn, async_hook, hook_result};
 
 use crate::Shutdown;
@@ -30,6 +30,9 @@ pub type HookResult = Result<(), String>;
 
 /// An async hook's future, boxed.
 pub type HookFuture = Pin<Box<dyn Future<Output = HookResult>>>;
+
+/// An async closure hook's future, boxed: made at registration, so it may cross threads.
+pub(crate) type SendHookFuture = Pin<Box<dyn Future<Output = HookResult> + Send>>;
 
 /// A hook declared with `#[graceful::on_shutdown]`. Not public API: used by generated code.
 #[doc(hidden)]
@@ -145,6 +148,7 @@ impl fmt::Display for HookInfo {
 pub(crate) enum Job {
     Static(HookFn),
     Closure(ClosureFn),
+    AsyncClosure(SendHookFuture),
 }
 
 /// A hook ready to run: its description and, until it is claimed, its job.

@@ -34,7 +34,7 @@ use std::{
 use crate::{
     Reason, Shutdown, clock, conclude,
     event::AfterTimeout,
-    hooks::{self, HookFn, HookFuture, HookInfo, HookResult, Job, Planned},
+    hooks::{self, HookFn, HookFuture, HookInfo, HookResult, Job, Planned, SendHookFuture},
     report::{self, Event, HookOutcome},
     state::STATE,
     stopping::{forget_waker, keep_waker, request_wakes, wake_dog_by},
@@ -190,7 +190,10 @@ impl Run {
             index,
             started: now,
             deadline: info.timeout.map(|t| now.saturating_add(clock::ns(t))),
-            is_async: matches!(job, Some(Job::Static(HookFn::Async(_)))),
+            is_async: matches!(
+                job,
+                Some(Job::Static(HookFn::Async(_)) | Job::AsyncClosure(_))
+            ),
             cancelled_at: None,
         });
         self.between_since = None;
@@ -389,9 +392,9 @@ pub(crate) fn run_hooks(generation: u64) -> Finish {
             Ok(c) => c,
             Err(finish) => break finish,
         };
-        let outcome = match claimed.job.take() {
-            Some(Job::Static(HookFn::Async(f))) => drive(generation, claimed.index, f),
-            job => Some(isolate(job)),
+        let outcome = match AsyncJob::take(&mut claimed.job) {
+            Some(job) => drive(generation, claimed.index, job),
+            None => Some(isolate(claimed.job.take())),
         };
         if let Err(finish) = complete(generation, claimed, outcome) {
             break finish;
@@ -411,9 +414,9 @@ pub(crate) async fn run_hooks_async(generation: u64) -> Finish {
             Ok(c) => c,
             Err(finish) => return finish,
         };
-        let outcome = match claimed.job.take() {
-            Some(Job::Static(HookFn::Async(f))) => Guarded::new(claimed.index, f).await,
-            job => Some(isolate(job)),
+        let outcome = match AsyncJob::take(&mut claimed.job) {
+            Some(job) => Guarded::new(claimed.index, job).await,
+            None => Some(isolate(claimed.job.take())),
         };
         if let Err(finish) = complete(generation, claimed, outcome) {
             return finish;
@@ -423,13 +426,13 @@ pub(crate) async fn run_hooks_async(generation: u64) -> Finish {
 
 /// An async hook, driven here, or on a thread of its own where this thread cannot drive it
 /// (see `exec::needs_a_thread_of_its_own`).
-fn drive(generation: u64, index: usize, f: fn(Shutdown) -> HookFuture) -> Option<HookOutcome> {
+fn drive(generation: u64, index: usize, job: AsyncJob) -> Option<HookOutcome> {
     if !exec::needs_a_thread_of_its_own() {
-        return exec::block_on(Guarded::new(index, f));
+        return exec::block_on(Guarded::new(index, job));
     }
-    let on_its_own = || {
+    let on_its_own = move || {
         RUNNING.with(|r| r.set(Some((generation, index))));
-        let outcome = exec::block_on(Guarded::new(index, f));
+        let outcome = exec::block_on(Guarded::new(index, job));
         exec::shutdown();
         outcome
     };
@@ -466,8 +469,37 @@ fn isolate(job: Option<Job>) -> HookOutcome {
         Some(Job::Static(HookFn::Sync(f))) => f(&shutdown),
         Some(Job::Closure(f)) => f(),
         Some(Job::Static(HookFn::Async(f))) => exec::block_on(f(shutdown)),
+        Some(Job::AsyncClosure(f)) => exec::block_on(f),
         None => Ok(()),
     }))
+}
+
+/// An async hook's job: a static `async fn`, whose future is made where it is driven, or an
+/// async closure's future, made at registration. Either crosses to a thread of its own.
+enum AsyncJob {
+    Static(fn(Shutdown) -> HookFuture),
+    Closure(SendHookFuture),
+}
+
+impl AsyncJob {
+    /// Take `job` out if it is async.
+    fn take(job: &mut Option<Job>) -> Option<AsyncJob> {
+        match job.take() {
+            Some(Job::Static(HookFn::Async(f))) => Some(AsyncJob::Static(f)),
+            Some(Job::AsyncClosure(f)) => Some(AsyncJob::Closure(f)),
+            other => {
+                *job = other;
+                None
+            }
+        }
+    }
+
+    fn start(self) -> HookFuture {
+        match self {
+            AsyncJob::Static(f) => f(shutdown()),
+            AsyncJob::Closure(f) => f,
+        }
+    }
 }
 
 /// An async hook, isolated like a sync one (a panic in `poll` is caught) and cancellable by
@@ -481,10 +513,10 @@ struct Guarded {
 }
 
 impl Guarded {
-    fn new(index: usize, f: fn(Shutdown) -> HookFuture) -> Guarded {
+    fn new(index: usize, job: AsyncJob) -> Guarded {
         Guarded {
             index,
-            hook: f(shutdown()),
+            hook: job.start(),
             waker: 0,
         }
     }

@@ -153,3 +153,25 @@ fn a_task_still_running_at_body_timeout_is_named_and_exits_124() {
     );
     assert_eq!(end.hooks(), ["after"]);
 }
+
+#[test]
+fn async_closure_hooks_run_in_a_sync_main_and_one_past_its_timeout_is_cancelled() {
+    let end = run(BIN, "async_closure_hooks", false);
+    // Last registered first: the stuck one (cancelled at 200 ms: a failed hook, exit 1), then
+    // the closure, then the future.
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert_eq!(end.hooks(), ["closure", "future"], "{end:#?}");
+    assert!(
+        end.stderr.contains("hook \"stuck\"") && end.stderr.contains("cancelled"),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
+fn an_async_closure_hook_runs_on_main_s_own_runtime() {
+    let end = run(ASYNC, "async_closure_hook", false);
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    // Last registered first.
+    assert_eq!(end.hooks(), ["drained:last message", "after"], "{end:#?}");
+}

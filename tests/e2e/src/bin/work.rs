@@ -93,6 +93,25 @@ fn main() -> ExitCode {
             ready();
             let _ = graceful::spawn("orphan", async {});
         }),
+        // Async closure hooks in a sync main: graceful gives them a runtime (the `tokio`
+        // feature); the one past its timeout is cancelled, and the next still runs.
+        "async_closure_hooks" => builder.run(|| {
+            graceful::on_shutdown("future", async {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                println!("hook:future");
+            });
+            let name = String::from("closure");
+            graceful::on_shutdown("closure", async move || {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                println!("hook:{name}");
+                Ok::<(), std::io::Error>(())
+            });
+            graceful::on_shutdown("stuck", async {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            })
+            .timeout(Duration::from_millis(200));
+            ready();
+        }),
         other => {
             eprintln!("unknown scenario {other:?}");
             ExitCode::from(2)

@@ -38,6 +38,16 @@ async fn main() -> Result<(), graceful::Shutdown> {
             .unwrap();
             println!("ready");
         }
+        // An async closure hook, awaited on main's own runtime: tokio's timer works in it.
+        "async_closure_hook" => {
+            let (tx, mut rx) = tokio::sync::mpsc::channel::<&'static str>(1);
+            graceful::on_shutdown("drain channel", async move {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                println!("hook:drained:{}", rx.recv().await.unwrap_or("none"));
+            });
+            tx.send("last message").await.unwrap();
+            println!("ready");
+        }
         other => eprintln!("unknown scenario {other:?}"),
     }
     Ok(())
