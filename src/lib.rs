@@ -118,6 +118,9 @@ pub use graceful_runtime::{
 #[cfg(feature = "tokio")]
 pub use graceful_runtime::spawn;
 
+#[cfg(feature = "tokio-util")]
+pub use graceful_runtime::cancellation_token;
+
 #[cfg(all(unix, feature = "systemd"))]
 pub use graceful_runtime::systemd;
 

@@ -175,3 +175,19 @@ fn an_async_closure_hook_runs_on_main_s_own_runtime() {
     // Last registered first.
     assert_eq!(end.hooks(), ["drained:last message", "after"], "{end:#?}");
 }
+
+#[test]
+fn a_cancellation_token_is_cancelled_when_stopping_begins() {
+    let end = run(ASYNC, "cancellation_token", true);
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(
+        line(&end, "token:cancelled") < line(&end, "hook:after"),
+        "{end:#?}"
+    );
+}
+
+#[test]
+fn a_miette_result_main_stopped_by_a_signal_exits_0() {
+    let end = run(env!("CARGO_BIN_EXE_attr_miette"), "", true);
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+}

@@ -48,6 +48,17 @@ async fn main() -> Result<(), graceful::Shutdown> {
             tx.send("last message").await.unwrap();
             println!("ready");
         }
+        // Code written against tokio-util's token stops with the program (tokio-util feature).
+        "cancellation_token" => {
+            let token = graceful::cancellation_token();
+            graceful::spawn("listener", async move {
+                token.cancelled().await;
+                println!("token:cancelled");
+            })
+            .unwrap();
+            println!("ready");
+            graceful::shutdown().await;
+        }
         other => eprintln!("unknown scenario {other:?}"),
     }
     Ok(())
