@@ -36,6 +36,8 @@ pub(crate) struct MainConfig {
     pub(crate) exit_code: Option<ExitCode>,
     /// `quiet` or `quiet = true`.
     pub(crate) quiet: bool,
+    /// `probe = "127.0.0.1:9000"`.
+    pub(crate) probe: Option<std::net::SocketAddr>,
 }
 
 /// The exit status of a clean stop after a signal.
@@ -64,6 +66,7 @@ const MAIN_KEYS: &[&str] = &[
     "signals",
     "exit_code",
     "quiet",
+    "probe",
 ];
 const HOOK_KEYS: &[&str] = &["order", "name", "timeout"];
 
@@ -88,6 +91,7 @@ impl MainConfig {
                 "signals" => signals(&key, value).map(|s| config.signals = Some(s)),
                 "exit_code" => exit_code(&key, value).map(|c| config.exit_code = Some(c)),
                 "quiet" => flag(&key, value).map(|q| config.quiet = q),
+                "probe" => probe(&key, value).map(|p| config.probe = Some(p)),
                 _ => Err(unknown_key(&key, "#[graceful::main]", MAIN_KEYS)),
             };
             errors.take(result);
@@ -292,6 +296,19 @@ fn exit_code(key: &Ident, value: Value) -> syn::Result<ExitCode> {
                 ),
             )),
         },
+        other => Err(expected(key, &other, WHAT)),
+    }
+}
+
+fn probe(key: &Ident, value: Value) -> syn::Result<std::net::SocketAddr> {
+    const WHAT: &str = "an address and port such as \"127.0.0.1:9000\" or \"[::]:9000\"";
+    match value {
+        Value::Str(lit) => lit.value().parse().map_err(|_| {
+            syn::Error::new(
+                lit.span(),
+                format!("`{key}` takes {WHAT}, not {:?}", lit.value()),
+            )
+        }),
         other => Err(expected(key, &other, WHAT)),
     }
 }

@@ -172,6 +172,20 @@ fn builder(config: &MainConfig) -> TokenStream {
     if config.quiet {
         builder.extend(quote!(.quiet()));
     }
+    if let Some(addr) = config.probe {
+        let port = Literal::u16_unsuffixed(addr.port());
+        let ip = match addr.ip() {
+            std::net::IpAddr::V4(ip) => {
+                let octets = ip.octets().map(Literal::u8_unsuffixed);
+                quote!([#(#octets),*])
+            }
+            std::net::IpAddr::V6(ip) => {
+                let segments = ip.segments().map(Literal::u16_unsuffixed);
+                quote!([#(#segments),*])
+            }
+        };
+        builder.extend(quote!(.probe(#private::SocketAddr::from((#ip, #port)))));
+    }
     builder
 }
 

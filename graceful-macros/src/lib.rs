@@ -88,6 +88,7 @@ use crate::{
 /// | `signals` | a list of `SIGTERM`, `SIGINT`, `SIGHUP`, `SIGQUIT` | `[SIGTERM, SIGINT]` |
 /// | `exit_code` | `"signal"`, or an exit code from 0 to 255 | 0 |
 /// | `quiet` | no value (`quiet = true` and `quiet = false` are accepted too) | the report is on |
+/// | `probe` | an address: `"127.0.0.1:9000"`, `"[::]:9000"` | no probe listener (`GRACEFUL_PROBE` overrides it) |
 ///
 /// - **`timeout`**: the longest the whole shutdown may take, from its start (a signal,
 ///   `graceful::trigger()`, main returning) to the exit; past it the process exits at once

@@ -2,6 +2,7 @@
 //! generated code, and free to change between versions.
 
 pub use core::time::Duration;
+pub use std::net::SocketAddr;
 
 pub use linkme;
 

@@ -11,8 +11,9 @@
 //! | body_timeout | half of what the timeout leaves after the drain, never more | |
 //! | exit code on a clean signal stop | 0 | |
 //! | report | text | `GRACEFUL_REPORT` (`text`, `json`, `off`) |
+//! | probe listener | none | `GRACEFUL_PROBE` (`127.0.0.1:9000`, `[::]:9000`; `off`) |
 
-use std::{fmt, io, time::Duration};
+use std::{fmt, io, net::SocketAddr, time::Duration};
 
 use crate::{
     Signal,
@@ -69,6 +70,7 @@ pub(crate) struct Settings {
     pub(crate) drain: Option<Duration>,
     pub(crate) exit_code: ExitPolicy,
     pub(crate) report: Report,
+    pub(crate) probe: Option<SocketAddr>,
 }
 
 impl Default for Settings {
@@ -82,6 +84,7 @@ impl Default for Settings {
             drain: None,
             exit_code: ExitPolicy::default(),
             report: Report::Text,
+            probe: None,
         }
     }
 }
@@ -128,6 +131,17 @@ impl Settings {
         }
         let left = timeout - drain;
         let body_timeout = self.body_timeout.unwrap_or(left / 2).min(left);
+        let mut probe = self.probe;
+        if let Some(value) = env(ENV_PROBE).filter(|v| !v.is_empty()) {
+            probe = match value.as_str() {
+                "off" => None,
+                _ => Some(value.parse().map_err(|_| ConfigError::Env {
+                    var: ENV_PROBE,
+                    value: value.clone(),
+                    problem: EnvProblem::Address,
+                })?),
+            };
+        }
         Ok(Config {
             signals: self.signals.clone(),
             timeout,
@@ -135,11 +149,13 @@ impl Settings {
             drain,
             exit_code: self.exit_code,
             report,
+            probe,
         })
     }
 }
 
 pub(crate) const ENV_TIMEOUT: &str = "GRACEFUL_TIMEOUT";
+pub(crate) const ENV_PROBE: &str = "GRACEFUL_PROBE";
 pub(crate) const ENV_REPORT: &str = "GRACEFUL_REPORT";
 pub(crate) const ENV_DRAIN: &str = "GRACEFUL_DRAIN";
 
@@ -165,6 +181,7 @@ pub(crate) struct Config {
     pub(crate) drain: Duration,
     pub(crate) exit_code: ExitPolicy,
     pub(crate) report: Report,
+    pub(crate) probe: Option<SocketAddr>,
 }
 
 /// Graceful could not start. The attribute and [`install`](crate::install) print it and exit
@@ -193,6 +210,13 @@ pub enum ConfigError {
     AlreadyInstalled,
     /// The operating system refused a pipe, a thread or a signal handler.
     Os(io::Error),
+    /// The probe listener could not listen on its address (in use, not this host's).
+    Probe {
+        /// The address in force (`GRACEFUL_PROBE`, the builder or the attribute).
+        addr: SocketAddr,
+        /// Why not.
+        error: io::Error,
+    },
 }
 
 /// What is wrong with an environment value.
@@ -203,6 +227,8 @@ pub enum EnvProblem {
     Duration(DurationError),
     /// Not `text`, `json` or `off`.
     Report,
+    /// Not a socket address (`127.0.0.1:9000`, `[::]:9000`) or `off`.
+    Address,
 }
 
 impl fmt::Display for ConfigError {
@@ -217,6 +243,9 @@ impl fmt::Display for ConfigError {
                 match problem {
                     EnvProblem::Duration(e) => write!(f, "{e}"),
                     EnvProblem::Report => f.write_str("use text, json or off"),
+                    EnvProblem::Address => {
+                        f.write_str("use an address and port, like 127.0.0.1:9000, or off")
+                    }
                 }
             }
             ConfigError::DrainTooLong { drain, timeout } => write!(
@@ -230,6 +259,11 @@ impl fmt::Display for ConfigError {
                 "graceful is already installed in this process; install it once, in main",
             ),
             ConfigError::Os(e) => write!(f, "could not set up signal handling: {e}"),
+            ConfigError::Probe { addr, error } => write!(
+                f,
+                "the probe listener cannot listen on {addr} ({ENV_PROBE} or the attribute's \
+                 probe): {error}"
+            ),
         }
     }
 }
@@ -241,7 +275,7 @@ impl std::error::Error for ConfigError {
                 problem: EnvProblem::Duration(e),
                 ..
             } => Some(e),
-            ConfigError::Os(e) => Some(e),
+            ConfigError::Os(e) | ConfigError::Probe { error: e, .. } => Some(e),
             _ => None,
         }
     }
@@ -328,6 +362,30 @@ mod tests {
         }
         let e = b.resolve(env(&[("GRACEFUL_TIMEOUT", "0s")])).unwrap_err();
         assert!(e.to_string().contains("GRACEFUL_TIMEOUT=\"0s\""), "{e}");
+    }
+
+    #[test]
+    fn the_probe_address_comes_from_the_environment_or_is_refused_by_name() {
+        let c = Settings::default()
+            .resolve(env(&[("GRACEFUL_PROBE", "127.0.0.1:9000")]))
+            .unwrap();
+        assert_eq!(c.probe, Some("127.0.0.1:9000".parse().unwrap()));
+        let on = Settings {
+            probe: Some("[::1]:1".parse().unwrap()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            on.resolve(env(&[("GRACEFUL_PROBE", "off")])).unwrap().probe,
+            None
+        );
+        let e = Settings::default()
+            .resolve(env(&[("GRACEFUL_PROBE", "localhost")]))
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("GRACEFUL_PROBE=\"localhost\" is not valid: use an address"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -13,7 +13,8 @@ fn main() -> ::std::process::ExitCode {
             ::graceful::__private::Signal::SIGHUP,
         ])
         .exit_code(::graceful::__private::ExitPolicy::Signal)
-        .quiet();
+        .quiet()
+        .probe(::graceful::__private::SocketAddr::from(([0, 0, 0, 0], 9000)));
     ::graceful::__private::run(
         config,
         || {

@@ -5,7 +5,8 @@
     drain = "2s",
     signals = [SIGTERM, SIGINT, SIGHUP],
     exit_code = "signal",
-    quiet
+    quiet,
+    probe = "0.0.0.0:9000"
 )]
 fn main() -> std::io::Result<()> {
     Ok(())

@@ -91,6 +91,21 @@ impl Builder {
         self.report(Report::Off)
     }
 
+    /// Answer health probes over HTTP on `addr` (off by default; `GRACEFUL_PROBE` overrides it,
+    /// `GRACEFUL_PROBE=off` turns it off): `GET /livez` is 200 until the process exits, `GET
+    /// /readyz` is 200 while [`is_ready`](crate::is_ready) and 503 from the first signal (with a
+    /// [`drain`](Self::drain), for the whole drain). std only, one thread. An address graceful
+    /// cannot listen on is a start-up error (exit 78) that names it.
+    ///
+    /// ```
+    /// let b = graceful_runtime::Builder::new().probe(([127, 0, 0, 1], 9000).into());
+    /// # let _ = b;
+    /// ```
+    pub fn probe(mut self, addr: std::net::SocketAddr) -> Self {
+        self.settings.probe = Some(addr);
+        self
+    }
+
     /// Run `body` as the body of `main`: install the handlers, run it, then the hooks, and
     /// return the exit code of the design's table. This is what `#[graceful::main]` does.
     ///

@@ -3,7 +3,7 @@
 use crate::{
     ConfigError, body,
     config::{self, Settings},
-    exit_code, intake, report,
+    exit_code, intake, probe, report,
     state::STATE,
     stopping, sys, watchdog,
 };
@@ -20,6 +20,9 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
     stopping::init_words().map_err(ConfigError::Os)?;
     sys::install(&config.signals, intake::received).map_err(ConfigError::Os)?;
     watchdog::spawn(&config).map_err(ConfigError::Os)?;
+    if let Some(addr) = config.probe {
+        probe::start(addr).map_err(|error| ConfigError::Probe { addr, error })?;
+    }
     config::set_in_force(config);
     if stopping::futures_waiting() {
         // Futures polled before graceful was installed: the reporter wakes them at the stop.
