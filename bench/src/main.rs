@@ -27,7 +27,7 @@ use std::{
 
 mod runner;
 
-use runner::{buildtime, hot, latency, machine, report, scale, startup};
+use runner::{buildtime, hot, latency, machine, report, scale, startup, work};
 
 /// How many samples of each kind.
 struct Plan {
@@ -43,6 +43,9 @@ struct Plan {
     wake: usize,
     startup: usize,
     scale: usize,
+    /// Empty tasks per spawn round; processes per kind of stop with holds.
+    tasks: usize,
+    stops: usize,
     build: Option<usize>,
 }
 
@@ -103,8 +106,10 @@ fn build_children() -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     let mut cmd = Command::new(cargo);
+    // The runner's package and `work_bench`'s (bench/work), whose binaries land beside ours.
     cmd.args(["build", "--quiet", "--bins", "--manifest-path"])
-        .arg(manifest);
+        .arg(manifest)
+        .args(["-p", "graceful-bench", "-p", "graceful-bench-work"]);
     if !cfg!(debug_assertions) {
         cmd.arg("--release");
     } else {
@@ -138,6 +143,8 @@ fn main() -> ExitCode {
             wake: 3,
             startup: 3,
             scale: 1,
+            tasks: 1_000,
+            stops: 3,
             build: args.build.then_some(1),
         }
     } else {
@@ -152,6 +159,8 @@ fn main() -> ExitCode {
             wake: 300,
             startup: 1000,
             scale: 21,
+            tasks: 10_000,
+            stops: 51,
             build: args.build.then_some(3),
         }
     };
@@ -189,6 +198,13 @@ fn main() -> ExitCode {
     let startup = startup::run(plan.startup);
     part("scale");
     let scale = scale::run(plan.scale);
+    part("work");
+    let work = work::run(
+        plan.check_rounds,
+        plan.check_iters / 5,
+        plan.tasks,
+        plan.stops,
+    );
     if plan.build.is_some() {
         part("build");
     }
@@ -220,6 +236,7 @@ fn main() -> ExitCode {
         scale,
         scale_runs: plan.scale,
         build,
+        work,
     };
     let broken: Vec<String> = results
         .cold

@@ -2,9 +2,9 @@
 //! returns, until no hold remains (bounded by `body_timeout`, which the watchdog enforces);
 //! once the hooks may begin the list is closed and new holds are refused.
 //!
-//! One lock, held for a push or a removal: taking and releasing a hold are a lock and an
-//! unlock each, no allocation for a `&'static str` name, no clock read. The watchdog reads the
-//! list only by trying the lock.
+//! One lock (a [`SpinLock`]), held for a push or a removal: taking and releasing a hold are a
+//! lock and an unlock each, no allocation for a `&'static str` name, no clock read. The
+//! watchdog reads the list only by trying the lock.
 //!
 //! Layer 7: it imports `stopping` (its word and the futures' wakers), the state machine and
 //! the leaves.
@@ -15,12 +15,12 @@ use std::{
     future::Future,
     panic::Location,
     pin::Pin,
-    sync::{Mutex, MutexGuard, PoisonError, TryLockError},
     task::{Context, Poll},
 };
 
 use crate::{
     Reason, Shutdown,
+    spin::{SpinGuard, SpinLock},
     state::{Body, STATE},
     stopping::{self, HOLDS},
 };
@@ -51,8 +51,8 @@ impl TaskKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Task {
     kind: TaskKind,
-    name: Cow<'static, str>,
-    at: &'static Location<'static>,
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) at: &'static Location<'static>,
 }
 
 impl Task {
@@ -95,15 +95,15 @@ struct List {
     closed: bool,
 }
 
-static LIST: Mutex<List> = Mutex::new(List {
+static LIST: SpinLock<List> = SpinLock::new(List {
     slots: Vec::new(),
     free: Vec::new(),
     open: 0,
     closed: false,
 });
 
-fn list() -> MutexGuard<'static, List> {
-    LIST.lock().unwrap_or_else(PoisonError::into_inner)
+fn list() -> SpinGuard<'static, List> {
+    LIST.lock()
 }
 
 /// A hold on the shutdown: while it lives, the hooks wait (up to `body_timeout` after Stopping
@@ -166,6 +166,13 @@ pub(crate) fn take(
     Ok(Hold { slot })
 }
 
+impl Hold {
+    /// What this hold is: its kind, name and where it was taken.
+    pub(crate) fn task(&self) -> Option<Task> {
+        list().slots[self.slot].clone()
+    }
+}
+
 impl Drop for Hold {
     fn drop(&mut self) {
         let (task, last) = {
@@ -191,11 +198,7 @@ pub(crate) fn open() -> Vec<Task> {
 
 /// [`open`], if the lock is free: for the watchdog, which never waits on a lock.
 pub(crate) fn try_open() -> Option<Vec<Task>> {
-    let list = match LIST.try_lock() {
-        Ok(list) => list,
-        Err(TryLockError::Poisoned(p)) => p.into_inner(),
-        Err(TryLockError::WouldBlock) => return None,
-    };
+    let list = LIST.try_lock()?;
     Some(list.slots.iter().flatten().cloned().collect())
 }
 

@@ -16,7 +16,7 @@
 //! | 7 | `stopping`, `intake`, `holds` | entering Stopping and waking waiters; the signal handler, whole; the work in flight ([`hold`]) |
 //! | 8 | `sys` | the platform: words to sleep on, signal registration, bounded writes, ending the process |
 //! | 9 | `state` | the state machine, as atomics |
-//! | 10 | `signal`, `shutdown`, `clock`, `duration`, `unwind` | leaves: [`Signal`], [`Shutdown`], [`Reason`] and [`Work`], the monotonic clock, durations as people write them, unwinding payloads |
+//! | 10 | `signal`, `shutdown`, `clock`, `duration`, `unwind`, `spin` | leaves: [`Signal`], [`Shutdown`], [`Reason`] and [`Work`], the monotonic clock, durations as people write them, unwinding payloads, a lock for a few instructions |
 //!
 //! The threads: the body's (which runs the hooks after it, with no hop); the **watchdog**,
 //! which runs no user code, does no blocking I/O and takes no lock but by trying (so no fault
@@ -99,6 +99,7 @@ mod report;
 mod runner;
 mod shutdown;
 mod signal;
+mod spin;
 mod state;
 mod stopping;
 mod sys;

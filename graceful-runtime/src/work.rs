@@ -73,12 +73,11 @@ pub mod thread {
         R: HookReturn,
     {
         let name = name.into();
-        let at = Location::caller();
-        let hold = holds::take(TaskKind::Thread, name.clone(), at)?;
         let thread = std::thread::Builder::new().name(name.to_string());
+        let hold = holds::take(TaskKind::Thread, name, Location::caller())?;
         let handle = thread.spawn(move || {
             let result = catch_unwind(AssertUnwindSafe(|| f().into_hook_result()));
-            ended(hold, TaskKind::Thread, name, at, result);
+            ended(hold, result);
         });
         Ok(handle.expect("failed to spawn thread"))
     }
@@ -111,17 +110,18 @@ where
     F::Output: HookReturn,
 {
     let name = name.into();
-    let at = Location::caller();
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         panic!(
             "graceful::spawn({name:?}) must be called from inside a tokio runtime: call it from \
              async code under #[tokio::main], or enter a runtime first (Runtime::enter)"
         );
     };
-    let hold = holds::take(TaskKind::Task, name.clone(), at)?;
+    let hold = holds::take(TaskKind::Task, name, Location::caller())?;
+    // The task carries only the hold and the future (its name is in the list of holds), pinned
+    // in the task's own frame: no allocation of its own, the smallest task tokio can make.
     Ok(runtime.spawn(async move {
-        let result = caught::Caught(Box::pin(future)).await;
-        ended(hold, TaskKind::Task, name, at, result);
+        let result = caught::Caught(std::pin::pin!(future)).await;
+        ended(hold, result);
     }))
 }
 
@@ -137,9 +137,9 @@ mod caught {
     use crate::HookReturn;
 
     /// A future's output, normalised, or the payload of its panic.
-    pub(super) struct Caught<F>(pub(super) Pin<Box<F>>);
+    pub(super) struct Caught<'a, F>(pub(super) Pin<&'a mut F>);
 
-    impl<F: Future> Future for Caught<F>
+    impl<F: Future> Future for Caught<'_, F>
     where
         F::Output: HookReturn,
     {
@@ -157,13 +157,7 @@ mod caught {
 }
 
 /// Work ended with `result`: a failure starts Stopping and is reported; then the hold goes.
-fn ended(
-    hold: Hold,
-    kind: TaskKind,
-    name: Cow<'static, str>,
-    at: &'static Location<'static>,
-    result: Result<Result<(), String>, Box<dyn Any + Send>>,
-) {
+fn ended(hold: Hold, result: Result<Result<(), String>, Box<dyn Any + Send>>) {
     let (how, error) = match result {
         Ok(Ok(())) => return drop(hold),
         Ok(Err(error)) => (Failure::Err, error),
@@ -175,7 +169,10 @@ fn ended(
             (Failure::Panic, message)
         }
     };
-    let work = Work::failed(kind.word(), name, at, how);
+    let Some(task) = hold.task() else {
+        return drop(hold);
+    };
+    let work = Work::failed(task.kind().word(), task.name, task.at, how);
     STATE.note_work_failed(how);
     stopping::stop(Reason::Failed(work));
     report::record(Event::WorkFailed { work, error });

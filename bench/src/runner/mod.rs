@@ -11,6 +11,7 @@ pub(crate) mod scale;
 pub(crate) mod startup;
 pub(crate) mod stats;
 pub(crate) mod svg;
+pub(crate) mod work;
 
 /// The samples of one contender, in ns (or KiB), and what went wrong on the way.
 pub(crate) struct Dist {

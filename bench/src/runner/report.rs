@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::{
     Dist, buildtime, hot, latency, machine::Machine, scale, startup::Startup, stats, stats::us,
-    stats::verdict,
+    stats::verdict, work,
 };
 
 pub(crate) struct Results {
@@ -31,6 +31,7 @@ pub(crate) struct Results {
     pub(crate) scale: Vec<scale::Row>,
     pub(crate) scale_runs: usize,
     pub(crate) build: Option<Vec<buildtime::Row>>,
+    pub(crate) work: work::Work,
 }
 
 /// A markdown table from a header and rows: the first column left-aligned, the others right
@@ -206,6 +207,7 @@ pub(crate) fn markdown(r: &mut Results) -> String {
             verdict(row.overhead <= 10e6).into(),
         ]);
     }
+    rows.extend(work_targets(&mut r.work));
     match &r.build {
         Some(build) if build.iter().all(|b| !b.median.is_nan()) => {
             rows.push(vec![
@@ -231,6 +233,7 @@ pub(crate) fn markdown(r: &mut Results) -> String {
     hot_section(&mut out, r);
     startup_section(&mut out, r);
     scale_section(&mut out, r);
+    work_section(&mut out, r);
     build_section(&mut out, r);
     // Measurements that decided the design, kept by hand (they need variants of the runtime
     // that do not ship): included whole.
@@ -552,6 +555,95 @@ fn hot_section(out: &mut String, r: &mut Results) {
         &rows,
     );
     failures(out, &r.wake);
+}
+
+/// The work targets: a hold, `spawn`, the stop with 10,000 holds.
+fn work_targets(w: &mut work::Work) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    if let Some((atomic, hold)) = w.holds {
+        rows.push(vec![
+            "a hold taken and released ≤ 2× a `fetch_add` + `fetch_sub`".into(),
+            format!(
+                "{hold:.1} ns vs {atomic:.1} ns: {}",
+                work::ratio(hold, atomic)
+            ),
+            verdict(hold <= 2.0 * atomic).into(),
+        ]);
+    }
+    for &(k, tokio, graceful) in &w.spawn {
+        rows.push(vec![
+            format!("`graceful::spawn` ≤ 1.1× `tokio::spawn` of an empty task ({k} in flight)"),
+            format!(
+                "{graceful:.0} ns vs {tokio:.0} ns: {}",
+                work::ratio(graceful, tokio)
+            ),
+            verdict(graceful <= 1.1 * tokio).into(),
+        ]);
+    }
+    let added = work::stop_overhead(w);
+    rows.push(vec![
+        "waiting for 10,000 holds adds ≤ 10 ms to the stop (p50)".into(),
+        format!("{:+.2} ms", added / 1e6),
+        verdict(added <= 10e6).into(),
+    ]);
+    rows
+}
+
+fn work_section(out: &mut String, r: &mut Results) {
+    let w = &mut r.work;
+    let _ = writeln!(
+        out,
+        "## Work that must finish
+
+         Measured by `work_bench` (`bench/work/`). **Holds**: a tight loop of {} take-and-release          pairs per batch, `black_box`ed, against an `AtomicUsize` `fetch_add` + `fetch_sub`          (the least a count of work in flight can cost); {} rounds, the variants in rotating          order; the median batch. graceful is not installed there (a hold costs the same          either way). **Spawn**: {} empty tasks spawned and awaited on a current-thread tokio          runtime, so many in flight at a time, `tokio::spawn` against `graceful::spawn`,          interleaved; the median round. **Stop**: one process per sample, under          `Builder::run`: the body takes the holds, a thread drops them all when stopping          begins, the body calls `trigger()` and returns; the first hook reports the time          since just before `trigger()`.
+",
+        w.iters, w.rounds, w.tasks
+    );
+    let mut rows = Vec::new();
+    if let Some((atomic, hold)) = w.holds {
+        rows.push(vec![
+            "`fetch_add` + `fetch_sub` (baseline)".into(),
+            format!("{atomic:.1} ns"),
+            "1.00×".into(),
+        ]);
+        rows.push(vec![
+            "`graceful::hold(\"request\")`, dropped".into(),
+            format!("{hold:.1} ns"),
+            work::ratio(hold, atomic),
+        ]);
+    }
+    for &(k, tokio, graceful) in &w.spawn {
+        rows.push(vec![
+            format!("`tokio::spawn(async {{}})`, {k} in flight"),
+            format!("{tokio:.0} ns"),
+            "1.00×".into(),
+        ]);
+        rows.push(vec![
+            format!("`graceful::spawn(\"task\", async {{}})`, {k} in flight"),
+            format!("{graceful:.0} ns"),
+            work::ratio(graceful, tokio),
+        ]);
+    }
+    table(out, &["operation", "median", "÷ its baseline"], &rows);
+    let rows = percentile_rows(&mut w.stop);
+    out.push_str(
+        "From `trigger()` to the first hook:
+
+",
+    );
+    table(
+        out,
+        &[
+            "stop",
+            "samples",
+            "p50 µs",
+            "p90 µs",
+            "p99 µs",
+            "p50 ÷ no hold",
+        ],
+        &rows,
+    );
+    failures(out, &w.stop);
 }
 
 fn startup_section(out: &mut String, r: &mut Results) {
