@@ -408,7 +408,7 @@ mod tests {
         assert_eq!(
             main_error(quote!(grace = "5s")),
             "unknown option `grace` for #[graceful::main]: the options are timeout, \
-             body_timeout, drain, signals, exit_code, quiet"
+             body_timeout, drain, signals, exit_code, quiet, probe"
         );
     }
 

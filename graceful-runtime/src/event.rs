@@ -24,6 +24,9 @@ pub(crate) enum Event {
     /// kept in the report's order so it is never written inside or after the report's lines
     /// about it.
     MainError(String),
+    /// main returned with work still in flight: the hooks wait for it (described, the first
+    /// few and a count).
+    Waiting(Vec<String>),
     /// The body was still running at `body_timeout`, or work it holds was.
     MainAbandoned {
         after: Duration,

@@ -175,18 +175,21 @@ impl Hold {
 
 impl Drop for Hold {
     fn drop(&mut self) {
-        let (task, last) = {
+        let (task, released) = {
             let mut list = list();
             let task = list.slots[self.slot].take();
             list.free.push(self.slot);
             list.open -= 1;
-            (task, list.open == 0)
+            // The last hold of a main that returned ends the wait here, under the lock: work
+            // that takes its next hold a moment later is refused, and main is not left to
+            // find the list empty in a gap it may never see.
+            (task, release_if_done(&mut list))
         };
         drop(task);
-        if last && STATE.stopping() {
-            // The body's thread, or its future, waits for this.
+        if released {
+            // main's thread, or its future (through the reporter, which calls wakers).
             HOLDS.wake();
-            stopping::wake_futures();
+            stopping::request_wakes();
         }
     }
 }
@@ -196,38 +199,79 @@ pub(crate) fn open() -> Vec<Task> {
     list().slots.iter().flatten().cloned().collect()
 }
 
-/// [`open`], if the lock is free: for the watchdog, which never waits on a lock.
-pub(crate) fn try_open() -> Option<Vec<Task>> {
-    let list = LIST.try_lock()?;
-    Some(list.slots.iter().flatten().cloned().collect())
-}
-
-/// Close the list if nothing holds the stop: `true` then, and no hold is granted after.
-fn close_if_released() -> bool {
-    let mut list = list();
-    if list.open == 0 {
-        list.closed = true;
+/// The first `n` open holds, described for the report, and "and K more" for the rest.
+pub(crate) fn describe(first: &[Task], open: usize) -> Vec<String> {
+    let mut named: Vec<String> = first.iter().map(ToString::to_string).collect();
+    if open > named.len() {
+        named.push(format!("and {} more", open - named.len()));
     }
-    list.closed
+    named
 }
 
-/// main returned on this thread: wait until nothing holds the stop (`true`; the list is
-/// closed) or the watchdog abandons the wait at `body_timeout` (`false`).
+/// How many open holds the report names; the rest are counted.
+pub(crate) const NAMED: usize = 16;
+
+/// The first [`NAMED`] open holds, described, if any is open (waiting for the lock).
+pub(crate) fn held_now() -> Option<Vec<String>> {
+    let list = list();
+    let first: Vec<Task> = list.slots.iter().flatten().take(NAMED).cloned().collect();
+    (list.open > 0).then(|| describe(&first, list.open))
+}
+
+/// At most `n` of the open holds, in order, and how many are open; `None` if the lock is busy
+/// this instant. The watchdog's: bounded work, never a wait.
+pub(crate) fn try_first(n: usize) -> Option<(Vec<Task>, usize)> {
+    let list = LIST.try_lock()?;
+    let first = list.slots.iter().flatten().take(n).cloned().collect();
+    Some((first, list.open))
+}
+
+/// Under the lock: nothing holds the stop and main has returned, so close the list and end
+/// the body (Returned → Ended) in one step; the watchdog can then no longer abandon a body
+/// whose work is done. `true` if this call did.
+fn release_if_done(list: &mut List) -> bool {
+    if list.open == 0 && !list.closed && STATE.body_released() {
+        list.closed = true;
+        return true;
+    }
+    false
+}
+
+/// Whether the wait is over now: `Some(true)` when nothing holds the stop (the body ended),
+/// `Some(false)` when the watchdog abandoned it, `None` while work is still held.
+pub(crate) fn try_release() -> Option<bool> {
+    match STATE.body() {
+        Body::Ended => return Some(true),
+        Body::Abandoned => return Some(false),
+        _ => {}
+    }
+    if release_if_done(&mut list()) {
+        return Some(true);
+    }
+    // The last hold may have gone, or the watchdog struck, since the first look.
+    match STATE.body() {
+        Body::Ended => Some(true),
+        Body::Abandoned => Some(false),
+        _ => None,
+    }
+}
+
+/// main returned on this thread: wait until nothing holds the stop (`true`: the body ended
+/// and no hold is granted any more) or the watchdog abandons the wait at `body_timeout`
+/// (`false`).
 pub(crate) fn wait_released() -> bool {
     loop {
         let seen = HOLDS.seq();
-        if STATE.body() == Body::Abandoned {
-            return false;
-        }
-        if close_if_released() {
-            return true;
+        if let Some(done) = try_release() {
+            return done;
         }
         HOLDS.wait(seen, None);
     }
 }
 
 /// [`wait_released`] for an async main, on its runtime: the tasks it waits for may need that
-/// very thread.
+/// very thread. The reporter wakes it (the last hold released, or the body abandoned): it must
+/// be running.
 pub(crate) struct Released {
     waker: u64,
 }
@@ -244,13 +288,10 @@ impl Future for Released {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
         // Kept before looking, so a release (or the abandonment) after the look wakes it.
         stopping::keep_waker(&mut self.waker, cx.waker());
-        if STATE.body() == Body::Abandoned {
-            return Poll::Ready(false);
+        match try_release() {
+            Some(done) => Poll::Ready(done),
+            None => Poll::Pending,
         }
-        if close_if_released() {
-            return Poll::Ready(true);
-        }
-        Poll::Pending
     }
 }
 
@@ -272,7 +313,7 @@ mod tests {
         assert!(names(open()).ends_with(&["a".to_owned(), "b".to_owned()]));
         drop(a);
         let c = hold("c").unwrap();
-        let listed = names(try_open().unwrap());
+        let listed = names(try_first(usize::MAX).unwrap().0);
         assert!(!listed.contains(&"a".to_owned()), "{listed:?}");
         assert!(listed.contains(&"c".to_owned()) && listed.contains(&"b".to_owned()));
         let task = open().into_iter().find(|t| t.name() == "c").unwrap();

@@ -112,14 +112,26 @@ impl Work {
             .unwrap_or_default()
     }
 
-    /// Read its entry; a busy list (another failure being kept) is not waited for.
+    /// Read its entry. The list is locked only to append to it (no user code runs under the
+    /// lock), so waiting for it is brief.
     fn with<T>(&self, read: impl FnOnce(&Failed) -> T) -> Option<T> {
-        let all = match FAILED.try_lock() {
-            Ok(all) => all,
-            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
-            Err(std::sync::TryLockError::WouldBlock) => return None,
-        };
+        let all = FAILED.lock().unwrap_or_else(PoisonError::into_inner);
         all.get((self.raw >> 1) as usize).map(read)
+    }
+
+    /// [`with`](Self::with) without waiting more than a few tries: for `Display`, which the
+    /// watchdog's last words may call.
+    fn try_with<T>(&self, read: impl FnOnce(&Failed) -> T) -> Option<T> {
+        for _ in 0..100 {
+            match FAILED.try_lock() {
+                Ok(all) => return all.get((self.raw >> 1) as usize).map(read),
+                Err(std::sync::TryLockError::Poisoned(p)) => {
+                    return p.into_inner().get((self.raw >> 1) as usize).map(read);
+                }
+                Err(std::sync::TryLockError::WouldBlock) => std::thread::yield_now(),
+            }
+        }
+        None
     }
 }
 
@@ -131,7 +143,7 @@ impl fmt::Display for Work {
         } else {
             "failed"
         };
-        match self.with(|w| format!("{} {:?} {how}", w.kind, w.name)) {
+        match self.try_with(|w| format!("{} {:?} {how}", w.kind, w.name)) {
             Some(text) => f.write_str(&text),
             None => write!(f, "work #{} {how}", self.raw >> 1),
         }
@@ -253,6 +265,28 @@ mod tests {
     #[test]
     fn a_cyclic_source_chain_ends_and_is_no_shutdown() {
         assert!(!reaches_shutdown(&Cyclic));
+    }
+
+    #[test]
+    fn the_name_of_failed_work_is_there_while_others_fail_too() {
+        // Found by review: the getters gave up on a busy list and returned "".
+        let first = Work::failed("thread", "first".into(), Location::caller(), Failure::Err);
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..20_000 {
+                        Work::failed("task", "other".into(), Location::caller(), Failure::Panic);
+                    }
+                });
+            }
+            s.spawn(|| {
+                for _ in 0..50_000 {
+                    assert_eq!(first.name(), "first");
+                }
+            });
+        });
+        assert!(!first.panicked());
+        assert!(first.to_string().starts_with("thread \"first\" failed"));
     }
 
     #[test]

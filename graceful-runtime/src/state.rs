@@ -311,9 +311,10 @@ impl State {
         self.body_moves(Body::Running, Body::Returned)
     }
 
-    /// The body returned and nothing holds the stop; `false` when it was already abandoned.
-    pub(crate) fn body_ended(&self) -> bool {
-        self.body_leaves(Body::Ended).is_some()
+    /// main returned and nothing holds the stop any more (Returned → Ended); `false` when it
+    /// was abandoned (or never returned).
+    pub(crate) fn body_released(&self) -> bool {
+        self.body_moves(Body::Returned, Body::Ended)
     }
 
     /// Abandon a body still running, or returned with work still held: the state it was in,
@@ -469,7 +470,7 @@ mod tests {
         let s = State::new();
         s.body_started();
         assert_eq!(s.abandon_body(), Some(Body::Running));
-        assert!(!s.body_ended());
+        assert!(!s.body_returned() && !s.body_released());
         assert_eq!(s.body(), Body::Abandoned);
         // main returned, waiting for holds: abandoned from there, or ended.
         let s = State::new();
@@ -477,10 +478,11 @@ mod tests {
         assert!(s.body_returned());
         assert_eq!(s.body(), Body::Returned);
         assert_eq!(s.abandon_body(), Some(Body::Returned));
-        assert!(!s.body_ended() && !s.body_returned());
+        assert!(!s.body_released() && !s.body_returned());
         let s = State::new();
         s.body_started();
-        assert!(s.body_returned() && s.body_ended());
+        assert!(!s.body_released(), "only a body that returned is released");
+        assert!(s.body_returned() && s.body_released());
         assert_eq!(s.abandon_body(), None);
     }
 

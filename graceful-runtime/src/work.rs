@@ -9,6 +9,7 @@
 use std::{
     any::Any,
     borrow::Cow,
+    cell::RefCell,
     panic::{AssertUnwindSafe, Location, catch_unwind},
 };
 
@@ -73,11 +74,17 @@ pub mod thread {
         R: HookReturn,
     {
         let name = name.into();
-        let thread = std::thread::Builder::new().name(name.to_string());
+        // The OS name (std refuses a NUL in it); the list of holds keeps the name as given.
+        let thread = std::thread::Builder::new().name(name.replace('\0', "\\0"));
         let hold = holds::take(TaskKind::Thread, name, Location::caller())?;
         let handle = thread.spawn(move || {
+            // Kept where `exit()` finds it, should a `Drop` call it while `f` unwinds (the
+            // thread then never comes back here).
+            WORKER.with(|w| *w.borrow_mut() = Some(hold));
             let result = catch_unwind(AssertUnwindSafe(|| f().into_hook_result()));
-            ended(hold, result);
+            if let Some(hold) = WORKER.with(|w| w.borrow_mut().take()) {
+                ended(hold, result);
+            }
         });
         Ok(handle.expect("failed to spawn thread"))
     }
@@ -120,7 +127,7 @@ where
     // The task carries only the hold and the future (its name is in the list of holds), pinned
     // in the task's own frame: no allocation of its own, the smallest task tokio can make.
     Ok(runtime.spawn(async move {
-        let result = caught::Caught(std::pin::pin!(future)).await;
+        let result = caught::Caught(std::pin::pin!(Some(future))).await;
         ended(hold, result);
     }))
 }
@@ -136,8 +143,9 @@ mod caught {
 
     use crate::HookReturn;
 
-    /// A future's output, normalised, or the payload of its panic.
-    pub(super) struct Caught<'a, F>(pub(super) Pin<&'a mut F>);
+    /// A future's output, normalised, or the payload of its panic: in its poll, or when it
+    /// is dropped, which happens here, as soon as it is done (`None` after).
+    pub(super) struct Caught<'a, F>(pub(super) Pin<&'a mut Option<F>>);
 
     impl<F: Future> Future for Caught<'_, F>
     where
@@ -146,13 +154,41 @@ mod caught {
         type Output = std::thread::Result<Result<(), String>>;
 
         fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-            let future = self.0.as_mut();
-            match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
-                Ok(Poll::Pending) => Poll::Pending,
-                Ok(Poll::Ready(output)) => Poll::Ready(Ok(output.into_hook_result())),
-                Err(payload) => Poll::Ready(Err(payload)),
+            let slot = &mut self.0;
+            let polled = catch_unwind(AssertUnwindSafe(|| match slot.as_mut().as_pin_mut() {
+                Some(future) => future.poll(cx).map(HookReturn::into_hook_result),
+                None => Poll::Ready(Ok(())),
+            }));
+            let result = match polled {
+                Ok(Poll::Pending) => return Poll::Pending,
+                Ok(Poll::Ready(result)) => Ok(result),
+                Err(payload) => Err(payload),
+            };
+            // Dropped in place, inside the catch: a `Drop` that panics is the work's panic.
+            match (result, catch_unwind(AssertUnwindSafe(|| slot.set(None)))) {
+                (Ok(_), Err(payload)) => Poll::Ready(Err(payload)),
+                (result, Ok(())) => Poll::Ready(result),
+                (first, Err(second)) => {
+                    crate::unwind::drop_payload(second);
+                    Poll::Ready(first)
+                }
             }
         }
+    }
+}
+
+thread_local! {
+    /// The hold of the work this thread runs, if it is a `thread::spawn` thread.
+    static WORKER: RefCell<Option<Hold>> = const { RefCell::new(None) };
+}
+
+/// `exit()` was called on this thread while it unwinds a panic, and parks it for good: if the
+/// thread is a `thread::spawn` worker, its panic is reported and its hold released first.
+pub(crate) fn exit_while_unwinding(code: i32) {
+    // `try_with`: during the thread's own teardown the slot may be gone already.
+    if let Ok(Some(hold)) = WORKER.try_with(|w| w.borrow_mut().take()) {
+        let error = format!("panicked, and exit({code}) was called as it unwound");
+        failed(hold, Failure::Panic, error);
     }
 }
 
@@ -169,6 +205,11 @@ fn ended(hold: Hold, result: Result<Result<(), String>, Box<dyn Any + Send>>) {
             (Failure::Panic, message)
         }
     };
+    failed(hold, how, error);
+}
+
+/// Work failed: Stopping begins for it, the report shows `error`, then the hold goes.
+fn failed(hold: Hold, how: Failure, error: String) {
     let Some(task) = hold.task() else {
         return drop(hold);
     };

@@ -12,6 +12,7 @@ use crate::{
     state::STATE,
     stopping, sys,
     unwind::{ExitPayload, drop_payload},
+    work,
 };
 
 /// End the program with `code`, after an orderly unwind and the hooks.
@@ -89,6 +90,8 @@ pub fn exit(code: i32) -> ! {
         if runner::in_hook() {
             runner::end_hook_here(code);
         }
+        // A `thread::spawn` worker: its panic is reported and its hold released.
+        work::exit_while_unwinding(code);
         park_forever();
     }
     if body::is_body_thread() {

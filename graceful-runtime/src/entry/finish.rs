@@ -15,7 +15,7 @@ use crate::{
 /// elsewhere), parks: the runner that has them ends the process.
 pub(crate) fn finish(end: MainEnd) -> Decision {
     let began = returned(&end);
-    if !holds::wait_released() || !STATE.body_ended() || !claim(&end, began) {
+    if !holds::wait_released() || !claim(&end, began) {
         park_forever();
     }
     run_here()
@@ -28,6 +28,9 @@ pub(crate) fn returned(end: &MainEnd) -> bool {
     body::keep_end(end);
     let began = stopping::stop(end.cause());
     STATE.body_returned();
+    if let Some(held) = holds::held_now() {
+        report::record(Event::Waiting(held));
+    }
     began
 }
 

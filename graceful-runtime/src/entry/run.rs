@@ -66,8 +66,16 @@ pub(crate) async fn run_async(
     let mut abandoned = STATE.body() == Body::Abandoned;
     if !abandoned {
         let began = finish::returned(&end);
-        // The tasks it waits for may need this very thread: wait as a future.
-        if holds::Released::new().await && STATE.body_ended() {
+        let released = match holds::try_release() {
+            Some(done) => done,
+            None => {
+                // The tasks it waits for may need this very thread: wait as a future, which
+                // the reporter wakes.
+                reporter::ensure_started();
+                holds::Released::new().await
+            }
+        };
+        if released {
             claimed = finish::claim(&end, began);
         } else {
             abandoned = true;

@@ -181,6 +181,10 @@ impl Fields {
                     f.held = Some(held.clone());
                 }
             }
+            Event::Waiting(held) => {
+                f.event = "waiting";
+                f.held = Some(held.clone());
+            }
             Event::WorkFailed { work, error } => {
                 f.event = "work_failed";
                 f.name = Some(work.name());

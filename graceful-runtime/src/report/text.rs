@@ -147,6 +147,14 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
                 ),
             };
         }
+        Event::Waiting(held) => {
+            push_t(out, t_ns);
+            let _ = write!(
+                out,
+                " waiting for work in flight before the hooks: {}",
+                held.join(", ")
+            );
+        }
         Event::WorkFailed { work, error } => {
             push_t(out, t_ns);
             let _ = write!(out, " {work}: {error}");

@@ -86,12 +86,17 @@ fn read(now: u64) -> View {
     }
 }
 
-/// The work still held, as the report names it. The list's lock is only tried (it is held for
-/// a push or a removal at a time), a hundred times at most.
+/// The work still held, as the report names it: the first few, and how many more (a million
+/// open holds must not hold up the watchdog). The list's lock is only tried (it is held for a
+/// push or a removal at a time), a hundred times at most.
 fn held() -> Vec<String> {
     for _ in 0..100 {
-        if let Some(open) = holds::try_open() {
-            return open.iter().map(ToString::to_string).collect();
+        if let Some((first, open)) = holds::try_first(holds::NAMED) {
+            let mut named = holds::describe(&first, open);
+            if named.is_empty() {
+                named.push("(released at this very moment)".to_owned());
+            }
+            return named;
         }
         std::thread::yield_now();
     }

@@ -67,6 +67,12 @@ fn a_thread_is_awaited_after_main_returns_and_may_start_sub_work() {
     assert_eq!(end.code(), Some(0), "{end:#?}");
     assert!(end.stdout.contains(&"tasks:1".to_owned()), "{end:#?}");
     assert!(
+        end.stderr
+            .contains("waiting for work in flight before the hooks: thread \"worker\""),
+        "{}",
+        end.stderr
+    );
+    assert!(
         line(&end, "worker:done") < line(&end, "hook:after"),
         "{end:#?}"
     );
@@ -190,4 +196,78 @@ fn a_cancellation_token_is_cancelled_when_stopping_begins() {
 fn a_miette_result_main_stopped_by_a_signal_exits_0() {
     let end = run(env!("CARGO_BIN_EXE_attr_miette"), "", true);
     assert_eq!(end.code(), Some(0), "{end:#?}");
+}
+
+#[test]
+fn holds_that_never_overlap_do_not_hold_the_stop_to_body_timeout() {
+    // Found by review: only main closed the list, and the worker took its next hold first.
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        let end = run(BIN, "churn", true);
+        assert_eq!(end.code(), Some(0), "{end:#?}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(1500),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn exit_in_a_drop_while_a_spawned_thread_panics_reports_the_panic_at_once() {
+    let started = std::time::Instant::now();
+    let end = run(BIN, "exit_in_unwind", false);
+    assert_eq!(end.code(), Some(101), "{end:#?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1500),
+        "took {:?}: the thread's hold was kept",
+        started.elapsed()
+    );
+    assert!(
+        end.stderr.contains("thread \"q\" panicked"),
+        "{}",
+        end.stderr
+    );
+    assert_eq!(end.hooks(), ["after"]);
+}
+
+#[test]
+fn a_million_open_holds_at_body_timeout_still_end_the_run_within_the_deadline() {
+    let p = graceful_e2e::Proc::start(BIN, &["many_holds"], &[]);
+    p.wait_for("ready");
+    let signalled = std::time::Instant::now();
+    p.kill(SIGTERM);
+    let end = p.wait();
+    // timeout 6 s (+250 ms): the watchdog names a few and counts the rest.
+    assert!(
+        signalled.elapsed() < std::time::Duration::from_millis(6250),
+        "took {:?}",
+        signalled.elapsed()
+    );
+    assert_eq!(end.code(), Some(124), "{end:#?}");
+    assert!(
+        end.stderr.contains("hold \"hold number 0\""),
+        "{}",
+        end.stderr
+    );
+    assert!(end.stderr.contains("more"), "{}", end.stderr);
+    assert_eq!(end.hooks(), ["after"]);
+}
+
+#[test]
+fn a_thread_name_std_refuses_is_not_a_panic() {
+    let end = run(BIN, "nul_name", false);
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(end.stdout.contains(&"nul:ran".to_owned()), "{end:#?}");
+}
+
+#[test]
+fn a_task_whose_future_panics_when_dropped_is_a_failure() {
+    let end = run(ASYNC, "drop_panics", false);
+    assert_eq!(end.code(), Some(101), "{end:#?}");
+    assert!(
+        end.stderr.contains("task \"dropper\" panicked"),
+        "{}",
+        end.stderr
+    );
 }

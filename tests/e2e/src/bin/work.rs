@@ -112,6 +112,54 @@ fn main() -> ExitCode {
             .timeout(Duration::from_millis(200));
             ready();
         }),
+        // After SIGTERM, work that never overlaps: the count of holds is 0 every 2 ms, so the
+        // stop must not wait for body_timeout.
+        "churn" => builder.run(|| {
+            graceful::on_shutdown("after", mark("after"));
+            std::thread::spawn(|| {
+                graceful::wait();
+                while let Ok(hold) = graceful::hold("req") {
+                    let t0 = std::time::Instant::now();
+                    while t0.elapsed() < Duration::from_millis(2) {}
+                    drop(hold);
+                }
+            });
+            ready();
+            graceful::wait();
+        }),
+        // A spawned thread panics, and a Drop on its way out calls exit(3).
+        "exit_in_unwind" => builder.run(|| {
+            struct ExitInDrop;
+            impl Drop for ExitInDrop {
+                fn drop(&mut self) {
+                    graceful::exit(3);
+                }
+            }
+            graceful::on_shutdown("after", mark("after"));
+            graceful::thread::spawn("q", || -> () {
+                let _d = ExitInDrop;
+                panic!("worker panics");
+            })
+            .unwrap();
+            sleep_forever()
+        }),
+        // A million holds open at body_timeout: the watchdog must still end the run in time.
+        "many_holds" => builder.run(|| {
+            graceful::on_shutdown("after", mark("after"));
+            let held: Vec<_> = (0..1_000_000)
+                .map(|i| graceful::hold(format!("hold number {i}")).unwrap())
+                .collect();
+            std::thread::spawn(move || {
+                let _held = held;
+                std::thread::sleep(Duration::from_secs(3600));
+            });
+            sleep_forever()
+        }),
+        // A name std cannot give a thread.
+        "nul_name" => builder.run(|| {
+            graceful::thread::spawn("a\0b", || println!("nul:ran")).unwrap();
+            ready();
+        }),
         other => {
             eprintln!("unknown scenario {other:?}");
             ExitCode::from(2)

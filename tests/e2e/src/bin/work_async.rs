@@ -59,6 +59,27 @@ async fn main() -> Result<(), graceful::Shutdown> {
             println!("ready");
             graceful::shutdown().await;
         }
+        // A task whose future panics when dropped, after it completed: a failure like any.
+        "drop_panics" => {
+            struct DropPanics;
+            impl std::future::Future for DropPanics {
+                type Output = ();
+                fn poll(
+                    self: std::pin::Pin<&mut Self>,
+                    _: &mut std::task::Context<'_>,
+                ) -> std::task::Poll<()> {
+                    std::task::Poll::Ready(())
+                }
+            }
+            impl Drop for DropPanics {
+                fn drop(&mut self) {
+                    panic!("dropped badly");
+                }
+            }
+            graceful::spawn("dropper", DropPanics).unwrap();
+            println!("ready");
+            graceful::shutdown().await;
+        }
         other => eprintln!("unknown scenario {other:?}"),
     }
     Ok(())
