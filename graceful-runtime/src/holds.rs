@@ -230,7 +230,9 @@ pub(crate) fn try_first(n: usize) -> Option<(Vec<Task>, usize)> {
 /// the body (Returned → Ended) in one step; the watchdog can then no longer abandon a body
 /// whose work is done. `true` if this call did.
 fn release_if_done(list: &mut List) -> bool {
-    if list.open == 0 && !list.closed && STATE.body_released() {
+    // A plain load first: the compare-and-swap is a locked instruction even when it fails, and
+    // while main runs every last hold released would pay for it.
+    if list.open == 0 && !list.closed && STATE.body() == Body::Returned && STATE.body_released() {
         list.closed = true;
         return true;
     }
