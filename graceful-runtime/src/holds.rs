@@ -15,6 +15,7 @@ use std::{
     future::Future,
     panic::Location,
     pin::Pin,
+    sync::atomic::{AtomicBool, Ordering},
     task::{Context, Poll},
 };
 
@@ -102,6 +103,10 @@ static LIST: SpinLock<List> = SpinLock::new(List {
     closed: false,
 });
 
+/// A hold was ever taken: until then the stop's path need not look at the list for the report
+/// (the code it would touch is cold in a fresh process).
+static EVER: AtomicBool = AtomicBool::new(false);
+
 fn list() -> SpinGuard<'static, List> {
     LIST.lock()
 }
@@ -145,6 +150,9 @@ pub(crate) fn take(
     at: &'static Location<'static>,
 ) -> Result<Hold, Shutdown> {
     let task = Task { kind, name, at };
+    if !EVER.load(Ordering::Relaxed) {
+        EVER.store(true, Ordering::Relaxed);
+    }
     let mut list = list();
     if list.closed || STATE.cleanup_claimed() {
         drop(list);
@@ -213,6 +221,9 @@ pub(crate) const NAMED: usize = 16;
 
 /// The first [`NAMED`] open holds, described, if any is open (waiting for the lock).
 pub(crate) fn held_now() -> Option<Vec<String>> {
+    if !EVER.load(Ordering::Relaxed) {
+        return None;
+    }
     let list = list();
     let first: Vec<Task> = list.slots.iter().flatten().take(NAMED).cloned().collect();
     (list.open > 0).then(|| describe(&first, list.open))
