@@ -9,7 +9,7 @@
 //! | `exit_now(code)` | end the process at once: no `atexit` handlers, no stdio flush |
 //! | `die_of(signal)` | end the process as the signal's default action would |
 //! | `spawn(name, f)` | start one of graceful's threads |
-//! //!
+//!
 //! Layer 8: it imports only the state machine and the leaves.
 
 #[cfg(unix)]

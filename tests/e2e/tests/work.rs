@@ -271,3 +271,21 @@ fn a_task_whose_future_panics_when_dropped_is_a_failure() {
         end.stderr
     );
 }
+
+#[test]
+fn cancel_on_shutdown_ends_an_async_sleep_at_the_signal() {
+    let started = std::time::Instant::now();
+    let end = run(ASYNC, "cancel", true);
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(line(&end, "cancelled:shutting down: SIGTERM") < line(&end, "hook:after"));
+    // Once stopping, a future that is ready still gives its output.
+    assert!(
+        end.stdout.contains(&"after the stop:Ok(7)".to_owned()),
+        "{end:#?}"
+    );
+}

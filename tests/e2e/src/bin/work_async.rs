@@ -80,6 +80,17 @@ async fn main() -> Result<(), graceful::Shutdown> {
             println!("ready");
             graceful::shutdown().await;
         }
+        // A long sleep in async code that ends at the stop, on any executor.
+        "cancel" => {
+            println!("ready");
+            match graceful::cancel_on_shutdown(tokio::time::sleep(Duration::from_secs(3600))).await
+            {
+                Ok(()) => println!("slept"),
+                Err(why) => println!("cancelled:{why}"),
+            }
+            let done = graceful::cancel_on_shutdown(async { 7 }).await;
+            println!("after the stop:{done:?}");
+        }
         other => eprintln!("unknown scenario {other:?}"),
     }
     Ok(())
