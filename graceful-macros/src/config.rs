@@ -303,12 +303,24 @@ fn exit_code(key: &Ident, value: Value) -> syn::Result<ExitCode> {
 fn probe(key: &Ident, value: Value) -> syn::Result<std::net::SocketAddr> {
     const WHAT: &str = "an address and port such as \"127.0.0.1:9000\" or \"[::]:9000\"";
     match value {
-        Value::Str(lit) => lit.value().parse().map_err(|_| {
-            syn::Error::new(
+        Value::Str(lit) => match lit.value().parse::<std::net::SocketAddr>() {
+            Ok(addr) if addr.port() == 0 => Err(syn::Error::new(
+                lit.span(),
+                format!(
+                    "`{key}` needs a port: port 0 would pick one nobody knows to probe, \
+                     so write one, as in \"{}:9000\"",
+                    match addr.ip() {
+                        std::net::IpAddr::V4(ip) => ip.to_string(),
+                        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+                    }
+                ),
+            )),
+            Ok(addr) => Ok(addr),
+            Err(_) => Err(syn::Error::new(
                 lit.span(),
                 format!("`{key}` takes {WHAT}, not {:?}", lit.value()),
-            )
-        }),
+            )),
+        },
         other => Err(expected(key, &other, WHAT)),
     }
 }

@@ -133,14 +133,25 @@ impl Settings {
         let body_timeout = self.body_timeout.unwrap_or(left / 2).min(left);
         let mut probe = self.probe;
         if let Some(value) = env(ENV_PROBE).filter(|v| !v.is_empty()) {
+            let refused = |problem| ConfigError::Env {
+                var: ENV_PROBE,
+                value: value.clone(),
+                problem,
+            };
             probe = match value.as_str() {
                 "off" => None,
-                _ => Some(value.parse().map_err(|_| ConfigError::Env {
-                    var: ENV_PROBE,
-                    value: value.clone(),
-                    problem: EnvProblem::Address,
-                })?),
+                _ => match value.parse::<SocketAddr>() {
+                    Ok(addr) if addr.port() == 0 => return Err(refused(EnvProblem::PortZero)),
+                    Ok(addr) => Some(addr),
+                    Err(_) => return Err(refused(EnvProblem::Address)),
+                },
             };
+        }
+        if let Some(addr) = probe.filter(|a| a.port() == 0) {
+            return Err(ConfigError::Probe {
+                addr,
+                error: io::Error::new(io::ErrorKind::InvalidInput, PORT_ZERO),
+            });
         }
         Ok(Config {
             signals: self.signals.clone(),
@@ -229,7 +240,12 @@ pub enum EnvProblem {
     Report,
     /// Not a socket address (`127.0.0.1:9000`, `[::]:9000`) or `off`.
     Address,
+    /// A socket address with port 0, which would listen where nobody knows to ask.
+    PortZero,
 }
+
+/// Why port 0 is refused for the probe listener.
+const PORT_ZERO: &str = "port 0 would pick a port nobody knows to probe: give one";
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -246,6 +262,7 @@ impl fmt::Display for ConfigError {
                     EnvProblem::Address => {
                         f.write_str("use an address and port, like 127.0.0.1:9000, or off")
                     }
+                    EnvProblem::PortZero => f.write_str(PORT_ZERO),
                 }
             }
             ConfigError::DrainTooLong { drain, timeout } => write!(
@@ -378,6 +395,18 @@ mod tests {
             on.resolve(env(&[("GRACEFUL_PROBE", "off")])).unwrap().probe,
             None
         );
+        let e = Settings::default()
+            .resolve(env(&[("GRACEFUL_PROBE", "127.0.0.1:0")]))
+            .unwrap_err();
+        assert!(e.to_string().contains("port 0 would pick"), "{e}");
+        let zero = Settings {
+            probe: Some("127.0.0.1:0".parse().unwrap()),
+            ..Settings::default()
+        };
+        assert!(matches!(
+            zero.resolve(env(&[])),
+            Err(ConfigError::Probe { .. })
+        ));
         let e = Settings::default()
             .resolve(env(&[("GRACEFUL_PROBE", "localhost")]))
             .unwrap_err();

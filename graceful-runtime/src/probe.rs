@@ -4,8 +4,11 @@
 //! 200 while [`is_ready`](crate::is_ready) and 503 from the first signal, so a load balancer
 //! stops sending work for the drain. Anything else is 404.
 //!
-//! One thread, one connection at a time, each bounded (500 ms to read the request line and to
-//! write the answer), so a slow client delays the next probe by half a second at most.
+//! One thread accepts; each connection is answered on a short-lived thread of its own, with
+//! one deadline for the whole exchange (1 s to send the request line and take the answer), and
+//! at most 64 at once: more are closed at once. So neither a slow client nor many idle ones keep
+//! a probe from its answer, and none can hold a thread for more than a second. A forked child
+//! closes the listener (it does not answer, and must not keep the port).
 //!
 //! Layer 2, beside the cooperative API whose `is_ready` it serves: it imports `wait` (2), the
 //! platform (8) and the leaves.
@@ -13,17 +16,29 @@
 use std::{
     io::{self, Read, Write},
     net::{SocketAddr, TcpListener, TcpStream},
-    time::Duration,
+    sync::atomic::{AtomicUsize, Ordering},
+    time::{Duration, Instant},
 };
 
 use crate::{sys, wait::is_ready};
 
-/// How long a client gets to send its request line, and to take the answer.
-const PATIENCE: Duration = Duration::from_millis(500);
+/// How long one exchange may take: the request line in, the answer out.
+const PATIENCE: Duration = Duration::from_secs(1);
+/// How many connections are answered at once; more are closed at once.
+const AT_ONCE: usize = 64;
 
-/// Listen on `addr` and answer probes on a thread of graceful's own.
-pub(crate) fn start(addr: SocketAddr) -> io::Result<()> {
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// Listen on `addr`: before graceful installs anything, so an address it cannot have leaves
+/// nothing half done.
+pub(crate) fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
     let listener = TcpListener::bind(addr)?;
+    sys::not_inherited_by_forks(&listener);
+    Ok(listener)
+}
+
+/// Answer probes on `listener`, on a thread of graceful's own.
+pub(crate) fn start(listener: TcpListener) -> io::Result<()> {
     sys::spawn("graceful-probe", Box::new(move || serve(&listener)))
 }
 
@@ -31,7 +46,20 @@ fn serve(listener: &TcpListener) {
     loop {
         match listener.accept() {
             Ok((stream, _)) => {
-                let _ = answer(stream);
+                if ACTIVE.fetch_add(1, Ordering::AcqRel) >= AT_ONCE {
+                    ACTIVE.fetch_sub(1, Ordering::AcqRel);
+                    continue; // dropped: closed at once
+                }
+                let answered = sys::spawn(
+                    "graceful-probe",
+                    Box::new(move || {
+                        let _ = answer(stream);
+                        ACTIVE.fetch_sub(1, Ordering::AcqRel);
+                    }),
+                );
+                if answered.is_err() {
+                    ACTIVE.fetch_sub(1, Ordering::AcqRel);
+                }
             }
             // Out of descriptors, or the listener closed under us (a daemon closing fds):
             // look again later rather than spin.
@@ -54,18 +82,28 @@ fn route(request_line: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// Time left until `deadline`, or a timeout error once it passed.
+fn left(deadline: Instant) -> io::Result<Duration> {
+    match deadline.checked_duration_since(Instant::now()) {
+        Some(d) if !d.is_zero() => Ok(d),
+        _ => Err(io::ErrorKind::TimedOut.into()),
+    }
+}
+
 fn answer(mut stream: TcpStream) -> io::Result<()> {
-    stream.set_read_timeout(Some(PATIENCE))?;
-    stream.set_write_timeout(Some(PATIENCE))?;
-    // The request line is all a probe needs; read until it is whole (or 1 KiB came).
+    let deadline = Instant::now() + PATIENCE;
+    // The request line is all a probe needs; read until it is whole (or 1 KiB came), within
+    // the one deadline, however the client dribbles it.
     let mut buf = [0u8; 1024];
     let mut len = 0;
     while len < buf.len() && !buf[..len].contains(&b'\n') {
+        stream.set_read_timeout(Some(left(deadline)?))?;
         match stream.read(&mut buf[len..])? {
             0 => break,
             n => len += n,
         }
     }
+    stream.set_write_timeout(Some(left(deadline)?))?;
     let text = String::from_utf8_lossy(&buf[..len]);
     let (status, body) = route(text.lines().next().unwrap_or(""));
     let head = text.starts_with("HEAD ");

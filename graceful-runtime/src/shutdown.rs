@@ -112,6 +112,18 @@ impl Work {
             .unwrap_or_default()
     }
 
+    /// [`name`](Self::name) without waiting: for the report, which the watchdog may write.
+    pub(crate) fn name_now(&self) -> String {
+        self.try_with(|f| f.name.to_string())
+            .unwrap_or_else(|| format!("work #{}", self.raw >> 1))
+    }
+
+    /// [`at`](Self::at) without waiting.
+    pub(crate) fn at_now(&self) -> String {
+        self.try_with(|f| format!("{}:{}", f.at.file(), f.at.line()))
+            .unwrap_or_default()
+    }
+
     /// Read its entry. The list is locked only to append to it (no user code runs under the
     /// lock), so waiting for it is brief.
     fn with<T>(&self, read: impl FnOnce(&Failed) -> T) -> Option<T> {

@@ -203,16 +203,28 @@ pub(crate) fn futures_waiting() -> bool {
     WAITING.load(Ordering::Acquire) != 0
 }
 
-/// Call every kept waker (they are taken: a future that polls again keeps a new one). User
-/// code: each call is isolated, and the lock is not held while they run.
+/// The wakers taken to be called, not yet called: shared, so that when a waker blocks the
+/// reporter, the one that replaces it calls the rest.
+static TO_CALL: Mutex<Vec<Waker>> = Mutex::new(Vec::new());
+
+/// Call every kept waker (they are taken: a future that polls again keeps a new one), one at
+/// a time from a shared list. User code: each call is isolated, and no lock is held while
+/// one runs; one that blocks costs its own wake, not the others'.
 pub(crate) fn wake_futures() {
-    let all = {
+    let taken = {
         let mut wakers = wakers();
         WAITING.store(0, Ordering::Release);
         wakers.dead = 0;
         std::mem::take(&mut wakers.all)
     };
-    for waker in all.into_iter().filter_map(|(_, w)| w) {
+    let mut to_call = TO_CALL.lock().unwrap_or_else(PoisonError::into_inner);
+    to_call.extend(taken.into_iter().filter_map(|(_, w)| w));
+    drop(to_call);
+    loop {
+        let next = TO_CALL.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let Some(waker) = next else {
+            return;
+        };
         // A panic, and a panic payload that panics when dropped, cost this waker alone.
         contained(|| waker.wake());
     }

@@ -146,8 +146,10 @@ impl Builder {
     /// Like [`Builder::install`], but return a configuration error instead of exiting.
     ///
     /// # Errors
-    /// A bad environment value, a second installation, or the OS refusing a thread or a
-    /// signal handler.
+    /// A bad environment value, a second installation, a probe address graceful cannot listen
+    /// on, or the OS refusing a thread or a signal handler. Every error but the last leaves
+    /// nothing installed (the signals keep their default actions), so a program may carry on
+    /// without graceful; the OS refusing a thread or a handler midway leaves what was done.
     pub fn try_install(self) -> Result<Guard, ConfigError> {
         start::start(&self.settings, false)?;
         Ok(Guard::new(true))

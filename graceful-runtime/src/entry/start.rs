@@ -12,6 +12,11 @@ use crate::{
 pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigError> {
     let config =
         settings.resolve(|var| std::env::var_os(var).map(|v| v.to_string_lossy().into_owned()))?;
+    // What can fail for want of a resource comes before anything is installed.
+    let probe = match config.probe {
+        Some(addr) => Some(probe::bind(addr).map_err(|error| ConfigError::Probe { addr, error })?),
+        None => None,
+    };
     if !STATE.install() {
         return Err(ConfigError::AlreadyInstalled);
     }
@@ -20,8 +25,8 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
     stopping::init_words().map_err(ConfigError::Os)?;
     sys::install(&config.signals, intake::received).map_err(ConfigError::Os)?;
     watchdog::spawn(&config).map_err(ConfigError::Os)?;
-    if let Some(addr) = config.probe {
-        probe::start(addr).map_err(|error| ConfigError::Probe { addr, error })?;
+    if let Some(listener) = probe {
+        probe::start(listener).map_err(ConfigError::Os)?;
     }
     config::set_in_force(config);
     if stopping::futures_waiting() {

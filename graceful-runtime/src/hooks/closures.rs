@@ -35,7 +35,9 @@ struct Registered {
     message = "`{Self}` cannot be a shutdown hook",
     label = "a closure returning () or Result<(), E: Display>, or a future with that output",
     note = "an async hook is written `async move {{ .. }}` (a future) or `async move || {{ .. }}`; \
-            it must be Send + 'static, and so must what it captures"
+            it must be Send + 'static, and so must what it captures; one that ends by diverging \
+            (`exit(..)`, `panic!(..)`) has the type `!`: end it with `()` instead, as in \
+            `if true {{ panic!(..) }}`"
 )]
 pub trait IntoHook<Marker> {
     /// Not public API.

@@ -187,8 +187,8 @@ impl Fields {
             }
             Event::WorkFailed { work, error } => {
                 f.event = "work_failed";
-                f.name = Some(work.name());
-                f.at = Some(work.at());
+                f.name = Some(work.name_now());
+                f.at = Some(work.at_now());
                 f.outcome = Some(if work.panicked() {
                     "panicked"
                 } else {

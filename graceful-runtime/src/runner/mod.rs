@@ -507,7 +507,9 @@ impl AsyncJob {
 /// reported it.
 struct Guarded {
     index: usize,
-    hook: HookFuture,
+    /// `None` once it is dropped: on a cancellation, inside the hook's catch, so a `Drop` that
+    /// panics or calls `exit()` costs that hook alone.
+    hook: Option<HookFuture>,
     /// Its task's waker, kept for the reporter to call on a cancellation.
     waker: u64,
 }
@@ -516,7 +518,7 @@ impl Guarded {
     fn new(index: usize, job: AsyncJob) -> Guarded {
         Guarded {
             index,
-            hook: job.start(),
+            hook: Some(job.start()),
             waker: 0,
         }
     }
@@ -531,10 +533,18 @@ impl Future for Guarded {
             .as_ref()
             .is_some_and(|c| c.index == self.index && c.cancelled_at.is_some());
         if cancelled {
+            // Reported as timed out by the watchdog: what its `Drop`s do changes nothing more
+            // (an `exit(code)` there has already asked for its code).
+            let hook = self.hook.take();
+            if let Err(payload) = in_hook_scope(|| drop(hook)) {
+                drop_payload(payload);
+            }
             return Poll::Ready(None);
         }
         keep_waker(&mut self.waker, cx.waker());
-        let hook = &mut self.hook;
+        let Some(hook) = self.hook.as_mut() else {
+            return Poll::Ready(None);
+        };
         match in_hook_scope(|| hook.as_mut().poll(cx)) {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(result)) => Poll::Ready(Some(outcome_of(Ok(result)))),
@@ -546,6 +556,11 @@ impl Future for Guarded {
 impl Drop for Guarded {
     fn drop(&mut self) {
         forget_waker(self.waker);
+        // Dropped before it finished (its runtime shut down, say): its `Drop`s are user code.
+        let hook = self.hook.take();
+        if let Err(payload) = in_hook_scope(|| drop(hook)) {
+            drop_payload(payload);
+        }
     }
 }
 

@@ -9,18 +9,19 @@
 //! | `exit_now(code)` | end the process at once: no `atexit` handlers, no stdio flush |
 //! | `die_of(signal)` | end the process as the signal's default action would |
 //! | `spawn(name, f)` | start one of graceful's threads |
+//! | `not_inherited_by_forks(listener)` | a forked child closes the probe listener at once |
 //!
 //! Layer 8: it imports only the state machine and the leaves.
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub(crate) use unix::{Word, die_of, exit_now, install, stderr_bounded};
+pub(crate) use unix::{Word, die_of, exit_now, install, not_inherited_by_forks, stderr_bounded};
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub(crate) use windows::{Word, die_of, exit_now, install, stderr_bounded};
+pub(crate) use windows::{Word, die_of, exit_now, install, not_inherited_by_forks, stderr_bounded};
 
 /// Start a thread named `name` running `f`: graceful's one way to start its threads, so std's
 /// spawning is compiled once, not once per closure. (Should the OS refuse, `f` is dropped

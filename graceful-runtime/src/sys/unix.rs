@@ -18,7 +18,10 @@
 //! `write(2)`), `die_of` (`signal`, `sigprocmask`, `raise`, `_exit`), and `sender`: all
 //! async-signal-safe.
 
-use std::{io, sync::atomic::Ordering};
+use std::{
+    io,
+    sync::atomic::{AtomicI32, Ordering},
+};
 
 use super::Waited;
 use crate::{Signal, clock, state::STATE};
@@ -356,9 +359,25 @@ unsafe extern "C" {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use libc::pthread_atfork;
 
+/// A descriptor a forked child closes at once (graceful's probe listener: the child does not
+/// answer on it, and must not keep its port); -1 for none.
+static CLOSE_IN_CHILD: AtomicI32 = AtomicI32::new(-1);
+
+/// A forked child is not to inherit `listener`.
+pub(crate) fn not_inherited_by_forks(listener: &std::net::TcpListener) {
+    use std::os::fd::AsRawFd;
+    CLOSE_IN_CHILD.store(listener.as_raw_fd(), Ordering::Release);
+}
+
 /// Runs in a child, right after `fork()`: that child is not supervised.
 unsafe extern "C" fn forked_child() {
     STATE.mark_forked();
+    let fd = CLOSE_IN_CHILD.load(Ordering::Acquire);
+    if fd >= 0 {
+        // SAFETY: close(2) is async-signal-safe, as a child of a multithreaded fork needs; the
+        // descriptor is the probe listener's, which nothing in the child uses.
+        unsafe { libc::close(fd) };
+    }
 }
 
 /// Block or unblock `signals` on this thread.

@@ -122,6 +122,9 @@ fn in_session_zero() -> bool {
 }
 
 /// End the process at once, with `code`: no `atexit` handlers, no DLL detach, no flush.
+/// Windows has no `fork()`: nothing to do.
+pub(crate) fn not_inherited_by_forks(_listener: &std::net::TcpListener) {}
+
 pub(crate) fn exit_now(code: i32) -> ! {
     // SAFETY: TerminateProcess on the pseudo-handle of this process; it does not return.
     unsafe { TerminateProcess(GetCurrentProcess(), code as u32) };

@@ -95,3 +95,85 @@ fn an_address_in_use_exits_78_naming_it() {
         end.stderr
     );
 }
+
+#[test]
+fn slow_and_idle_clients_do_not_keep_livez_from_answering() {
+    // Found by review: one connection at a time, 500 ms per read: a client sending a byte
+    // every 400 ms, or 20 that send nothing, kept /livez from answering for seconds.
+    let addr = free_port();
+    let p = Proc::start(BIN, &[], &[("GRACEFUL_PROBE", &addr.to_string())]);
+    p.wait_for("ready");
+    up(addr);
+    let idle: Vec<TcpStream> = (0..20).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    let mut slow = TcpStream::connect(addr).unwrap();
+    let dripping = std::thread::spawn(move || {
+        for _ in 0..10 {
+            if slow.write_all(b"G").is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(400));
+        }
+    });
+    std::thread::sleep(Duration::from_millis(100));
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        assert_eq!(status(addr, "/livez"), OK);
+        assert!(
+            t0.elapsed() < Duration::from_millis(1500),
+            "{:?}",
+            t0.elapsed()
+        );
+    }
+    drop(idle);
+    p.kill(SIGTERM);
+    assert_eq!(p.wait().code(), Some(0));
+    dripping.join().unwrap();
+}
+
+#[test]
+fn a_forked_child_does_not_keep_the_probe_port() {
+    // Found by review: the child inherited the listener, so the port stayed taken (and
+    // unanswered) after the parent exited.
+    let addr = free_port();
+    let p = Proc::start(BIN, &["fork"], &[("GRACEFUL_PROBE", &addr.to_string())]);
+    p.wait_for("forked");
+    p.kill(SIGTERM);
+    assert_eq!(p.wait().code(), Some(0));
+    // The child sleeps on; nothing may listen on the port any more.
+    let t0 = Instant::now();
+    while TcpStream::connect(addr).is_ok() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "the port is still taken"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn port_zero_is_refused_by_name() {
+    let end = Proc::start(BIN, &[], &[("GRACEFUL_PROBE", "127.0.0.1:0")]).wait();
+    assert_eq!(end.code(), Some(78), "{end:#?}");
+    assert!(
+        end.stderr.contains("GRACEFUL_PROBE=\"127.0.0.1:0\""),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
+fn try_install_that_fails_on_the_probe_installs_nothing() {
+    // Found by review: the handlers and the watchdog were up before the probe failed, so
+    // SIGTERM was caught by a graceful that had been refused (124 after the timeout).
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let p = Proc::start(
+        BIN,
+        &["try_install"],
+        &[("GRACEFUL_PROBE", &addr.to_string())],
+    );
+    p.wait_for("refused");
+    p.kill(SIGTERM);
+    let end = p.wait();
+    assert_eq!(end.signal(), Some(SIGTERM), "{end:#?}");
+}

@@ -289,3 +289,35 @@ fn cancel_on_shutdown_ends_an_async_sleep_at_the_signal() {
         "{end:#?}"
     );
 }
+
+#[test]
+fn a_cancelled_async_hook_whose_local_panics_when_dropped_costs_that_hook_alone() {
+    // Found by review: the future was dropped outside the runner's catch: exit 101, the next
+    // hook skipped, no report.
+    let end = run(BIN, "cancelled_drop_panics", false);
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert_eq!(end.hooks(), ["after"], "{end:#?}");
+    assert!(end.stderr.contains("cancelled"), "{}", end.stderr);
+    assert!(end.stderr.contains("exit 1"), "{}", end.stderr);
+}
+
+#[test]
+fn exit_in_the_drop_of_a_cancelled_async_hook_exits_with_its_code() {
+    let end = run(BIN, "cancelled_drop_exits", false);
+    assert_eq!(end.code(), Some(3), "{end:#?}");
+    assert_eq!(end.hooks(), ["after"], "{end:#?}");
+}
+
+#[test]
+fn a_waker_that_blocks_does_not_keep_the_stop_from_the_other_futures() {
+    // Found by review: the wakers not yet called were lost with the stuck reporter.
+    let started = std::time::Instant::now();
+    let end = run(BIN, "blocking_waker", false);
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(end.hooks(), ["after"]);
+}

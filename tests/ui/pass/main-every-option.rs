@@ -4,7 +4,7 @@
     signals = [SIGTERM, SIGINT, SIGHUP, SIGQUIT],
     exit_code = 3,
     quiet,
-    probe = "127.0.0.1:0",
+    probe = "127.0.0.1:47913",
 )]
 fn main() -> Result<(), graceful::Shutdown> {
     Ok(())

@@ -160,6 +160,70 @@ fn main() -> ExitCode {
             graceful::thread::spawn("a\0b", || println!("nul:ran")).unwrap();
             ready();
         }),
+        // An async hook cancelled at its timeout whose local panics (or exits) when dropped.
+        "cancelled_drop_panics" | "cancelled_drop_exits" => {
+            let exits = scenario == "cancelled_drop_exits";
+            builder.run(move || {
+                struct Bad(bool);
+                impl Drop for Bad {
+                    fn drop(&mut self) {
+                        if self.0 {
+                            graceful::exit(3);
+                        }
+                        panic!("in Drop");
+                    }
+                }
+                graceful::on_shutdown("after", mark("after")).order(100);
+                graceful::on_shutdown("cancelled", async move {
+                    let _bad = Bad(exits);
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                })
+                .timeout(Duration::from_millis(300));
+                ready();
+            })
+        }
+        // A future whose waker blocks for a minute: the others still hear of the stop.
+        // (`trigger()` from a thread, not a signal: a signal would interrupt the executor's
+        // sleep and let it look again by chance.)
+        "blocking_waker" => builder.run(|| {
+            use std::{
+                future::Future,
+                pin::pin,
+                sync::Arc,
+                task::{Context, Poll, Wake, Waker},
+            };
+            struct Blocking;
+            impl Wake for Blocking {
+                fn wake(self: Arc<Self>) {
+                    std::thread::sleep(Duration::from_secs(60));
+                }
+            }
+            struct Unpark(std::thread::Thread);
+            impl Wake for Unpark {
+                fn wake(self: Arc<Self>) {
+                    self.0.unpark();
+                }
+            }
+            let mut first = Box::pin(graceful::shutdown());
+            let blocking = Waker::from(Arc::new(Blocking));
+            let _ = first.as_mut().poll(&mut Context::from_waker(&blocking));
+            graceful::on_shutdown("after", mark("after"));
+            ready();
+            std::thread::spawn(|| {
+                std::thread::sleep(Duration::from_millis(200));
+                graceful::trigger();
+            });
+            // A plain executor: poll, park until woken.
+            let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+            let mut cx = Context::from_waker(&waker);
+            let mut stop = pin!(graceful::cancel_on_shutdown(std::future::pending::<()>()));
+            loop {
+                if let Poll::Ready(r) = stop.as_mut().poll(&mut cx) {
+                    break r;
+                }
+                std::thread::park();
+            }
+        }),
         other => {
             eprintln!("unknown scenario {other:?}");
             ExitCode::from(2)
