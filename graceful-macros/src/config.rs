@@ -38,6 +38,8 @@ pub(crate) struct MainConfig {
     pub(crate) quiet: bool,
     /// `probe = "127.0.0.1:9000"`.
     pub(crate) probe: Option<std::net::SocketAddr>,
+    /// `second_signal = "ignore"` (`"force"` is the default, and writes nothing).
+    pub(crate) ignore_second_signal: bool,
 }
 
 /// The exit status of a clean stop after a signal.
@@ -67,6 +69,7 @@ const MAIN_KEYS: &[&str] = &[
     "exit_code",
     "quiet",
     "probe",
+    "second_signal",
 ];
 const HOOK_KEYS: &[&str] = &["order", "name", "timeout"];
 
@@ -92,6 +95,9 @@ impl MainConfig {
                 "exit_code" => exit_code(&key, value).map(|c| config.exit_code = Some(c)),
                 "quiet" => flag(&key, value).map(|q| config.quiet = q),
                 "probe" => probe(&key, value).map(|p| config.probe = Some(p)),
+                "second_signal" => {
+                    second_signal(&key, value).map(|i| config.ignore_second_signal = i)
+                }
                 _ => Err(unknown_key(&key, "#[graceful::main]", MAIN_KEYS)),
             };
             errors.take(result);
@@ -325,6 +331,20 @@ fn probe(key: &Ident, value: Value) -> syn::Result<std::net::SocketAddr> {
     }
 }
 
+/// `"ignore"` (`true`) or `"force"`.
+fn second_signal(key: &Ident, value: Value) -> syn::Result<bool> {
+    const WHAT: &str = "\"force\" (the default) or \"ignore\"";
+    match value {
+        Value::Str(lit) if lit.value() == "ignore" => Ok(true),
+        Value::Str(lit) if lit.value() == "force" => Ok(false),
+        Value::Str(lit) => Err(syn::Error::new(
+            lit.span(),
+            format!("`{key}` takes {WHAT}, not {:?}", lit.value()),
+        )),
+        other => Err(expected(key, &other, WHAT)),
+    }
+}
+
 fn flag(key: &Ident, value: Value) -> syn::Result<bool> {
     match value {
         Value::Flag => Ok(true),
@@ -420,7 +440,7 @@ mod tests {
         assert_eq!(
             main_error(quote!(grace = "5s")),
             "unknown option `grace` for #[graceful::main]: the options are timeout, \
-             body_timeout, drain, signals, exit_code, quiet, probe"
+             body_timeout, drain, signals, exit_code, quiet, probe, second_signal"
         );
     }
 

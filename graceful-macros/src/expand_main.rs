@@ -172,6 +172,9 @@ fn builder(config: &MainConfig) -> TokenStream {
     if config.quiet {
         builder.extend(quote!(.quiet()));
     }
+    if config.ignore_second_signal {
+        builder.extend(quote!(.second_signal(#private::SecondSignal::Ignore)));
+    }
     if let Some(addr) = config.probe {
         let port = Literal::u16_unsuffixed(addr.port());
         let ip = match addr.ip() {

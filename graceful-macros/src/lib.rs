@@ -89,6 +89,7 @@ use crate::{
 /// | `exit_code` | `"signal"`, or an exit code from 0 to 255 | 0 |
 /// | `quiet` | no value (`quiet = true` and `quiet = false` are accepted too) | the report is on |
 /// | `probe` | an address: `"127.0.0.1:9000"`, `"[::]:9000"` | no probe listener (`GRACEFUL_PROBE` overrides it) |
+/// | `second_signal` | `"force"` or `"ignore"` | `"force"`: a second signal ends the process (`GRACEFUL_SECOND_SIGNAL` overrides it) |
 ///
 /// - **`timeout`**: the longest the whole shutdown may take, from its start (a signal,
 ///   `graceful::trigger()`, main returning) to the exit; past it the process exits at once

@@ -7,7 +7,7 @@ pub use std::net::SocketAddr;
 pub use linkme;
 
 pub use crate::{
-    Builder, ExitPolicy, Report, Shutdown, Signal,
+    Builder, ExitPolicy, Report, SecondSignal, Shutdown, Signal,
     entry::{run, run_async},
     hooks::{
         HOOKS, HookFn, HookFuture, HookJob, HookResult, StaticHook, async_hook, hook_result, marker,

@@ -12,6 +12,7 @@
 //! | exit code on a clean signal stop | 0 | |
 //! | report | text | `GRACEFUL_REPORT` (`text`, `json`, `off`) |
 //! | probe listener | none | `GRACEFUL_PROBE` (`127.0.0.1:9000`, `[::]:9000`; `off`) |
+//! | a second signal | forces the exit | `GRACEFUL_SECOND_SIGNAL` (`force`, `ignore`) |
 
 use std::{fmt, io, net::SocketAddr, time::Duration};
 
@@ -61,6 +62,23 @@ impl Default for ExitPolicy {
     }
 }
 
+/// What a second signal does while the program stops.
+///
+/// ```
+/// use graceful_runtime::{Builder, SecondSignal};
+/// // A server that finishes its drain whatever the supervisor sends meanwhile.
+/// let b = Builder::new().second_signal(SecondSignal::Ignore);
+/// # let _ = b;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SecondSignal {
+    /// End the process at once, by that signal (the default: a second Ctrl-C).
+    #[default]
+    Force,
+    /// Report it and carry on: the deadline still bounds the stop.
+    Ignore,
+}
+
 /// What a [`Builder`](crate::Builder) (or the attribute) sets, before the environment.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
@@ -71,6 +89,7 @@ pub(crate) struct Settings {
     pub(crate) exit_code: ExitPolicy,
     pub(crate) report: Report,
     pub(crate) probe: Option<SocketAddr>,
+    pub(crate) second_signal: SecondSignal,
 }
 
 impl Default for Settings {
@@ -85,6 +104,7 @@ impl Default for Settings {
             exit_code: ExitPolicy::default(),
             report: Report::Text,
             probe: None,
+            second_signal: SecondSignal::Force,
         }
     }
 }
@@ -147,6 +167,20 @@ impl Settings {
                 },
             };
         }
+        let mut second_signal = self.second_signal;
+        if let Some(value) = env(ENV_SECOND_SIGNAL).filter(|v| !v.is_empty()) {
+            second_signal = match value.as_str() {
+                "force" => SecondSignal::Force,
+                "ignore" => SecondSignal::Ignore,
+                _ => {
+                    return Err(ConfigError::Env {
+                        var: ENV_SECOND_SIGNAL,
+                        value,
+                        problem: EnvProblem::SecondSignal,
+                    });
+                }
+            };
+        }
         if let Some(addr) = probe.filter(|a| a.port() == 0) {
             return Err(ConfigError::Probe {
                 addr,
@@ -161,12 +195,14 @@ impl Settings {
             exit_code: self.exit_code,
             report,
             probe,
+            second_signal,
         })
     }
 }
 
 pub(crate) const ENV_TIMEOUT: &str = "GRACEFUL_TIMEOUT";
 pub(crate) const ENV_PROBE: &str = "GRACEFUL_PROBE";
+pub(crate) const ENV_SECOND_SIGNAL: &str = "GRACEFUL_SECOND_SIGNAL";
 pub(crate) const ENV_REPORT: &str = "GRACEFUL_REPORT";
 pub(crate) const ENV_DRAIN: &str = "GRACEFUL_DRAIN";
 
@@ -193,6 +229,7 @@ pub(crate) struct Config {
     pub(crate) exit_code: ExitPolicy,
     pub(crate) report: Report,
     pub(crate) probe: Option<SocketAddr>,
+    pub(crate) second_signal: SecondSignal,
 }
 
 /// Graceful could not start. The attribute and [`install`](crate::install) print it and exit
@@ -242,6 +279,8 @@ pub enum EnvProblem {
     Address,
     /// A socket address with port 0, which would listen where nobody knows to ask.
     PortZero,
+    /// Not `force` or `ignore`.
+    SecondSignal,
 }
 
 /// Why port 0 is refused for the probe listener.
@@ -263,6 +302,7 @@ impl fmt::Display for ConfigError {
                         f.write_str("use an address and port, like 127.0.0.1:9000, or off")
                     }
                     EnvProblem::PortZero => f.write_str(PORT_ZERO),
+                    EnvProblem::SecondSignal => f.write_str("use force or ignore"),
                 }
             }
             ConfigError::DrainTooLong { drain, timeout } => write!(
@@ -413,6 +453,26 @@ mod tests {
         assert!(
             e.to_string()
                 .contains("GRACEFUL_PROBE=\"localhost\" is not valid: use an address"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_second_signal_setting_comes_from_the_environment_or_is_refused_by_name() {
+        let c = Settings::default()
+            .resolve(env(&[("GRACEFUL_SECOND_SIGNAL", "ignore")]))
+            .unwrap();
+        assert_eq!(c.second_signal, SecondSignal::Ignore);
+        assert_eq!(
+            Settings::default().resolve(env(&[])).unwrap().second_signal,
+            SecondSignal::Force
+        );
+        let e = Settings::default()
+            .resolve(env(&[("GRACEFUL_SECOND_SIGNAL", "twice")]))
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("GRACEFUL_SECOND_SIGNAL=\"twice\" is not valid: use force or ignore"),
             "{e}"
         );
     }

@@ -15,6 +15,8 @@ pub(crate) enum Event {
     Stopping(Reason),
     /// A first signal while stopping for another reason.
     Absorbed(Signal),
+    /// A later signal, with `second_signal = "ignore"`.
+    Ignored(Signal),
     /// The first signal again, from the same sender, at once: one request delivered twice.
     Duplicate(Signal),
     /// The body ended after Stopping had begun for another reason.

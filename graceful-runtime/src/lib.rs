@@ -116,7 +116,7 @@ pub mod __private;
 #[cfg(feature = "tokio-util")]
 pub use bridge::cancellation_token;
 pub use cancel::{CancelOnShutdown, UntilShutdown, cancel_on_shutdown, until_shutdown};
-pub use config::{ConfigError, EnvProblem, ExitPolicy, Report};
+pub use config::{ConfigError, EnvProblem, ExitPolicy, Report, SecondSignal};
 pub use duration::DurationError;
 pub use entry::{Builder, Guard, exit, install};
 pub use holds::{Hold, Task, TaskKind, hold};

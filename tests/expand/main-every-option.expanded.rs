@@ -14,6 +14,7 @@ fn main() -> ::std::process::ExitCode {
         ])
         .exit_code(::graceful::__private::ExitPolicy::Signal)
         .quiet()
+        .second_signal(::graceful::__private::SecondSignal::Ignore)
         .probe(::graceful::__private::SocketAddr::from(([0, 0, 0, 0], 9000)));
     ::graceful::__private::run(
         config,

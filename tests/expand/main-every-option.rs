@@ -6,7 +6,8 @@
     signals = [SIGTERM, SIGINT, SIGHUP],
     exit_code = "signal",
     quiet,
-    probe = "0.0.0.0:9000"
+    probe = "0.0.0.0:9000",
+    second_signal = "ignore"
 )]
 fn main() -> std::io::Result<()> {
     Ok(())

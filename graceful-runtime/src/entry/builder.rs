@@ -86,6 +86,16 @@ impl Builder {
         self
     }
 
+    /// What a second signal does while stopping (default: force the exit;
+    /// `GRACEFUL_SECOND_SIGNAL=force|ignore` overrides it). With
+    /// [`SecondSignal::Ignore`](crate::SecondSignal::Ignore) it is reported and the stop goes
+    /// on, bounded by `timeout` as ever: for a server that means to finish its drain whatever
+    /// the supervisor repeats.
+    pub fn second_signal(mut self, second: crate::SecondSignal) -> Self {
+        self.settings.second_signal = second;
+        self
+    }
+
     /// Silence the report: the same as `.report(Report::Off)`.
     pub fn quiet(self) -> Self {
         self.report(Report::Off)

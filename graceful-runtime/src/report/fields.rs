@@ -167,6 +167,10 @@ impl Fields {
                 f.event = "absorbed";
                 f.signal = Some(s.name());
             }
+            Event::Ignored(s) => {
+                f.event = "ignored";
+                f.signal = Some(s.name());
+            }
             Event::Duplicate(s) => {
                 f.event = "duplicate";
                 f.signal = Some(s.name());

@@ -119,6 +119,13 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
                 " {s} received while stopping: absorbed (a second one forces exit)"
             );
         }
+        Event::Ignored(s) => {
+            push_t(out, t_ns);
+            let _ = write!(
+                out,
+                " {s} received again: ignored (second_signal = \"ignore\"); the deadline holds"
+            );
+        }
         Event::Duplicate(s) => {
             push_t(out, t_ns);
             let _ = write!(

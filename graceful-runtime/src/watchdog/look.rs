@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::{
-    Reason, Signal, clock,
+    Reason, SecondSignal, Signal, clock,
     runner::{HookView, RunnerView},
     state::Body,
 };
@@ -16,6 +16,7 @@ pub(crate) struct Timing {
     pub(crate) timeout: u64,
     pub(crate) body_timeout: u64,
     pub(crate) drain: u64,
+    pub(crate) second_signal: SecondSignal,
 }
 
 impl Timing {
@@ -24,6 +25,15 @@ impl Timing {
             timeout: clock::ns(timeout),
             body_timeout: clock::ns(body_timeout),
             drain: clock::ns(drain),
+            second_signal: SecondSignal::Force,
+        }
+    }
+
+    /// What a second signal does.
+    pub(crate) fn second_signal(self, second_signal: SecondSignal) -> Timing {
+        Timing {
+            second_signal,
+            ..self
         }
     }
 
@@ -103,6 +113,8 @@ pub(crate) enum Action {
     /// The exit was claimed with this code but cannot finish (its write to stderr is stuck).
     ExitNow(i32),
     ReportAbsorbed(Signal),
+    /// A second signal, with `second_signal = "ignore"`: reported, the stop goes on.
+    ReportIgnored(Signal),
     ReportDuplicate(Signal),
     ReportDraining(Signal),
     /// The drain is over: begin Stopping.
@@ -178,7 +190,13 @@ impl Watch {
             self.seen_signals += 1;
             let signal = v.last_signal.unwrap_or(Signal::SIGTERM);
             if self.seen_signals >= 2 {
-                return Look::ends(Action::Force(signal));
+                match self.timing.second_signal {
+                    SecondSignal::Force => return Look::ends(Action::Force(signal)),
+                    SecondSignal::Ignore => {
+                        look.actions.push(Action::ReportIgnored(signal));
+                        continue;
+                    }
+                }
             }
             if matches!(v.reason, Some(r) if !matches!(r, Reason::Signal(_))) {
                 look.actions.push(Action::ReportAbsorbed(signal));
@@ -321,6 +339,31 @@ mod tests {
             last_signal: Some(Signal::SIGTERM),
             ..View::running(now)
         }
+    }
+
+    #[test]
+    fn an_ignored_second_signal_is_reported_and_the_deadline_still_holds() {
+        let mut w = Watch::new(
+            Timing::new(
+                Duration::from_secs(10),
+                Duration::from_secs(5),
+                Duration::ZERO,
+            )
+            .second_signal(SecondSignal::Ignore),
+        );
+        let _ = w.look(&stopping(0));
+        let mut twice = stopping(S);
+        twice.signals = 3;
+        let look = w.look(&twice);
+        assert_eq!(
+            look.actions
+                .iter()
+                .filter(|a| matches!(a, Action::ReportIgnored(_)))
+                .count(),
+            2
+        );
+        assert!(!look.actions.iter().any(|a| matches!(a, Action::Force(_))));
+        assert_eq!(w.look(&stopping(10 * S)).actions, [Action::Deadline]);
     }
 
     #[test]

@@ -37,7 +37,8 @@ use crate::{
 
 /// Start the watchdog for `config`.
 pub(crate) fn spawn(config: &Config) -> io::Result<()> {
-    let timing = Timing::new(config.timeout, config.body_timeout, config.drain);
+    let timing = Timing::new(config.timeout, config.body_timeout, config.drain)
+        .second_signal(config.second_signal);
     let budgets = (config.timeout, config.body_timeout, config.drain);
     sys::spawn("graceful", Box::new(move || watch(timing, budgets)))
 }
@@ -117,6 +118,7 @@ fn act(action: Action, now: u64, (timeout, body_timeout, drain): (Duration, Dura
         Action::Deadline => conclude::at_deadline(timeout, runner::still_running()),
         Action::ExitNow(code) => sys::exit_now(code),
         Action::ReportAbsorbed(s) => note(Event::Absorbed(s)),
+        Action::ReportIgnored(s) => note(Event::Ignored(s)),
         Action::ReportDuplicate(s) => note(Event::Duplicate(s)),
         Action::ReportDraining(s) => note(Event::Draining(s, drain)),
         Action::EndDrain(s) => {

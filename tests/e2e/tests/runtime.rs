@@ -137,6 +137,34 @@ fn second_signal_kills_promptly_by_that_signal() {
 }
 
 #[test]
+fn with_second_signal_ignore_a_second_signal_is_reported_and_the_stop_finishes() {
+    let p = Proc::start(BIN, &["hook_1s"], &[("GRACEFUL_SECOND_SIGNAL", "ignore")]);
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    std::thread::sleep(Duration::from_millis(300));
+    p.kill(SIGINT);
+    let end = p.wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert_eq!(end.hooks(), ["one_second"]);
+    assert!(
+        end.stderr.contains("SIGINT received again: ignored"),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
+fn a_bad_second_signal_setting_exits_78_naming_it() {
+    let end = Proc::start(BIN, &["sleep"], &[("GRACEFUL_SECOND_SIGNAL", "twice")]).wait();
+    assert_eq!(end.code(), Some(78), "{end:#?}");
+    assert!(
+        end.stderr.contains("GRACEFUL_SECOND_SIGNAL=\"twice\""),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
 fn exit_from_deep_code_unwinds_main_then_runs_hooks() {
     let end = start("exit_deep").wait();
     assert_eq!(end.code(), Some(3), "{end:#?}");

@@ -1,0 +1,3 @@
+// `second_signal` is "force" or "ignore".
+#[graceful::main(second_signal = "twice")]
+fn main() {}
