@@ -36,6 +36,8 @@ pub(crate) struct MainConfig {
     pub(crate) exit_code: Option<ExitCode>,
     /// `quiet` or `quiet = true`.
     pub(crate) quiet: bool,
+    /// `report = "always"` (or `"text"`, `"json"`, `"off"`): the report's variant, as written.
+    pub(crate) report: Option<Setting<&'static str>>,
     /// `probe = "127.0.0.1:9000"`.
     pub(crate) probe: Option<std::net::SocketAddr>,
     /// `second_signal = "ignore"` (`"force"` is the default, and writes nothing).
@@ -68,6 +70,7 @@ const MAIN_KEYS: &[&str] = &[
     "signals",
     "exit_code",
     "quiet",
+    "report",
     "probe",
     "second_signal",
 ];
@@ -94,6 +97,7 @@ impl MainConfig {
                 "signals" => signals(&key, value).map(|s| config.signals = Some(s)),
                 "exit_code" => exit_code(&key, value).map(|c| config.exit_code = Some(c)),
                 "quiet" => flag(&key, value).map(|q| config.quiet = q),
+                "report" => report(&key, value).map(|r| config.report = Some(r)),
                 "probe" => probe(&key, value).map(|p| config.probe = Some(p)),
                 "second_signal" => {
                     second_signal(&key, value).map(|i| config.ignore_second_signal = i)
@@ -108,6 +112,16 @@ impl MainConfig {
     }
 
     fn check_rules(&self) -> syn::Result<()> {
+        if let (true, Some(report)) = (self.quiet, &self.report) {
+            return Err(syn::Error::new(
+                report.span,
+                format!(
+                    "`quiet` and `report = \"{}\"` say two things: keep one (`quiet` is \
+                     `report = \"off\"`)",
+                    report.written
+                ),
+            ));
+        }
         if let (Some(timeout), Some(drain)) = (&self.timeout, &self.drain) {
             if drain.value >= timeout.value {
                 return Err(syn::Error::new(
@@ -331,6 +345,33 @@ fn probe(key: &Ident, value: Value) -> syn::Result<std::net::SocketAddr> {
     }
 }
 
+/// `"text"`, `"json"`, `"off"` or `"always"`: the name of the `Report` variant.
+fn report(key: &Ident, value: Value) -> syn::Result<Setting<&'static str>> {
+    const WHAT: &str = "\"text\", \"json\", \"off\" or \"always\"";
+    match value {
+        Value::Str(lit) => {
+            let variant = match lit.value().as_str() {
+                "text" => "Text",
+                "json" => "Json",
+                "off" => "Off",
+                "always" => "Always",
+                other => {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        format!("`{key}` takes {WHAT}, not {other:?}"),
+                    ));
+                }
+            };
+            Ok(Setting {
+                value: variant,
+                written: lit.value(),
+                span: lit.span(),
+            })
+        }
+        other => Err(expected(key, &other, WHAT)),
+    }
+}
+
 /// `"ignore"` (`true`) or `"force"`.
 fn second_signal(key: &Ident, value: Value) -> syn::Result<bool> {
     const WHAT: &str = "\"force\" (the default) or \"ignore\"";
@@ -440,7 +481,7 @@ mod tests {
         assert_eq!(
             main_error(quote!(grace = "5s")),
             "unknown option `grace` for #[graceful::main]: the options are timeout, \
-             body_timeout, drain, signals, exit_code, quiet, probe, second_signal"
+             body_timeout, drain, signals, exit_code, quiet, report, probe, second_signal"
         );
     }
 

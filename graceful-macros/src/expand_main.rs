@@ -172,6 +172,10 @@ fn builder(config: &MainConfig) -> TokenStream {
     if config.quiet {
         builder.extend(quote!(.quiet()));
     }
+    if let Some(report) = &config.report {
+        let variant = Ident::new(report.value, Span::call_site());
+        builder.extend(quote!(.report(#private::Report::#variant)));
+    }
     if config.ignore_second_signal {
         builder.extend(quote!(.second_signal(#private::SecondSignal::Ignore)));
     }

@@ -88,6 +88,7 @@ use crate::{
 /// | `signals` | a list of `SIGTERM`, `SIGINT`, `SIGHUP`, `SIGQUIT` | `[SIGTERM, SIGINT]` |
 /// | `exit_code` | `"signal"`, or an exit code from 0 to 255 | 0 |
 /// | `quiet` | no value (`quiet = true` and `quiet = false` are accepted too) | the report is on |
+/// | `report` | `"text"`, `"json"`, `"off"` or `"always"` (text on every run, a quiet one too) | `"text"` for a run something stopped or that went wrong (`GRACEFUL_REPORT` overrides it) |
 /// | `probe` | an address: `"127.0.0.1:9000"`, `"[::]:9000"` | no probe listener (`GRACEFUL_PROBE` overrides it) |
 /// | `second_signal` | `"force"` or `"ignore"` | `"force"`: a second signal ends the process (`GRACEFUL_SECOND_SIGNAL` overrides it) |
 ///

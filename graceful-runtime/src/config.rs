@@ -10,7 +10,7 @@
 //! | drain | none | `GRACEFUL_DRAIN` (`0s` or `0ms`: no drain) |
 //! | body_timeout | half of what the timeout leaves after the drain, never more | |
 //! | exit code on a clean signal stop | 0 | |
-//! | report | text | `GRACEFUL_REPORT` (`text`, `json`, `off`) |
+//! | report | text, for a run something stopped or that went wrong | `GRACEFUL_REPORT` (`text`, `json`, `off`, `always`) |
 //! | probe listener | none | `GRACEFUL_PROBE` (`127.0.0.1:9000`, `[::]:9000`; `off`) |
 //! | a second signal | forces the exit | `GRACEFUL_SECOND_SIGNAL` (`force`, `ignore`) |
 
@@ -25,6 +25,12 @@ use crate::{
 
 /// How the shutdown report is written to stderr.
 ///
+/// The report speaks of a run when something asked for a stop or went wrong: a signal,
+/// [`trigger()`](crate::trigger), a non-zero [`exit`](crate::exit), a failed hook or work, a
+/// panic, `body_timeout` or the deadline. A program that ends on its own with every hook fine
+/// prints nothing (main's own `Error: ...` line aside, as std prints it), unless the report is
+/// [`Report::Always`].
+///
 /// ```
 /// let b = graceful_runtime::Builder::new().report(graceful_runtime::Report::Json);
 /// # let _ = b;
@@ -38,6 +44,15 @@ pub enum Report {
     Json,
     /// Nothing.
     Off,
+    /// The text report on every run, a quiet one too.
+    Always,
+}
+
+impl Report {
+    /// The text lines are written.
+    pub(crate) fn writes_lines(self) -> bool {
+        matches!(self, Report::Text | Report::Always)
+    }
 }
 
 /// The exit status of a clean stop after a signal.
@@ -129,6 +144,7 @@ impl Settings {
                 "text" => Report::Text,
                 "json" => Report::Json,
                 "off" => Report::Off,
+                "always" => Report::Always,
                 _ => {
                     return Err(ConfigError::Env {
                         var: ENV_REPORT,
@@ -273,7 +289,7 @@ pub enum ConfigError {
 pub enum EnvProblem {
     /// Not a duration.
     Duration(DurationError),
-    /// Not `text`, `json` or `off`.
+    /// Not `text`, `json`, `off` or `always`.
     Report,
     /// Not a socket address (`127.0.0.1:9000`, `[::]:9000`) or `off`.
     Address,
@@ -297,7 +313,7 @@ impl fmt::Display for ConfigError {
                 write!(f, "{var}={value:?} is not valid: ")?;
                 match problem {
                     EnvProblem::Duration(e) => write!(f, "{e}"),
-                    EnvProblem::Report => f.write_str("use text, json or off"),
+                    EnvProblem::Report => f.write_str("use text, json, off or always"),
                     EnvProblem::Address => {
                         f.write_str("use an address and port, like 127.0.0.1:9000, or off")
                     }

@@ -72,6 +72,11 @@ struct Log {
     main_error_due: bool,
     /// The exit is recorded.
     exit_recorded: bool,
+    /// Something happened that the report speaks of, whatever began the stop (a failed hook,
+    /// failed work, a signal, `body_timeout`, the deadline).
+    noteworthy: bool,
+    /// main's own error line is out (in a quiet run it goes out alone).
+    main_error_written: bool,
     /// The buffer lines are rendered into, kept between writes (a fresh one would fault in a
     /// heap page on the way to the first hook).
     out: String,
@@ -93,6 +98,8 @@ impl Log {
             hooks: 0,
             main_error_due: false,
             exit_recorded: false,
+            noteworthy: false,
+            main_error_written: false,
             out: String::new(),
         }
     }
@@ -146,7 +153,7 @@ pub(crate) fn configure(config: &Config) {
         &config.signals,
     );
     TIMEOUT_NS.store(clock::ns(config.timeout), Ordering::Release);
-    TEXT.store(config.report == Report::Text, Ordering::Release);
+    TEXT.store(config.report.writes_lines(), Ordering::Release);
     let mut log = log();
     log.mode = config.report;
     log.notes = notes;
@@ -191,13 +198,31 @@ impl Log {
         if !(main_began && matches!(event, Event::MainError(_))) {
             self.ensure_cause();
         }
-        match event {
-            Event::Hook { .. } => self.hooks += 1,
+        match &event {
+            Event::Hook { outcome, .. } => {
+                self.hooks += 1;
+                self.noteworthy |= outcome.is_failure();
+            }
             Event::MainError(_) => self.main_error_due = true,
             Event::Exit(_) => self.exit_recorded = true,
-            _ => {}
+            Event::Stopping(_) | Event::MainEnded(_) | Event::Waiting(_) => {}
+            _ => self.noteworthy = true,
         }
         self.records.push(Record { at, event });
+    }
+
+    /// Whether the report speaks of this run: something asked for a stop (a signal,
+    /// `trigger()`, a non-zero `exit()`, failed work, a panic) or went wrong, or the report is
+    /// `Always`. A program that ended on its own with every hook fine is not spoken of.
+    fn speaks(&self) -> bool {
+        if self.mode == Report::Always || self.noteworthy {
+            return true;
+        }
+        let asked = self.records.iter().find_map(|r| match r.event {
+            Event::Stopping(reason) => Some(reason),
+            _ => None,
+        });
+        !matches!(asked, None | Some(Reason::MainReturned | Reason::Exit(0)))
     }
 
     fn start(&self) -> u64 {
@@ -220,10 +245,12 @@ impl Log {
     /// Whether anything is due to be written (the cause of stopping too, once known).
     fn has_pending(&mut self) -> bool {
         self.ensure_cause();
+        let speaks = self.speaks();
         match self.mode {
-            Report::Text => self.printed < self.records.len(),
-            Report::Json if !self.json_written && self.exit_recorded => true,
-            _ => self.main_error_due,
+            _ if self.main_error_due => true,
+            Report::Text | Report::Always => speaks && self.printed < self.records.len(),
+            Report::Json => speaks && !self.json_written && self.exit_recorded,
+            Report::Off => false,
         }
     }
 
@@ -232,7 +259,7 @@ impl Log {
     /// in text mode.
     fn take_first_line(&mut self) -> Option<([u8; 256], usize)> {
         self.ensure_cause();
-        if self.mode != Report::Text || self.printed != 0 {
+        if !self.mode.writes_lines() || self.printed != 0 {
             return None;
         }
         let Some(Event::Stopping(Reason::Signal(s))) = self.records.first().map(|r| &r.event)
@@ -257,19 +284,22 @@ impl Log {
         let mut out = std::mem::take(&mut self.out);
         out.clear();
         let start = self.start();
-        // Outside text mode only main's error line is written: skip the scan without one.
-        let from = if self.mode == Report::Text || self.main_error_due {
-            self.printed
-        } else {
-            self.records.len()
+        let lines = self.mode.writes_lines() && self.speaks();
+        // Without the report's lines, only main's error line is written: scan for it alone.
+        let from = match (lines, self.main_error_due) {
+            (true, _) => self.printed,
+            (false, true) => 0,
+            (false, false) => self.records.len(),
         };
         self.main_error_due = false;
         for r in self.records.iter().skip(from) {
-            match (&r.event, self.mode) {
-                (Event::MainError(_), _) | (_, Report::Text) => {}
-                _ => continue,
-            }
             let ours = !matches!(r.event, Event::MainError(_));
+            if ours && !lines {
+                continue;
+            }
+            if !ours && std::mem::replace(&mut self.main_error_written, true) {
+                continue;
+            }
             if ours {
                 out.push_str("graceful: ");
             }
@@ -282,8 +312,10 @@ impl Log {
             }
             out.push('\n');
         }
-        self.printed = self.records.len();
-        if self.mode == Report::Json && !self.json_written && self.exit_recorded {
+        if lines {
+            self.printed = self.records.len();
+        }
+        if self.mode == Report::Json && !self.json_written && self.exit_recorded && self.speaks() {
             self.json_written = true;
             out.push_str(&json::object(&self.records, start, STATE.reason()));
         }
@@ -414,7 +446,7 @@ pub(crate) fn hook_ended(event: Event, now: u64) {
     let defer = {
         let mut log = log();
         log.push(event, now);
-        log.mode == Report::Text
+        log.mode.writes_lines()
             && quick
             && log.hooks > BATCH_AFTER
             && now.saturating_sub(log.last_print) < BATCH_NS
@@ -559,6 +591,60 @@ mod tests {
         let (out, _) = log.take_pending().unwrap();
         assert!(out.starts_with('{') && out.ends_with("}\n"), "{out}");
         assert!(log.take_pending().is_none());
+    }
+
+    #[test]
+    fn a_run_that_ended_on_its_own_and_well_is_quiet_unless_always() {
+        for mode in [Report::Text, Report::Json] {
+            let mut log = log_with(mode);
+            log.push(Event::Stopping(Reason::MainReturned), 0);
+            log.push(Event::MainError("\"boom\"".into()), 1);
+            let (out, _) = log.take_pending().unwrap();
+            assert_eq!(out, "Error: \"boom\"\n", "main's own line alone");
+            log.push(Event::Exit(Decision::Code(1)), 2);
+            assert!(log.take_pending().is_none(), "{mode:?}");
+        }
+        let mut always = log_with(Report::Always);
+        always.push(Event::Stopping(Reason::MainReturned), 0);
+        always.push(Event::Exit(Decision::Code(0)), 2);
+        let (out, _) = always.take_pending().unwrap();
+        assert!(
+            out.contains("main returned") && out.contains("exit 0"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_quiet_run_speaks_once_a_hook_fails_and_writes_everything_in_order() {
+        let mut log = log_with(Report::Text);
+        log.push(Event::Stopping(Reason::MainReturned), 0);
+        log.push(Event::MainError("\"boom\"".into()), 1);
+        let _ = log.take_pending();
+        let info = crate::hooks::HookInfo {
+            name: "flush".into(),
+            order: 0,
+            timeout: None,
+            module: None,
+            file: "src/main.rs",
+            line: 1,
+            seq: None,
+        };
+        log.push(
+            Event::Hook {
+                info,
+                outcome: HookOutcome::Failed("disk full".into()),
+                took_ns: 1,
+            },
+            3,
+        );
+        let (out, _) = log.take_pending().unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with("graceful: main returned"), "{out}");
+        assert!(lines[1].contains("disk full"), "{out}");
+        assert!(
+            !out.contains("Error: "),
+            "main's line is not written twice: {out}"
+        );
     }
 
     #[test]

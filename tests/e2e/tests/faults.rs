@@ -450,7 +450,9 @@ fn a_stderr_lock_held_for_ever_by_the_program_costs_report_lines_not_the_stop() 
 fn report_lines_wait_for_a_line_the_program_writes_slowly_and_never_split_it() {
     // The line takes 1.5 s, longer than graceful's patience with stderr: its lines still wait
     // (and the exit may cut the program's line short), but never land inside it.
-    let end = Proc::start(BIN, &["slow_line", "1500"], &[]).wait();
+    // `always`: a run that ends on its own is otherwise quiet, with no line to split.
+    let always = [("GRACEFUL_REPORT", "always")];
+    let end = Proc::start(BIN, &["slow_line", "1500"], &always).wait();
     assert_eq!(end.code(), Some(0), "{end:#?}");
     for line in end.stderr.lines() {
         assert!(
@@ -460,7 +462,7 @@ fn report_lines_wait_for_a_line_the_program_writes_slowly_and_never_split_it() {
         );
     }
     // Within the patience, nothing is lost.
-    let end = start("slow_line").wait();
+    let end = Proc::start(BIN, &["slow_line"], &always).wait();
     assert_eq!(end.code(), Some(0), "{end:#?}");
     assert!(end.stderr.contains("BEGIN slow END\n"), "{}", end.stderr);
     assert!(

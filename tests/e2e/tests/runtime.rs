@@ -49,9 +49,15 @@ fn normal_return_runs_hooks_and_exits_0() {
 
 #[test]
 fn err_from_main_is_printed_runs_hooks_and_exits_1() {
+    // Nothing asked for a stop and every hook was fine: std's line alone, as without graceful.
     let end = start("err").wait();
     assert_eq!(end.code(), Some(1), "{end:#?}");
-    // The error comes first, whole on its line, then the report: never one inside the other.
+    assert_eq!(end.stderr, "Error: \"boom\"\n");
+    assert_eq!(end.hooks(), ["third", "second", "first"]);
+    // With every run reported, the error comes first, whole on its line, then the report:
+    // never one inside the other.
+    let end = Proc::start(BIN, &["err"], &[("GRACEFUL_REPORT", "always")]).wait();
+    assert_eq!(end.code(), Some(1), "{end:#?}");
     let lines: Vec<&str> = end.stderr.lines().collect();
     assert_eq!(lines.first(), Some(&"Error: \"boom\""), "{}", end.stderr);
     assert!(
@@ -288,13 +294,38 @@ fn environment_timeout_overrides_the_builder() {
 }
 
 #[test]
+fn a_run_that_ends_on_its_own_and_well_is_quiet_unless_always() {
+    for report in ["text", "json"] {
+        let end = Proc::start(BIN, &["return"], &[("GRACEFUL_REPORT", report)]).wait();
+        assert_eq!(end.code(), Some(0));
+        assert_eq!(end.stderr, "", "{report}");
+        assert_eq!(end.hooks(), ["third", "second", "first"]);
+    }
+    let end = Proc::start(BIN, &["return"], &[("GRACEFUL_REPORT", "always")]).wait();
+    assert!(
+        end.stderr
+            .starts_with("graceful: main returned: running hooks"),
+        "{}",
+        end.stderr
+    );
+    assert!(end.stderr.ends_with("exit 0\n"), "{}", end.stderr);
+    // A hook that fails makes the run one to speak of.
+    let end = start("failing_hooks").wait();
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert!(end.stderr.contains("graceful: main returned"), "{}", end.stderr);
+}
+
+#[test]
 fn json_report_is_one_object_and_off_is_silent() {
-    let end = Proc::start(BIN, &["return"], &[("GRACEFUL_REPORT", "json")]).wait();
+    let p = Proc::start(BIN, &["sleep"], &[("GRACEFUL_REPORT", "json")]);
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    let end = p.wait();
     assert_eq!(end.code(), Some(0));
     let lines: Vec<&str> = end.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{}", end.stderr);
     assert!(
-        lines[0].starts_with("{\"reason\":\"main returned\""),
+        lines[0].starts_with("{\"reason\":\"SIGTERM\""),
         "{}",
         lines[0]
     );

@@ -63,7 +63,9 @@ fn a_hold_taken_before_graceful_is_installed_counts() {
 
 #[test]
 fn a_thread_is_awaited_after_main_returns_and_may_start_sub_work() {
-    let end = run(BIN, "thread_awaited", false);
+    let p = Proc::start(BIN, &["thread_awaited"], &[("GRACEFUL_REPORT", "always")]);
+    p.wait_for("ready");
+    let end = p.wait();
     assert_eq!(end.code(), Some(0), "{end:#?}");
     assert!(end.stdout.contains(&"tasks:1".to_owned()), "{end:#?}");
     assert!(
