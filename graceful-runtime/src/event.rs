@@ -33,6 +33,9 @@ pub(crate) enum Event {
     MainAbandoned {
         after: Duration,
         fate: Fate,
+        /// Nothing in the program asked whether to stop since the stop began: its loop does
+        /// not cooperate (the report names the calls that would).
+        never_asked: bool,
     },
     /// Work graceful ran (a thread, a task) panicked or returned an `Err`: its `Display` text or
     /// its panic message.

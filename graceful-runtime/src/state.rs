@@ -63,6 +63,8 @@ pub(crate) struct State {
     hook_failed: AtomicBool,
     /// The worst end of work graceful ran: 0 none, 1 an `Err`, 2 a panic.
     work_failed: AtomicU8,
+    /// The program has asked, since Stopping began, whether to stop (and was told so).
+    asked: AtomicBool,
     /// graceful is installed in this process; this process is a child forked after that.
     installed: AtomicBool,
     forked: AtomicBool,
@@ -125,6 +127,7 @@ impl State {
             handed_back: AtomicBool::new(false),
             hook_failed: AtomicBool::new(false),
             work_failed: AtomicU8::new(0),
+            asked: AtomicBool::new(false),
             installed: AtomicBool::new(false),
             forked: AtomicBool::new(false),
         }
@@ -360,6 +363,20 @@ impl State {
 
     pub(crate) fn handed_back(&self) -> bool {
         self.handed_back.load(Ordering::Acquire)
+    }
+
+    /// The program asked whether to stop and was told it is stopping (`check`, `sleep`,
+    /// `wait`, `is_shutting_down`, `shutdown()`): a load, and a store the first time only.
+    #[inline]
+    pub(crate) fn note_asked(&self) {
+        if !self.asked.load(Ordering::Relaxed) {
+            self.asked.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the program has heard that it is stopping.
+    pub(crate) fn asked(&self) -> bool {
+        self.asked.load(Ordering::Relaxed)
     }
 
     /// Work graceful ran failed.

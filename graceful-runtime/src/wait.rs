@@ -16,8 +16,11 @@ use crate::{
     stopping::{self, forget_waker, keep_waker, wait_for_stop},
 };
 
+/// Why we stop, once stopping; the program has then asked (see `State::note_asked`).
 fn current() -> Option<Shutdown> {
-    STATE.reason().map(Shutdown::new)
+    let reason = STATE.reason()?;
+    STATE.note_asked();
+    Some(Shutdown::new(reason))
 }
 
 /// `true` once the program is stopping, for any reason. One atomic load: cheap enough for
@@ -28,7 +31,12 @@ fn current() -> Option<Shutdown> {
 /// ```
 #[inline]
 pub fn is_shutting_down() -> bool {
-    STATE.stopping()
+    let stopping = STATE.stopping();
+    if stopping {
+        // Off the running path: only a `true` is noted.
+        STATE.note_asked();
+    }
+    stopping
 }
 
 /// `true` until the first signal, or any other cause of stopping: the answer for a readiness

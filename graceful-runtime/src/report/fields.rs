@@ -135,6 +135,7 @@ fields! {
     error: opt_string,
     still_running: opt_list,
     held: opt_list,
+    hint: opt_text,
     exit: opt_string,
 }
 
@@ -179,8 +180,13 @@ impl Fields {
                 f.event = "main_ended";
                 f.how = Some(how(end).into());
             }
-            Event::MainAbandoned { fate, .. } => {
+            Event::MainAbandoned {
+                fate, never_asked, ..
+            } => {
                 f.event = "main_abandoned";
+                if *never_asked {
+                    f.hint = Some("never_asked");
+                }
                 if let Fate::Held(held) = fate {
                     f.held = Some(held.clone());
                 }

@@ -133,7 +133,11 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
                 " {s} again from the same sender at once: the same request, not a second one"
             );
         }
-        Event::MainAbandoned { after, fate } => {
+        Event::MainAbandoned {
+            after,
+            fate,
+            never_asked,
+        } => {
             push_t(out, t_ns);
             let _ = match fate {
                 Fate::Held(held) => write!(
@@ -153,6 +157,9 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
                     }
                 ),
             };
+            if *never_asked {
+                out.push_str(NEVER_ASKED);
+            }
         }
         Event::Waiting(held) => {
             push_t(out, t_ns);
@@ -216,6 +223,11 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
         }
     }
 }
+
+/// The hint for a body abandoned without ever asking whether to stop.
+const NEVER_ASKED: &str = "; nothing asked graceful whether to stop since the stop began: a \
+    loop that checks graceful::is_shutting_down() or check()?, waits in graceful::sleep or \
+    wait, or awaits graceful::shutdown() stops in time";
 
 fn stopping(out: &mut String, reason: &Reason, t_ns: u64, notes: &Notes) {
     match reason {

@@ -138,6 +138,7 @@ fn act(action: Action, now: u64, (timeout, body_timeout, drain): (Duration, Dura
             note(Event::MainAbandoned {
                 after: body_timeout,
                 fate,
+                never_asked: !STATE.asked(),
             });
             if is_async {
                 // Its task drops it (or stops waiting for the holds), then its runtime runs

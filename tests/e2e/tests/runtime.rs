@@ -225,6 +225,28 @@ fn a_body_that_never_checks_is_abandoned_and_hooks_still_run() {
         "{}",
         end.stderr
     );
+    // It never asked: the report says how it would have stopped in time.
+    assert!(
+        end.stderr
+            .contains("nothing asked graceful whether to stop since the stop began"),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
+fn a_body_that_asks_but_is_slow_to_return_gets_no_such_hint() {
+    let p = start("asks_then_lingers");
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    let end = p.wait();
+    assert_eq!(end.code(), Some(124), "{end:#?}");
+    assert!(
+        end.stderr.contains("did not return within 500ms"),
+        "{}",
+        end.stderr
+    );
+    assert!(!end.stderr.contains("nothing asked"), "{}", end.stderr);
 }
 
 #[test]
@@ -312,7 +334,11 @@ fn a_run_that_ends_on_its_own_and_well_is_quiet_unless_always() {
     // A hook that fails makes the run one to speak of.
     let end = start("failing_hooks").wait();
     assert_eq!(end.code(), Some(1), "{end:#?}");
-    assert!(end.stderr.contains("graceful: main returned"), "{}", end.stderr);
+    assert!(
+        end.stderr.contains("graceful: main returned"),
+        "{}",
+        end.stderr
+    );
 }
 
 #[test]

@@ -201,6 +201,17 @@ fn main() -> ExitCode {
                     std::thread::sleep(Duration::from_secs(1));
                 }
             }),
+        // The body hears of the stop, then takes far longer than body_timeout to return.
+        "asks_then_lingers" => builder
+            .timeout(Duration::from_secs(4))
+            .body_timeout(Duration::from_millis(500))
+            .run(|| -> () {
+                ready();
+                while !graceful::is_shutting_down() {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                std::thread::sleep(Duration::from_secs(60));
+            }),
         // The body returns after the given number of microseconds.
         "race" => builder.run(|| {
             three_hooks();
