@@ -13,11 +13,12 @@
 /// and no thread of its own.
 ///
 /// ```
-/// let token = graceful_runtime::cancellation_token();
+/// # use graceful_runtime as graceful;
+/// let token = graceful::cancellation_token();
 /// assert!(!token.is_cancelled());
-/// graceful_runtime::trigger();
+/// graceful::trigger();
 /// assert!(token.is_cancelled());
-/// assert!(graceful_runtime::cancellation_token().is_cancelled());
+/// assert!(graceful::cancellation_token().is_cancelled());
 /// ```
 #[cfg(feature = "tokio-util")]
 pub fn cancellation_token() -> tokio_util::sync::CancellationToken {

@@ -20,12 +20,13 @@ use crate::{Shutdown, ShutdownFuture, shutdown};
 /// and with it an executor's worker.
 ///
 /// ```
+/// # use graceful_runtime as graceful;
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// use std::time::Duration;
-/// let done = graceful_runtime::cancel_on_shutdown(async { 42 }).await;
+/// let done = graceful::cancel_on_shutdown(async { 42 }).await;
 /// assert_eq!(done, Ok(42));
-/// graceful_runtime::trigger();
-/// let slept = graceful_runtime::cancel_on_shutdown(tokio::time::sleep(Duration::from_secs(60)));
+/// graceful::trigger();
+/// let slept = graceful::cancel_on_shutdown(tokio::time::sleep(Duration::from_secs(60)));
 /// assert!(slept.await.is_err()); // at once: stopping has begun
 /// # }
 /// ```
@@ -59,6 +60,7 @@ impl<F: Future> Future for CancelOnShutdown<F> {
 /// loop, a long poll) completes and the server can exit 0 within `body_timeout`.
 ///
 /// ```
+/// # use graceful_runtime as graceful;
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// use std::{pin::pin, future::poll_fn};
 /// use futures_core::Stream;
@@ -71,9 +73,9 @@ impl<F: Future> Future for CancelOnShutdown<F> {
 ///         std::task::Poll::Ready(Some(self.0))
 ///     }
 /// }
-/// let mut events = pin!(graceful_runtime::until_shutdown(Count(0)));
+/// let mut events = pin!(graceful::until_shutdown(Count(0)));
 /// assert_eq!(poll_fn(|cx| events.as_mut().poll_next(cx)).await, Some(1));
-/// graceful_runtime::trigger();
+/// graceful::trigger();
 /// assert_eq!(poll_fn(|cx| events.as_mut().poll_next(cx)).await, None);
 /// # }
 /// ```

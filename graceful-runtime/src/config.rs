@@ -32,7 +32,8 @@ use crate::{
 /// [`Report::Always`].
 ///
 /// ```
-/// let b = graceful_runtime::Builder::new().report(graceful_runtime::Report::Json);
+/// # use graceful_runtime as graceful;
+/// let b = graceful::Builder::new().report(graceful::Report::Json);
 /// # let _ = b;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -58,7 +59,8 @@ impl Report {
 /// The exit status of a clean stop after a signal.
 ///
 /// ```
-/// use graceful_runtime::{Builder, ExitPolicy};
+/// # use graceful_runtime as graceful;
+/// use graceful::{Builder, ExitPolicy};
 /// // Die of the signal, so the supervisor sees 128+signo, as if graceful were not there.
 /// let b = Builder::new().exit_code(ExitPolicy::Signal);
 /// # let _ = b;
@@ -80,7 +82,8 @@ impl Default for ExitPolicy {
 /// What a second signal does while the program stops.
 ///
 /// ```
-/// use graceful_runtime::{Builder, SecondSignal};
+/// # use graceful_runtime as graceful;
+/// use graceful::{Builder, SecondSignal};
 /// // A server that finishes its drain whatever the supervisor sends meanwhile.
 /// let b = Builder::new().second_signal(SecondSignal::Ignore);
 /// # let _ = b;

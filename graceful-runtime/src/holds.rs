@@ -131,8 +131,9 @@ pub struct Hold {
 /// It costs a lock and an unlock to take and the same to release (see `BENCHMARKS.md`).
 ///
 /// ```
-/// fn handle(request: &str) -> Result<(), graceful_runtime::Shutdown> {
-///     let _hold = graceful_runtime::hold("request")?; // released when `handle` returns
+/// # use graceful_runtime as graceful;
+/// fn handle(request: &str) -> Result<(), graceful::Shutdown> {
+///     let _hold = graceful::hold("request")?; // released when `handle` returns
 ///     let _ = request; // ... serve it: the hooks wait for the hold ...
 ///     Ok(())
 /// }

@@ -52,7 +52,8 @@ impl MainEnd {
 /// A return type `main` may have under graceful: `()`, `ExitCode` or `Result<(), E: Debug>`.
 ///
 /// ```
-/// use graceful_runtime::{MainReturn, Reason, Shutdown};
+/// # use graceful_runtime as graceful;
+/// use graceful::{MainReturn, Reason, Shutdown};
 /// let clean: Result<(), Shutdown> = Err(Shutdown::new(Reason::Trigger));
 /// let _ = clean.outcome(); // a clean stop, not a failure
 /// ```

@@ -16,7 +16,8 @@ use crate::Signal;
 /// The first cause wins: a signal that arrives after `main` returned does not change it.
 ///
 /// ```
-/// use graceful_runtime::{Reason, Signal};
+/// # use graceful_runtime as graceful;
+/// use graceful::{Reason, Signal};
 /// assert_eq!(Reason::Signal(Signal::SIGTERM).to_string(), "SIGTERM");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -40,7 +41,8 @@ pub enum Reason {
 /// Work graceful ran that failed, as a [`Reason`] names it.
 ///
 /// ```
-/// use graceful_runtime::{Reason, Work};
+/// # use graceful_runtime as graceful;
+/// use graceful::{Reason, Work};
 /// fn why(reason: Reason) -> String {
 ///     match reason {
 ///         Reason::Failed(work) => format!("{} ({})", work.name(), work.at()),
@@ -182,7 +184,8 @@ impl fmt::Display for Reason {
 /// `Err(Shutdown)` (or an error wrapping one) counts as a clean stop.
 ///
 /// ```
-/// use graceful_runtime::{Reason, Shutdown, Signal};
+/// # use graceful_runtime as graceful;
+/// use graceful::{Reason, Shutdown, Signal};
 /// let s = Shutdown::new(Reason::Signal(Signal::SIGTERM));
 /// assert_eq!(s.reason(), Reason::Signal(Signal::SIGTERM));
 /// assert_eq!(s.to_string(), "shutting down: SIGTERM");
@@ -209,7 +212,8 @@ impl Shutdown {
     /// The signal that started the shutdown, if a signal did.
     ///
     /// ```
-    /// use graceful_runtime::{Reason, Shutdown, Signal};
+    /// # use graceful_runtime as graceful;
+    /// use graceful::{Reason, Shutdown, Signal};
     /// assert_eq!(Shutdown::new(Reason::Trigger).signal(), None);
     /// ```
     pub const fn signal(&self) -> Option<Signal> {

@@ -14,7 +14,8 @@ use std::fmt;
 /// be configured there but are never delivered. See `docs/PLATFORMS.md`.
 ///
 /// ```
-/// use graceful_runtime::Signal;
+/// # use graceful_runtime as graceful;
+/// use graceful::Signal;
 /// assert_eq!(Signal::SIGTERM.to_string(), "SIGTERM");
 /// assert_eq!(Signal::SIGTERM.as_raw(), 15);
 /// ```
@@ -47,7 +48,8 @@ impl Signal {
     /// The signal's number, as `kill -l` shows it on Linux and macOS.
     ///
     /// ```
-    /// assert_eq!(graceful_runtime::Signal::SIGINT.as_raw(), 2);
+    /// # use graceful_runtime as graceful;
+    /// assert_eq!(graceful::Signal::SIGINT.as_raw(), 2);
     /// ```
     pub const fn as_raw(self) -> i32 {
         match self {
@@ -61,7 +63,8 @@ impl Signal {
     /// The signal with this number, if graceful handles it.
     ///
     /// ```
-    /// use graceful_runtime::Signal;
+    /// # use graceful_runtime as graceful;
+    /// use graceful::Signal;
     /// assert_eq!(Signal::from_raw(15), Some(Signal::SIGTERM));
     /// assert_eq!(Signal::from_raw(9), None);
     /// ```
@@ -78,7 +81,8 @@ impl Signal {
     /// The conventional name, `"SIGTERM"`.
     ///
     /// ```
-    /// assert_eq!(graceful_runtime::Signal::SIGHUP.name(), "SIGHUP");
+    /// # use graceful_runtime as graceful;
+    /// assert_eq!(graceful::Signal::SIGHUP.name(), "SIGHUP");
     /// ```
     pub const fn name(self) -> &'static str {
         match self {

@@ -38,7 +38,8 @@ pub(crate) fn listening() -> bool {
 /// The socket could not be created or the datagram not sent.
 ///
 /// ```
-/// let sent = graceful_runtime::systemd::notify("STATUS=warming caches")?;
+/// # use graceful_runtime as graceful;
+/// let sent = graceful::systemd::notify("STATUS=warming caches")?;
 /// if !sent {
 ///     eprintln!("not running under systemd");
 /// }
@@ -85,8 +86,9 @@ fn send_abstract(_: &UnixDatagram, _: &[u8], _: &str) -> io::Result<()> {
 /// The socket could not be created or the datagram not sent.
 ///
 /// ```no_run
+/// # use graceful_runtime as graceful;
 /// let listener = std::net::TcpListener::bind("127.0.0.1:8080")?;
-/// graceful_runtime::systemd::ready()?; // listening: systemd may start what depends on us
+/// graceful::systemd::ready()?; // listening: systemd may start what depends on us
 /// # drop(listener);
 /// # Ok::<(), std::io::Error>(())
 /// ```

@@ -27,7 +27,8 @@ fn current() -> Option<Shutdown> {
 /// the innermost loop.
 ///
 /// ```
-/// assert!(!graceful_runtime::is_shutting_down());
+/// # use graceful_runtime as graceful;
+/// assert!(!graceful::is_shutting_down());
 /// ```
 #[inline]
 pub fn is_shutting_down() -> bool {
@@ -44,7 +45,8 @@ pub fn is_shutting_down() -> bool {
 /// body keeps serving; the body is told to stop only when the drain is over.
 ///
 /// ```
-/// assert!(graceful_runtime::is_ready());
+/// # use graceful_runtime as graceful;
+/// assert!(graceful::is_ready());
 /// ```
 #[inline]
 pub fn is_ready() -> bool {
@@ -57,8 +59,9 @@ pub fn is_ready() -> bool {
 /// [`Shutdown`] once stopping has begun.
 ///
 /// ```
-/// fn step() -> Result<(), graceful_runtime::Shutdown> {
-///     graceful_runtime::check()?;
+/// # use graceful_runtime as graceful;
+/// fn step() -> Result<(), graceful::Shutdown> {
+///     graceful::check()?;
 ///     // ... one unit of work ...
 ///     Ok(())
 /// }
@@ -84,8 +87,9 @@ pub fn check() -> Result<(), Shutdown> {
 /// [`Shutdown`] if the program is stopping, whether before or during the sleep.
 ///
 /// ```
+/// # use graceful_runtime as graceful;
 /// use std::time::Duration;
-/// assert!(graceful_runtime::sleep(Duration::from_millis(1)).is_ok());
+/// assert!(graceful::sleep(Duration::from_millis(1)).is_ok());
 /// ```
 pub fn sleep(duration: Duration) -> Result<(), Shutdown> {
     if wait_for_stop(Some(duration)) {
@@ -97,8 +101,9 @@ pub fn sleep(duration: Duration) -> Result<(), Shutdown> {
 /// Block until the program starts stopping; returns why.
 ///
 /// ```no_run
+/// # use graceful_runtime as graceful;
 /// std::thread::spawn(|| {
-///     let why = graceful_runtime::wait();
+///     let why = graceful::wait();
 ///     eprintln!("worker stopping: {why}");
 /// });
 /// ```
@@ -110,8 +115,9 @@ pub fn wait() -> Shutdown {
 /// Block until the program starts stopping or `timeout` passes; `None` on timeout.
 ///
 /// ```
+/// # use graceful_runtime as graceful;
 /// use std::time::Duration;
-/// assert_eq!(graceful_runtime::wait_timeout(Duration::from_millis(1)), None);
+/// assert_eq!(graceful::wait_timeout(Duration::from_millis(1)), None);
 /// ```
 pub fn wait_timeout(timeout: Duration) -> Option<Shutdown> {
     if wait_for_stop(Some(timeout)) {
@@ -125,10 +131,11 @@ pub fn wait_timeout(timeout: Duration) -> Option<Shutdown> {
 /// run. A clean stop by `trigger()` exits 0.
 ///
 /// ```
+/// # use graceful_runtime as graceful;
 /// # // Runs in its own process in the doc-test harness: triggering is process-wide.
-/// graceful_runtime::trigger();
-/// assert!(graceful_runtime::is_shutting_down());
-/// assert!(graceful_runtime::check().is_err());
+/// graceful::trigger();
+/// assert!(graceful::is_shutting_down());
+/// assert!(graceful::check().is_err());
 /// ```
 pub fn trigger() {
     stopping::stop(Reason::Trigger);
@@ -143,11 +150,12 @@ pub fn trigger() {
 /// that made it. Each clone waits on its own.
 ///
 /// ```
+/// # use graceful_runtime as graceful;
 /// # use std::{future::Future, pin::pin, task::{Context, Poll, Waker}};
-/// let mut fut = pin!(graceful_runtime::shutdown());
+/// let mut fut = pin!(graceful::shutdown());
 /// let mut cx = Context::from_waker(Waker::noop());
 /// assert!(fut.as_mut().poll(&mut cx).is_pending());
-/// graceful_runtime::trigger();
+/// graceful::trigger();
 /// assert!(matches!(fut.as_mut().poll(&mut cx), Poll::Ready(_)));
 /// ```
 pub fn shutdown() -> ShutdownFuture {

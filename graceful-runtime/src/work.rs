@@ -28,8 +28,9 @@ use crate::{
 /// order taken, as [`hooks()`](crate::hooks) lists the hooks.
 ///
 /// ```
-/// let _hold = graceful_runtime::hold("upload").unwrap();
-/// let tasks = graceful_runtime::tasks();
+/// # use graceful_runtime as graceful;
+/// let _hold = graceful::hold("upload").unwrap();
+/// let tasks = graceful::tasks();
 /// assert!(tasks.iter().any(|t| t.name() == "upload"));
 /// ```
 pub fn tasks() -> Vec<Task> {
@@ -57,8 +58,9 @@ pub mod thread {
     /// As [`std::thread::spawn`], when the OS cannot start a thread.
     ///
     /// ```
-    /// let worker = graceful_runtime::thread::spawn("indexer", || {
-    ///     // ... work until graceful_runtime::is_shutting_down() ...
+    /// # use graceful_runtime as graceful;
+    /// let worker = graceful::thread::spawn("indexer", || {
+    ///     // ... work until graceful::is_shutting_down() ...
     ///     Ok::<(), std::io::Error>(())
     /// })
     /// .unwrap();
@@ -101,8 +103,9 @@ pub mod thread {
 /// Outside a tokio runtime, as `tokio::spawn` does, with a message that says what to do.
 ///
 /// ```
+/// # use graceful_runtime as graceful;
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let task = graceful_runtime::spawn("sync", async { Ok::<(), std::io::Error>(()) }).unwrap();
+/// let task = graceful::spawn("sync", async { Ok::<(), std::io::Error>(()) }).unwrap();
 /// task.await.unwrap();
 /// # }
 /// ```

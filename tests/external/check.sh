@@ -13,6 +13,21 @@ bin="$CARGO_TARGET_DIR/debug/graceful-external-check"
 out=$(mktemp)
 err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
+
+# An async hook that uses tokio's timer, with graceful's `tokio` feature off: the hook fails
+# with a message that names the fix, the other hooks run, exit 1.
+EXTERNAL_TOKIO_HOOK=1 "$bin" >"$out" 2>"$err" &
+pid=$!
+for _ in $(seq 200); do grep -qx ready "$out" && break; sleep 0.1; done
+kill -TERM "$pid"
+code=0
+wait "$pid" || code=$?
+[ "$code" -eq 1 ] || { echo "external: tokio hook: exit $code, expected 1"; cat "$err"; exit 1; }
+grep -q "enable graceful's \`tokio\` feature" "$err" \
+    || { echo "external: tokio hook: no hint"; cat "$err"; exit 1; }
+grep -qx hook:async_last "$out" || { echo "external: tokio hook: later hooks skipped"; cat "$out"; exit 1; }
+echo "external: ok (an async hook without a tokio runtime fails with the fix named)"
+
 "$bin" >"$out" 2>"$err" &
 pid=$!
 # Never hang: a stuck process is killed after 30 s, and the checks below then fail.

@@ -11,8 +11,9 @@ use crate::{ConfigError, ExitPolicy, MainReturn, Report, Signal, config::Setting
 /// not use `#[graceful::main]` (the attribute expands to a `Builder` too).
 ///
 /// ```
+/// # use graceful_runtime as graceful;
 /// use std::time::Duration;
-/// use graceful_runtime::{Builder, Signal};
+/// use graceful::{Builder, Signal};
 /// let builder = Builder::new()
 ///     .timeout(Duration::from_secs(30))
 ///     .body_timeout(Duration::from_secs(5))
@@ -53,7 +54,8 @@ impl Builder {
     /// longer: drain + body_timeout + hooks ≤ timeout.
     ///
     /// ```
-    /// let b = graceful_runtime::Builder::new()
+    /// # use graceful_runtime as graceful;
+    /// let b = graceful::Builder::new()
     ///     .drain(std::time::Duration::from_secs(5))
     ///     .timeout(std::time::Duration::from_secs(25));
     /// # let _ = b;
@@ -108,7 +110,8 @@ impl Builder {
     /// cannot listen on is a start-up error (exit 78) that names it.
     ///
     /// ```
-    /// let b = graceful_runtime::Builder::new().probe(([127, 0, 0, 1], 9000).into());
+    /// # use graceful_runtime as graceful;
+    /// let b = graceful::Builder::new().probe(([127, 0, 0, 1], 9000).into());
     /// # let _ = b;
     /// ```
     pub fn probe(mut self, addr: std::net::SocketAddr) -> Self {
@@ -130,13 +133,14 @@ impl Builder {
     /// returning what std would make of its return value.
     ///
     /// ```no_run
+    /// # use graceful_runtime as graceful;
     /// use std::{process::ExitCode, time::Duration};
     /// fn main() -> ExitCode {
-    ///     graceful_runtime::Builder::new()
+    ///     graceful::Builder::new()
     ///         .timeout(Duration::from_secs(30))
-    ///         .run(|| -> Result<(), graceful_runtime::Shutdown> {
+    ///         .run(|| -> Result<(), graceful::Shutdown> {
     ///             loop {
-    ///                 graceful_runtime::sleep(Duration::from_secs(1))?;
+    ///                 graceful::sleep(Duration::from_secs(1))?;
     ///             }
     ///         })
     /// }
@@ -179,9 +183,10 @@ impl Builder {
 /// A bad environment value is printed, naming the variable, and the process exits with 78.
 ///
 /// ```no_run
+/// # use graceful_runtime as graceful;
 /// fn main() -> std::io::Result<()> {
-///     let _graceful = graceful_runtime::install();
-///     while !graceful_runtime::is_shutting_down() {
+///     let _graceful = graceful::install();
+///     while !graceful::is_shutting_down() {
 ///         // ... work ...
 ///         # break;
 ///     }

@@ -43,10 +43,11 @@ use crate::{
 /// docs. It relies on unwinding: under `panic = "abort"` it aborts instead.
 ///
 /// ```no_run
+/// # use graceful_runtime as graceful;
 /// fn load_settings() -> String {
 ///     std::fs::read_to_string("settings.toml").unwrap_or_else(|_| {
 ///         eprintln!("no settings.toml");
-///         graceful_runtime::exit(2) // main's Drops run, then the hooks, then exit 2
+///         graceful::exit(2) // main's Drops run, then the hooks, then exit 2
 ///     })
 /// }
 /// # let _ = load_settings();

@@ -158,10 +158,11 @@ fn registry() -> std::sync::MutexGuard<'static, Registry> {
 /// Dropping the returned [`HookHandle`] keeps the hook; [`HookHandle::cancel`] removes it.
 ///
 /// ```
+/// # use graceful_runtime as graceful;
 /// use std::io::Write;
 /// let path = std::env::temp_dir().join("graceful-doc-on-shutdown.log");
 /// let mut file = std::fs::File::create(&path)?;
-/// let hook = graceful_runtime::on_shutdown("flush log", move || file.flush())
+/// let hook = graceful::on_shutdown("flush log", move || file.flush())
 ///     .order(10)
 ///     .timeout(std::time::Duration::from_secs(2));
 /// # hook.cancel();
@@ -172,9 +173,10 @@ fn registry() -> std::sync::MutexGuard<'static, Registry> {
 /// `#[graceful::on_shutdown] async fn` hooks are); past its `timeout` it is cancelled:
 ///
 /// ```
+/// # use graceful_runtime as graceful;
 /// # async fn close(_: ()) -> Result<(), std::io::Error> { Ok(()) }
 /// let pool = ();
-/// let hook = graceful_runtime::on_shutdown("close pool", async move { close(pool).await });
+/// let hook = graceful::on_shutdown("close pool", async move { close(pool).await });
 /// # hook.cancel();
 /// ```
 #[track_caller]
@@ -217,7 +219,8 @@ impl HookHandle {
     /// Set the hook's `order` (default 0); lower runs earlier.
     ///
     /// ```
-    /// let h = graceful_runtime::on_shutdown("late", || ()).order(100);
+    /// # use graceful_runtime as graceful;
+    /// let h = graceful::on_shutdown("late", || ()).order(100);
     /// # h.cancel();
     /// ```
     pub fn order(self, order: i32) -> Self {
@@ -229,7 +232,8 @@ impl HookHandle {
     /// and the next hook runs.
     ///
     /// ```
-    /// let h = graceful_runtime::on_shutdown("bounded", || ())
+    /// # use graceful_runtime as graceful;
+    /// let h = graceful::on_shutdown("bounded", || ())
     ///     .timeout(std::time::Duration::from_millis(500));
     /// # h.cancel();
     /// ```
@@ -243,7 +247,8 @@ impl HookHandle {
     /// it).
     ///
     /// ```
-    /// let h = graceful_runtime::on_shutdown("not needed after all", || ());
+    /// # use graceful_runtime as graceful;
+    /// let h = graceful::on_shutdown("not needed after all", || ());
     /// assert!(h.cancel());
     /// ```
     pub fn cancel(self) -> bool {

@@ -66,8 +66,9 @@ pub static HOOKS: [StaticHook];
 /// A registered hook, as [`hooks()`] lists it.
 ///
 /// ```
-/// let handle = graceful_runtime::on_shutdown("close pool", || ());
-/// let listed = graceful_runtime::hooks();
+/// # use graceful_runtime as graceful;
+/// let handle = graceful::on_shutdown("close pool", || ());
+/// let listed = graceful::hooks();
 /// assert!(listed.iter().any(|h| h.name() == "close pool" && h.order() == 0));
 /// handle.cancel();
 /// ```
@@ -211,7 +212,8 @@ pub(crate) fn plan() -> Vec<Planned> {
 /// The registered hooks in the order they will run, static and closures alike.
 ///
 /// ```
-/// use graceful_runtime::{hooks, on_shutdown};
+/// # use graceful_runtime as graceful;
+/// use graceful::{hooks, on_shutdown};
 /// let first = on_shutdown("registered first", || ());
 /// let second = on_shutdown("registered second", || ());
 /// let names: Vec<String> = hooks().iter().map(|h| h.name().to_owned()).collect();

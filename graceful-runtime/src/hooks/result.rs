@@ -8,7 +8,8 @@ use super::{HookFuture, HookResult};
 /// its `Display` text and makes the process exit 1; the next hook still runs.
 ///
 /// ```
-/// use graceful_runtime::HookReturn;
+/// # use graceful_runtime as graceful;
+/// use graceful::HookReturn;
 /// assert_eq!(().into_hook_result(), Ok(()));
 /// let failed: Result<(), &str> = Err("disk full");
 /// assert_eq!(failed.into_hook_result(), Err("disk full".to_owned()));

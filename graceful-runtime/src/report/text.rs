@@ -44,12 +44,9 @@ impl Notes {
         drain: Duration,
         signals: &[Signal],
     ) -> Notes {
+        let (main, all) = same_unit(body_timeout, timeout);
         let mut notes = Notes {
-            stop: format!(
-                " (main gets {}, all {})",
-                show_duration(body_timeout),
-                show_duration(timeout)
-            ),
+            stop: format!(" (main gets {main}, all {all})"),
             deadline: format!(" (deadline {})", show_duration(timeout)),
             drain: !drain.is_zero(),
             first_lines: Vec::new(),
@@ -257,6 +254,20 @@ fn stopping(out: &mut String, reason: &Reason, t_ns: u64, notes: &Notes) {
     });
 }
 
+/// Two budgets in one unit, for one line: `5s, 10s`, `22.5s, 45s` (not `22500ms, 45s`),
+/// `250ms, 500ms`.
+fn same_unit(a: Duration, b: Duration) -> (String, String) {
+    let whole = |d: Duration, unit_ms: u128| d.as_millis() % unit_ms == 0;
+    if whole(a, 1000) && whole(b, 1000) || a.as_millis() < 1000 || b.as_millis() < 1000 {
+        return (show_duration(a), show_duration(b));
+    }
+    let secs = |d: Duration| {
+        let text = format!("{:.3}", d.as_secs_f64());
+        format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
+    };
+    (secs(a), secs(b))
+}
+
 /// `+1.2ms`: the time since the start.
 fn push_t(out: &mut String, t_ns: u64) {
     out.push('+');
@@ -300,6 +311,26 @@ fn push_int(out: &mut String, n: i64) {
     }
     for &d in &digits[i..] {
         out.push(char::from(d));
+    }
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    #[test]
+    fn two_budgets_share_a_unit() {
+        let ms = Duration::from_millis;
+        assert_eq!(same_unit(ms(5000), ms(10000)), ("5s".into(), "10s".into()));
+        assert_eq!(
+            same_unit(ms(22500), ms(45000)),
+            ("22.5s".into(), "45s".into())
+        );
+        assert_eq!(
+            same_unit(ms(250), ms(500)),
+            ("250ms".into(), "500ms".into())
+        );
+        assert_eq!(same_unit(ms(1500), ms(3000)), ("1.5s".into(), "3s".into()));
     }
 }
 

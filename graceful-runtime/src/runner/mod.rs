@@ -453,10 +453,25 @@ fn outcome_of(result: std::thread::Result<HookResult>) -> HookOutcome {
             Err(payload) => {
                 let message = panic_message(&*payload);
                 drop_payload(payload);
-                HookOutcome::Panicked(message)
+                HookOutcome::Panicked(with_a_runtime_hint(message))
             }
         },
     }
+}
+
+/// tokio's panic for an async hook that uses tokio (a timer, a socket) where no tokio runtime
+/// runs, with what to do about it: a sync `main` without graceful's `tokio` feature awaits async
+/// hooks on a plain executor.
+fn with_a_runtime_hint(message: String) -> String {
+    let tokio_missing = message.contains("there is no reactor running")
+        || message.contains("must be called from the context of a Tokio");
+    if tokio_missing && cfg!(not(feature = "tokio")) {
+        return format!(
+            "{message} (this async hook uses tokio, and no tokio runtime runs it: enable \
+             graceful's `tokio` feature, or make main async under #[tokio::main])"
+        );
+    }
+    message
 }
 
 fn in_hook_scope<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
@@ -696,6 +711,18 @@ mod tests {
         let mut run = Run::new();
         run.start(hooks, 0);
         run
+    }
+
+    #[test]
+    fn tokio_s_missing_runtime_panic_says_what_to_do_without_the_feature() {
+        let tokio = "there is no reactor running, must be called from the context of a Tokio \
+                     1.x runtime";
+        let said = with_a_runtime_hint(tokio.to_owned());
+        assert_eq!(
+            said.contains("enable graceful's `tokio` feature"),
+            cfg!(not(feature = "tokio"))
+        );
+        assert_eq!(with_a_runtime_hint("boom".into()), "boom");
     }
 
     fn claim(run: &mut Run, generation: u64, now: u64) -> Result<Claimed, Finish> {

@@ -9,6 +9,13 @@ use std::time::Duration;
 fn main() -> Result<(), graceful::Shutdown> {
     // Order 0, like `in_module`: closures run before static hooks of the same order.
     let _ = graceful::on_shutdown("closure", || println!("hook:closure"));
+    if std::env::var_os("EXTERNAL_TOKIO_HOOK").is_some() {
+        // tokio's timer with no tokio runtime (graceful's `tokio` feature is off): a failed
+        // hook whose message says what to do, never a foreign panic that ends the run.
+        let _ = graceful::on_shutdown("tokio_timer", async {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        });
+    }
     println!("ready");
     loop {
         graceful::sleep(Duration::from_secs(1))?;
