@@ -99,7 +99,9 @@
 //!
 //! # Not covered
 //! - `SIGKILL`: nothing can catch it. Keep `timeout` below the orchestrator's grace period.
-//! - `panic = "abort"`: without unwinding, neither a panicking `main` nor [`exit`] runs hooks.
+//! - `panic = "abort"`: nothing unwinds. [`exit`] still runs the hooks and exits with its code
+//!   (the body's own `Drop`s do not run), but a panic, in `main` or in a hook, ends the
+//!   process at once: no hook is isolated from a panic there.
 //! - `std::process::exit` ends the process on the spot: use [`exit`].
 //! - A library crate the binary never names is not linked, and neither are its hooks.
 //! - A `main` body still running at `body_timeout` is abandoned, not stopped: the hooks run on

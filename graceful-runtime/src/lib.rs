@@ -62,7 +62,9 @@
 //! # Not covered
 //! - `SIGKILL` cannot be caught: past the orchestrator's grace period nothing runs. Keep
 //!   graceful's `timeout` below it.
-//! - `panic = "abort"`: no unwinding, so neither a panicking `main` nor [`exit`] can run hooks.
+//! - `panic = "abort"`: nothing unwinds. [`exit`] still runs the hooks and exits with its code
+//!   (the body's own `Drop`s do not run), but a panic, in `main` or in a hook, ends the
+//!   process at once: no hook is isolated from a panic there.
 //! - A child forked after graceful was installed is not supervised: its copy of `main`
 //!   returning runs no hook (they are the parent's), a stop signal does to it what it would do
 //!   without graceful, and [`exit`] exits it at once.

@@ -195,6 +195,14 @@ pub(crate) fn exit_while_unwinding(code: i32) {
     }
 }
 
+/// `exit()` parks this thread for good (under `panic = "abort"`, where it cannot unwind): a
+/// `thread::spawn` worker's work is over, and its hold goes.
+pub(crate) fn parked_by_exit() {
+    if let Ok(Some(hold)) = WORKER.try_with(|w| w.borrow_mut().take()) {
+        drop(hold);
+    }
+}
+
 /// Work ended with `result`: a failure starts Stopping and is reported; then the hold goes.
 fn ended(hold: Hold, result: Result<Result<(), String>, Box<dyn Any + Send>>) {
     let (how, error) = match result {

@@ -28,6 +28,25 @@ grep -q "enable graceful's \`tokio\` feature" "$err" \
 grep -qx hook:async_last "$out" || { echo "external: tokio hook: later hooks skipped"; cat "$out"; exit 1; }
 echo "external: ok (an async hook without a tokio runtime fails with the fix named)"
 
+# Built with panic = "abort", where nothing unwinds: exit(3) in main runs the hooks and exits
+# 3; exit(4) in a hook ends that hook, the others run, exit 4.
+CARGO_TARGET_DIR="$root/target/external-abort" \
+    cargo build --quiet --manifest-path "$here/Cargo.toml" --config 'profile.dev.panic="abort"'
+abort_bin="$root/target/external-abort/debug/graceful-external-check"
+code=0
+EXTERNAL_EXIT=1 timeout 20 "$abort_bin" >"$out" 2>"$err" || code=$?
+[ "$code" -eq 3 ] || { echo "external: panic=abort exit(3): exit $code"; cat "$err"; exit 1; }
+grep -qx hook:async_last "$out" || { echo "external: panic=abort exit(3): hooks did not run"; cat "$out"; exit 1; }
+code=0
+EXTERNAL_HOOK_EXIT=1 timeout 20 "$abort_bin" >"$out" 2>"$err" &
+pid=$!
+for _ in $(seq 200); do grep -qx ready "$out" && break; sleep 0.1; done
+kill -TERM "$pid"
+wait "$pid" || code=$?
+[ "$code" -eq 4 ] || { echo "external: panic=abort exit(4) in a hook: exit $code"; cat "$err"; exit 1; }
+grep -qx hook:async_last "$out" || { echo "external: panic=abort exit in a hook: later hooks skipped"; cat "$out"; exit 1; }
+echo "external: ok (panic = \"abort\": exit() in main and in a hook runs the hooks, exits with its code)"
+
 "$bin" >"$out" 2>"$err" &
 pid=$!
 # Never hang: a stuck process is killed after 30 s, and the checks below then fail.

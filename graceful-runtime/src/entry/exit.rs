@@ -40,7 +40,12 @@ use crate::{
 ///
 /// The OS carries exit codes 0..=255 on unix: a code outside them exits 255, and the report
 /// says so. A non-zero `code` wins over a failed hook; see the exit-code table in the crate
-/// docs. It relies on unwinding: under `panic = "abort"` it aborts instead.
+/// docs.
+///
+/// Under `panic = "abort"` nothing can unwind: on the body's thread the hooks run at once and
+/// the process exits with `code`, but the body's own `Drop`s do not run; in a hook, that hook
+/// ends and the others run; on another thread, Stopping begins and the thread parks for good
+/// (a tokio worker too: the runtime has one fewer).
 ///
 /// ```no_run
 /// # use graceful_runtime as graceful;
@@ -95,6 +100,9 @@ pub fn exit(code: i32) -> ! {
         work::exit_while_unwinding(code);
         park_forever();
     }
+    if cfg!(panic = "abort") {
+        without_unwinding(code);
+    }
     if body::is_body_thread() {
         body::note_exit_unwind(code);
     } else if !runner::in_hook() {
@@ -103,6 +111,23 @@ pub fn exit(code: i32) -> ! {
         body::note_other_exit(code);
     }
     std::panic::resume_unwind(Box::new(ExitPayload(code)))
+}
+
+/// `panic = "abort"`: nothing can unwind, so nothing does. On the body's thread the hooks run
+/// here and the process ends with `code` (the body's `Drop`s do not run); in a hook, that hook
+/// ends here and a fresh runner carries on; elsewhere the thread parks, its work done (a
+/// `thread::spawn` worker's hold released), while the stop goes on.
+fn without_unwinding(code: i32) -> ! {
+    if body::is_body_thread() {
+        body::leave();
+        conclude::end_process(finish::finish(MainEnd::Exited(code)));
+    }
+    if runner::in_hook() {
+        runner::end_hook_here(code);
+    } else {
+        work::parked_by_exit();
+    }
+    park_forever()
 }
 
 /// graceful is not installed: run the hooks here (on a thread of their own if this one is

@@ -16,7 +16,14 @@ fn main() -> Result<(), graceful::Shutdown> {
             tokio::time::sleep(Duration::from_millis(1)).await;
         });
     }
+    if std::env::var_os("EXTERNAL_HOOK_EXIT").is_some() {
+        // Runs first (order -2): it ends with exit(4); the others still run.
+        let _ = graceful::on_shutdown("exits", || -> () { graceful::exit(4) }).order(-2);
+    }
     println!("ready");
+    if std::env::var_os("EXTERNAL_EXIT").is_some() {
+        graceful::exit(3);
+    }
     loop {
         graceful::sleep(Duration::from_secs(1))?;
     }
