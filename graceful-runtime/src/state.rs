@@ -366,7 +366,8 @@ impl State {
     }
 
     /// The program asked whether to stop and was told it is stopping (`check`, `sleep`,
-    /// `wait`, `is_shutting_down`, `shutdown()`): a load, and a store the first time only.
+    /// `wait`, `wait_timeout`, `shutdown()`; not `is_shutting_down`, which stays one load): a
+    /// load, and a store the first time only.
     #[inline]
     pub(crate) fn note_asked(&self) {
         if !self.asked.load(Ordering::Relaxed) {

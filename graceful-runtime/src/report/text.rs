@@ -222,9 +222,9 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
 }
 
 /// The hint for a body abandoned without ever asking whether to stop.
-const NEVER_ASKED: &str = "; nothing asked graceful whether to stop since the stop began: a \
-    loop that checks graceful::is_shutting_down() or check()?, waits in graceful::sleep or \
-    wait, or awaits graceful::shutdown() stops in time";
+const NEVER_ASKED: &str = "; nothing called graceful's check(), sleep(), wait() or \
+    shutdown() since the stop began (is_shutting_down() is not counted): a loop that asks one \
+    of them stops in time";
 
 fn stopping(out: &mut String, reason: &Reason, t_ns: u64, notes: &Notes) {
     match reason {

@@ -228,7 +228,7 @@ fn a_body_that_never_checks_is_abandoned_and_hooks_still_run() {
     // It never asked: the report says how it would have stopped in time.
     assert!(
         end.stderr
-            .contains("nothing asked graceful whether to stop since the stop began"),
+            .contains("nothing called graceful's check(), sleep(), wait() or shutdown()"),
         "{}",
         end.stderr
     );
@@ -246,7 +246,7 @@ fn a_body_that_asks_but_is_slow_to_return_gets_no_such_hint() {
         "{}",
         end.stderr
     );
-    assert!(!end.stderr.contains("nothing asked"), "{}", end.stderr);
+    assert!(!end.stderr.contains("nothing called"), "{}", end.stderr);
 }
 
 #[test]

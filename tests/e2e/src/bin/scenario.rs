@@ -207,7 +207,7 @@ fn main() -> ExitCode {
             .body_timeout(Duration::from_millis(500))
             .run(|| -> () {
                 ready();
-                while !graceful::is_shutting_down() {
+                while graceful::check().is_ok() {
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 std::thread::sleep(Duration::from_secs(60));
