@@ -43,9 +43,12 @@ use crate::{
 /// docs.
 ///
 /// Under `panic = "abort"` nothing can unwind: on the body's thread the hooks run at once and
-/// the process exits with `code`, but the body's own `Drop`s do not run; in a hook, that hook
-/// ends and the others run; on another thread, Stopping begins and the thread parks for good
-/// (a tokio worker too: the runtime has one fewer).
+/// the process exits with `code`, but the body's own `Drop`s do not run (so a
+/// [`hold`](crate::hold) on the body's stack is never released: the hooks then wait for it up
+/// to `body_timeout`, and the exit is 124); in a hook, that hook ends and the others run; on
+/// another thread, Stopping begins and the thread parks for good (a tokio worker too: the
+/// runtime has one fewer, and dropping it waits for that worker, so a body that drops its
+/// runtime is abandoned at `body_timeout`, 124).
 ///
 /// ```no_run
 /// # use graceful_runtime as graceful;

@@ -146,12 +146,13 @@ const BATCH_NS: u64 = 1_000_000;
 
 /// Set the mode and render what the lines need from the configuration.
 pub(crate) fn configure(config: &Config) {
-    let notes = text::Notes::new(
+    let mut notes = text::Notes::new(
         config.timeout,
         config.body_timeout,
         config.drain,
         &config.signals,
     );
+    notes.second_ignored = config.second_signal == crate::SecondSignal::Ignore;
     TIMEOUT_NS.store(clock::ns(config.timeout), Ordering::Release);
     TEXT.store(config.report.writes_lines(), Ordering::Release);
     let mut log = log();
@@ -201,10 +202,15 @@ impl Log {
         match &event {
             Event::Hook { outcome, .. } => {
                 self.hooks += 1;
-                self.noteworthy |= outcome.is_failure();
+                self.noteworthy |=
+                    outcome.is_failure() || matches!(outcome, HookOutcome::Exit(c) if *c != 0);
             }
             Event::MainError(_) => self.main_error_due = true,
-            Event::Exit(_) => self.exit_recorded = true,
+            Event::Exit(_) => {
+                self.exit_recorded = true;
+                // A non-zero `exit()`, from anywhere, after main returned.
+                self.noteworthy |= STATE.exit_request().is_some_and(|c| c != 0);
+            }
             Event::Stopping(_) | Event::MainEnded(_) | Event::Waiting(_) => {}
             _ => self.noteworthy = true,
         }
@@ -612,6 +618,40 @@ mod tests {
             out.contains("main returned") && out.contains("exit 0"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_hook_s_non_zero_exit_makes_a_quiet_run_speak() {
+        let mut log = log_with(Report::Text);
+        log.push(Event::Stopping(Reason::MainReturned), 0);
+        let info = crate::hooks::HookInfo {
+            name: "quits".into(),
+            order: 0,
+            timeout: None,
+            module: None,
+            file: "src/main.rs",
+            line: 1,
+            seq: None,
+        };
+        log.push(
+            Event::Hook {
+                info: info.clone(),
+                outcome: HookOutcome::Exit(0),
+                took_ns: 1,
+            },
+            1,
+        );
+        assert!(log.take_pending().is_none(), "exit(0) is a quiet end");
+        log.push(
+            Event::Hook {
+                info,
+                outcome: HookOutcome::Exit(3),
+                took_ns: 1,
+            },
+            2,
+        );
+        let (out, _) = log.take_pending().unwrap();
+        assert!(out.contains("exit(3)"), "{out}");
     }
 
     #[test]

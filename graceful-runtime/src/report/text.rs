@@ -27,6 +27,8 @@ pub(super) struct Notes {
     /// The whole first line for each configured signal, as `write_line` renders it, with the
     /// `graceful: ` prefix and the newline: what the runner writes before the first hook.
     first_lines: Vec<(Signal, Box<[u8]>)>,
+    /// `second_signal = "ignore"`: a later signal does not force the exit.
+    pub(super) second_ignored: bool,
 }
 
 impl Notes {
@@ -36,6 +38,7 @@ impl Notes {
         deadline: String::new(),
         drain: false,
         first_lines: Vec::new(),
+        second_ignored: false,
     };
 
     pub(super) fn new(
@@ -50,6 +53,7 @@ impl Notes {
             deadline: format!(" (deadline {})", show_duration(timeout)),
             drain: !drain.is_zero(),
             first_lines: Vec::new(),
+            second_ignored: false,
         };
         if !notes.drain {
             for &s in signals {
@@ -113,14 +117,20 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
             push_t(out, t_ns);
             let _ = write!(
                 out,
-                " {s} received while stopping: absorbed (a second one forces exit)"
+                " {s} received while stopping: absorbed ({})",
+                if notes.second_ignored {
+                    "later ones are ignored; the deadline holds"
+                } else {
+                    "a second one forces exit"
+                }
             );
         }
         Event::Ignored(s) => {
             push_t(out, t_ns);
             let _ = write!(
                 out,
-                " {s} received again: ignored (second_signal = \"ignore\"); the deadline holds"
+                " {s} received again: ignored, as later ones will be (second_signal = \
+                 \"ignore\"); the deadline holds"
             );
         }
         Event::Duplicate(s) => {
@@ -257,9 +267,12 @@ fn stopping(out: &mut String, reason: &Reason, t_ns: u64, notes: &Notes) {
 /// Two budgets in one unit, for one line: `5s, 10s`, `22.5s, 45s` (not `22500ms, 45s`),
 /// `250ms, 500ms`.
 fn same_unit(a: Duration, b: Duration) -> (String, String) {
-    let whole = |d: Duration, unit_ms: u128| d.as_millis() % unit_ms == 0;
-    if whole(a, 1000) && whole(b, 1000) || a.as_millis() < 1000 || b.as_millis() < 1000 {
-        return (show_duration(a), show_duration(b));
+    let (a_ms, b_ms) = (a.as_millis(), b.as_millis());
+    if a_ms < 1000 || b_ms < 1000 {
+        return (format!("{a_ms}ms"), format!("{b_ms}ms"));
+    }
+    if a_ms % 60_000 == 0 && b_ms % 60_000 == 0 {
+        return (format!("{}m", a_ms / 60_000), format!("{}m", b_ms / 60_000));
     }
     let secs = |d: Duration| {
         let text = format!("{:.3}", d.as_secs_f64());
@@ -331,6 +344,18 @@ mod unit_tests {
             ("250ms".into(), "500ms".into())
         );
         assert_eq!(same_unit(ms(1500), ms(3000)), ("1.5s".into(), "3s".into()));
+        assert_eq!(
+            same_unit(ms(750), ms(2000)),
+            ("750ms".into(), "2000ms".into())
+        );
+        assert_eq!(
+            same_unit(ms(30_000), ms(60_000)),
+            ("30s".into(), "60s".into())
+        );
+        assert_eq!(
+            same_unit(ms(120_000), ms(180_000)),
+            ("2m".into(), "3m".into())
+        );
     }
 }
 

@@ -164,6 +164,7 @@ pub(crate) struct Watch {
     timing: Timing,
     seen_signals: u32,
     duplicate_reported: bool,
+    ignored_reported: bool,
     drain_reported: bool,
     stop_noticed: bool,
     /// When an async body was abandoned (dropped), to give its runtime `ASYNC_GRACE`.
@@ -176,6 +177,7 @@ impl Watch {
             timing,
             seen_signals: 0,
             duplicate_reported: false,
+            ignored_reported: false,
             drain_reported: false,
             stop_noticed: false,
             abandoned_at: None,
@@ -193,7 +195,11 @@ impl Watch {
                 match self.timing.second_signal {
                     SecondSignal::Force => return Look::ends(Action::Force(signal)),
                     SecondSignal::Ignore => {
-                        look.actions.push(Action::ReportIgnored(signal));
+                        // Once: a storm of them must not flood the report.
+                        if !self.ignored_reported {
+                            self.ignored_reported = true;
+                            look.actions.push(Action::ReportIgnored(signal));
+                        }
                         continue;
                     }
                 }
@@ -360,7 +366,8 @@ mod tests {
                 .iter()
                 .filter(|a| matches!(a, Action::ReportIgnored(_)))
                 .count(),
-            2
+            1,
+            "reported once, however many come"
         );
         assert!(!look.actions.iter().any(|a| matches!(a, Action::Force(_))));
         assert_eq!(w.look(&stopping(10 * S)).actions, [Action::Deadline]);

@@ -186,6 +186,34 @@ fn exit_inside_a_hook_ends_that_hook_and_the_rest_still_run() {
     let end = start("exit_in_hook").wait();
     assert_eq!(end.code(), Some(4), "{end:#?}");
     assert_eq!(end.hooks(), ["exits", "after"]);
+    // main returned on its own, but a non-zero exit() is reported (found by review: it was
+    // silent).
+    assert!(end.stderr.contains("exit(4)"), "{}", end.stderr);
+    assert!(
+        end.stderr.contains("graceful: main returned"),
+        "{}",
+        end.stderr
+    );
+}
+
+#[test]
+fn a_storm_of_ignored_signals_is_reported_once() {
+    // Found by review: every ignored signal made a line.
+    let p = Proc::start(BIN, &["hook_1s"], &[("GRACEFUL_SECOND_SIGNAL", "ignore")]);
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    std::thread::sleep(Duration::from_millis(200));
+    for _ in 0..300 {
+        p.kill(SIGINT);
+    }
+    let end = p.wait();
+    assert_eq!(end.code(), Some(0), "{end:#?}");
+    assert_eq!(
+        end.stderr.matches("received again: ignored").count(),
+        1,
+        "{}",
+        end.stderr
+    );
 }
 
 #[test]
