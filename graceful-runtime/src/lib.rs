@@ -8,7 +8,7 @@
 //! | layer | modules | owns |
 //! | --- | --- | --- |
 //! | 1 | `entry` | the entry points: [`Builder`] (`run`, `install`), the attribute's `run` and `run_async`, the install [`Guard`], [`exit`] |
-//! | 2 | `watchdog`, `wait`, `work`, `cancel`, `bridge`, `probe` | the safety net: the deadline, the second signal, `body_timeout`, stepping in when something is stuck; the cooperative API: [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`trigger`], [`shutdown()`]; work that holds the stop: [`thread::spawn`], `spawn` (tokio), [`tasks()`]; async work that ends at the stop: [`cancel_on_shutdown`], [`until_shutdown`]; bridges: `cancellation_token()` (`tokio-util`), `Shutdown` as a `miette::Diagnostic`; the probe listener (`/livez`, `/readyz`) |
+//! | 2 | `watchdog`, `wait`, `work`, `cancel`, `bridge`, `health` | the safety net: the deadline, the second signal, `body_timeout`, stepping in when something is stuck; the cooperative API: [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`trigger`], [`shutdown()`]; work that holds the stop: [`thread::spawn`], `spawn` (tokio), [`tasks()`]; async work that ends at the stop: [`cancel_on_shutdown`], [`until_shutdown`]; bridges: `cancellation_token()` (`tokio-util`), `Shutdown` as a `miette::Diagnostic`; the probe listener (`/livez`, `/readyz`) |
 //! | 3 | `runner` | running the hooks: isolation, per-hook timeouts, carrying on past a stuck hook or a stuck write |
 //! | 4 | `conclude`, `body` | how the run ends: the table applied, the last lines, ending the process; the body's bookkeeping |
 //! | 5 | `report` | events in; text, JSON, `log` and `tracing` out; the reporter thread; graceful's writes to stderr |
@@ -92,11 +92,11 @@ mod duration;
 mod entry;
 mod event;
 mod exit_code;
+mod health;
 mod holds;
 mod hooks;
 mod intake;
 mod main_end;
-mod probe;
 mod report;
 mod runner;
 mod shutdown;

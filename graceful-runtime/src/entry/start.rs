@@ -3,7 +3,7 @@
 use crate::{
     ConfigError, body,
     config::{self, Settings},
-    exit_code, intake, probe, report,
+    exit_code, health, intake, report,
     state::STATE,
     stopping, sys, watchdog,
 };
@@ -14,7 +14,7 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
         settings.resolve(|var| std::env::var_os(var).map(|v| v.to_string_lossy().into_owned()))?;
     // What can fail for want of a resource comes before anything is installed.
     let probe = match config.probe {
-        Some(addr) => Some(probe::bind(addr).map_err(|error| ConfigError::Probe { addr, error })?),
+        Some(addr) => Some(health::bind(addr).map_err(|error| ConfigError::Probe { addr, error })?),
         None => None,
     };
     if !STATE.install() {
@@ -26,7 +26,7 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
     sys::install(&config.signals, intake::received).map_err(ConfigError::Os)?;
     watchdog::spawn(&config).map_err(ConfigError::Os)?;
     if let Some(listener) = probe {
-        probe::start(listener).map_err(ConfigError::Os)?;
+        health::start(listener).map_err(ConfigError::Os)?;
     }
     config::set_in_force(config);
     if stopping::futures_waiting() {

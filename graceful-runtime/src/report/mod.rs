@@ -559,6 +559,18 @@ mod tests {
     use super::*;
     use crate::{Signal, exit_code::Decision};
 
+    fn hook_named(name: &'static str) -> crate::hooks::HookInfo {
+        crate::hooks::HookInfo {
+            name: name.into(),
+            order: 0,
+            timeout: None,
+            module: None,
+            file: "src/main.rs",
+            line: 1,
+            seq: None,
+        }
+    }
+
     fn log_with(mode: Report) -> Log {
         let notes = text::Notes::new(
             Duration::from_secs(10),
@@ -624,15 +636,7 @@ mod tests {
     fn a_hook_s_non_zero_exit_makes_a_quiet_run_speak() {
         let mut log = log_with(Report::Text);
         log.push(Event::Stopping(Reason::MainReturned), 0);
-        let info = crate::hooks::HookInfo {
-            name: "quits".into(),
-            order: 0,
-            timeout: None,
-            module: None,
-            file: "src/main.rs",
-            line: 1,
-            seq: None,
-        };
+        let info = hook_named("quits");
         log.push(
             Event::Hook {
                 info: info.clone(),
@@ -660,15 +664,7 @@ mod tests {
         log.push(Event::Stopping(Reason::MainReturned), 0);
         log.push(Event::MainError("\"boom\"".into()), 1);
         let _ = log.take_pending();
-        let info = crate::hooks::HookInfo {
-            name: "flush".into(),
-            order: 0,
-            timeout: None,
-            module: None,
-            file: "src/main.rs",
-            line: 1,
-            seq: None,
-        };
+        let info = hook_named("flush");
         log.push(
             Event::Hook {
                 info,

@@ -1,4 +1,4 @@
-//! The probe listener, off by default: plain HTTP/1.1 on a std `TcpListener`, no HTTP crate.
+//! The probe listener (health endpoints), off by default: plain HTTP/1.1 on a std `TcpListener`, no HTTP crate.
 //! `/livez` answers 200 until the process exits (never failing during the drain or the hooks,
 //! so an orchestrator does not restart a process that is stopping as asked); `/readyz` answers
 //! 200 while [`is_ready`](crate::is_ready) and 503 from the first signal, so a load balancer
