@@ -240,3 +240,10 @@ pub fn start_server(name: &str, env: &[(&str, &str)]) -> (Proc, std::net::Socket
     };
     (p, addr)
 }
+
+/// Assert that less than `limit` has passed since `t0` (bounds are loose: seconds, not
+/// microseconds).
+#[track_caller]
+pub fn within(t0: Instant, limit: Duration) {
+    assert!(t0.elapsed() < limit, "took {:?}", t0.elapsed());
+}

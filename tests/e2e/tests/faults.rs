@@ -9,7 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use graceful_e2e::{Ended, Proc, SIGTERM};
+use graceful_e2e::{Ended, Proc, SIGTERM, within};
 
 const BIN: &str = env!("CARGO_BIN_EXE_faults");
 
@@ -155,11 +155,7 @@ fn exit_after_the_guard_exits_at_once_with_its_code() {
     let end = start("guard_then_exit").wait();
     assert_eq!(end.code(), Some(7), "{end:#?}");
     assert_eq!(end.hooks(), THREE, "{end:#?}");
-    assert!(
-        t0.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        t0.elapsed()
-    );
+    within(t0, Duration::from_secs(5));
 }
 
 #[test]
@@ -168,11 +164,7 @@ fn a_cancelled_async_hook_that_left_blocking_work_does_not_hold_the_next_hook() 
     let end = start("async_hook_leaves_blocking_work").wait();
     assert_eq!(end.code(), Some(1), "{end:#?}");
     assert_eq!(end.hooks(), ["leaves_blocking_work", "after"], "{end:#?}");
-    assert!(
-        t0.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        t0.elapsed()
-    );
+    within(t0, Duration::from_secs(5));
 }
 
 #[test]
@@ -186,11 +178,7 @@ fn exit_in_a_task_of_a_multi_thread_runtime_keeps_the_runtime_and_the_code() {
         "{end:#?}"
     );
     assert_eq!(end.hooks(), THREE, "{end:#?}");
-    assert!(
-        t0.elapsed() < Duration::from_secs(4),
-        "took {:?}",
-        t0.elapsed()
-    );
+    within(t0, Duration::from_secs(4));
 }
 
 fn notify_socket(tag: &str) -> (UnixDatagram, std::path::PathBuf) {
@@ -243,11 +231,7 @@ fn a_notify_socket_that_takes_nothing_cannot_hold_the_deadline() {
     p.kill(SIGTERM);
     let end = p.wait();
     assert_eq!(end.code(), Some(124), "{end:#?}");
-    assert!(
-        t0.elapsed() < Duration::from_millis(2500),
-        "took {:?}",
-        t0.elapsed()
-    );
+    within(t0, Duration::from_millis(2500));
     drop(sock);
 }
 
@@ -368,11 +352,7 @@ fn a_closure_whose_drop_blocks_when_cancelled_holds_no_lock_the_watchdog_needs()
     // without it, and the process ends at once with 124.
     assert_eq!(end.code(), Some(124), "{end:#?}");
     assert_eq!(end.hooks(), ["a"], "{end:#?}");
-    assert!(
-        t0.elapsed() < Duration::from_secs(3),
-        "took {:?}",
-        t0.elapsed()
-    );
+    within(t0, Duration::from_secs(3));
 }
 
 #[test]
@@ -439,11 +419,7 @@ fn a_stderr_lock_held_for_ever_by_the_program_costs_report_lines_not_the_stop() 
     let end = start("stderr_lock_held").wait();
     assert_eq!(end.code(), Some(0), "{end:#?}");
     assert_eq!(end.hooks().len(), 1, "{end:#?}");
-    assert!(
-        t0.elapsed() < Duration::from_secs(3),
-        "took {:?}",
-        t0.elapsed()
-    );
+    within(t0, Duration::from_secs(3));
 }
 
 #[test]
@@ -504,11 +480,7 @@ fn async_hooks_run_under_an_install_guard_inside_a_current_thread_runtime() {
     let end = p.wait();
     assert_eq!(end.code(), Some(0), "{end:#?}");
     assert!(end.hooks().contains(&"sleeps_on_tokio"), "{end:#?}");
-    assert!(
-        t0.elapsed() < Duration::from_secs(2),
-        "took {:?}",
-        t0.elapsed()
-    );
+    within(t0, Duration::from_secs(2));
 }
 
 #[test]
