@@ -33,9 +33,10 @@ pub(crate) enum Event {
     MainAbandoned {
         after: Duration,
         fate: Fate,
-        /// Nothing in the program asked whether to stop since the stop began: its loop does
-        /// not cooperate (the report names the calls that would).
-        never_asked: bool,
+        /// The work graceful knows was in flight (holds, threads, tasks), each described with
+        /// its name and where it began: what main was waiting for, if graceful can know.
+        held: Vec<String>,
+        hint: Hint,
     },
     /// Work graceful ran (a thread, a task) panicked or returned an `Err`: its `Display` text or
     /// its panic message.
@@ -65,9 +66,20 @@ pub(crate) enum Fate {
     Dropped,
     /// A sync body: the hooks run on another thread while it goes on.
     LeftRunning,
-    /// main had returned, but this work still held the stop (holds, threads, tasks, each
-    /// described with its name and where it began): the hooks run without it.
-    Held(Vec<String>),
+    /// main had returned, but work still held the stop: the hooks run without it.
+    Returned,
+}
+
+/// Why a body overran `body_timeout`, as far as graceful can tell: what the report suggests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Hint {
+    /// Nothing in the program asked whether to stop since the stop began: its loop does not
+    /// cooperate (the report names the calls that would).
+    NeverAsked,
+    /// It asked, so it was told, and it is still at work: something it waits on (a framework's
+    /// own drain, typically) takes longer than `body_timeout`. The report states the budget
+    /// rule: the framework's timeout below `body_timeout`, `body_timeout` at most `timeout`.
+    BudgetRule,
 }
 
 /// How one hook ended.

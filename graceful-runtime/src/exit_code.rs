@@ -160,8 +160,8 @@ pub(crate) const TABLE: [Row; 8] = [
         },
     },
     Row {
-        what: "main failed: an `Err` that is not a shutdown, a failing `ExitCode`, \
-               `exit(code)` with code ≠ 0",
+        what: "main failed: an `Err` that is not a shutdown, a failing `ExitCode`; else \
+               `exit(code)` with code ≠ 0, from main, a hook or work",
         exit: "1 for `Err` (printed as std prints it), else that code; a code outside 0..=255 \
                exits 255",
         applies: |f| match (&f.main, f.exit_request) {

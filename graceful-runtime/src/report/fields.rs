@@ -5,7 +5,7 @@
 
 use super::{Event, HookOutcome};
 use crate::{
-    event::{AfterTimeout, Fate},
+    event::{AfterTimeout, Hint},
     exit_code::Decision,
     main_end::MainEnd,
 };
@@ -180,14 +180,13 @@ impl Fields {
                 f.event = "main_ended";
                 f.how = Some(how(end).into());
             }
-            Event::MainAbandoned {
-                fate, never_asked, ..
-            } => {
+            Event::MainAbandoned { held, hint, .. } => {
                 f.event = "main_abandoned";
-                if *never_asked {
-                    f.hint = Some("never_asked");
-                }
-                if let Fate::Held(held) = fate {
+                f.hint = Some(match hint {
+                    Hint::NeverAsked => "never_asked",
+                    Hint::BudgetRule => "budget_rule",
+                });
+                if !held.is_empty() {
                     f.held = Some(held.clone());
                 }
             }

@@ -525,6 +525,22 @@ pub(crate) fn observed_all() -> bool {
     log.observed >= log.records.len()
 }
 
+/// Whether everything the report owes is out: nothing is due (in JSON, `off` or a quiet run
+/// that may be nothing at all) and no writer is still at what it took. The lock is only tried.
+fn said_all() -> bool {
+    match LOG.try_lock() {
+        Ok(mut log) => nothing_due(&mut log, stderr::idle()),
+        Err(TryLockError::Poisoned(p)) => nothing_due(&mut p.into_inner(), stderr::idle()),
+        Err(TryLockError::WouldBlock) => false,
+    }
+}
+
+/// Nothing is due and every writer let go. Writers take what is due while they hold the pen,
+/// so "idle" read after "nothing due" means it was written.
+fn nothing_due(log: &mut Log, writers_idle: bool) -> bool {
+    !log.has_pending() && writers_idle
+}
+
 /// The watchdog's last words before it ends the process: record `event` and the exit, give
 /// the reporter a moment to write them under std's lock, then write what is left without it
 /// (the one write that goes around the lock: the process ends). Bounded by `until` (clock ns)
@@ -537,15 +553,14 @@ pub(crate) fn last_words(event: Event, decision: &Decision, until: u64) {
     };
     log.push(event, now);
     log.push(Event::Exit(decision.clone()), now);
-    let total = log.records.len();
     drop(log);
     OPEN.store(true, Ordering::Release);
     reporter::write_urgently();
     let reporter_until = now.saturating_add(2 * third);
-    while WRITTEN_UPTO.load(Ordering::Acquire) < total && clock::now_ns() < reporter_until {
+    while !said_all() && clock::now_ns() < reporter_until {
         std::thread::sleep(Duration::from_millis(1));
     }
-    if WRITTEN_UPTO.load(Ordering::Acquire) >= total {
+    if said_all() {
         return;
     }
     let pending = log_until(reporter_until).and_then(|mut log| log.take_pending());
@@ -582,6 +597,26 @@ mod tests {
             cause_recorded: true,
             ..Log::new(mode, notes)
         }
+    }
+
+    #[test]
+    fn the_last_words_wait_only_for_what_is_due() {
+        // Found by review: in JSON and `off` modes, and for a quiet run, the deadline waited its
+        // whole budget for lines that are never written.
+        let mut off = log_with(Report::Off);
+        off.push(Event::Stopping(Reason::Trigger), 0);
+        off.push(Event::Exit(Decision::Code(124)), 1);
+        assert!(nothing_due(&mut off, true));
+        let mut json = log_with(Report::Json);
+        json.push(Event::Stopping(Reason::Trigger), 0);
+        json.push(Event::Exit(Decision::Code(124)), 1);
+        assert!(!nothing_due(&mut json, true), "the object is due");
+        assert!(json.take_pending().unwrap().0.starts_with('{'));
+        assert!(!nothing_due(&mut json, false), "taken, not yet written");
+        assert!(nothing_due(&mut json, true));
+        let mut text = log_with(Report::Text);
+        text.push(Event::Stopping(Reason::Trigger), 0);
+        assert!(!nothing_due(&mut text, true));
     }
 
     #[test]

@@ -92,6 +92,11 @@ impl Drop for Pen {
     }
 }
 
+/// No graceful writer holds or waits for the pen: whatever was handed out has been written.
+pub(crate) fn idle() -> bool {
+    ACTIVE.load(Ordering::Acquire) == 0
+}
+
 /// How long graceful's writers have gone without progress; 0 when none is active.
 pub(crate) fn stalled_for(now: u64) -> u64 {
     match PROGRESS.load(Ordering::Acquire) {

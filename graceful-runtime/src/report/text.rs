@@ -12,7 +12,7 @@ use super::{Event, HookOutcome};
 use crate::{
     Reason, Signal,
     duration::show as show_duration,
-    event::{AfterTimeout, Fate},
+    event::{AfterTimeout, Fate, Hint},
     main_end::MainEnd,
 };
 
@@ -143,30 +143,39 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
         Event::MainAbandoned {
             after,
             fate,
-            never_asked,
+            held,
+            hint,
         } => {
             push_t(out, t_ns);
             let _ = match fate {
-                Fate::Held(held) => write!(
+                Fate::Returned => write!(
                     out,
-                    " main returned, but work was still in flight at body_timeout ({}): {}: \
-                     running hooks without it",
-                    show_duration(*after),
-                    held.join(", ")
+                    " main returned, but work was still in flight at body_timeout ({})",
+                    show_duration(*after)
                 ),
-                _ => write!(
-                    out,
-                    " main did not return within {}: {}",
-                    show_duration(*after),
-                    match fate {
-                        Fate::Dropped => "dropping it, then running hooks",
-                        _ => "running hooks without it",
-                    }
-                ),
+                Fate::Dropped | Fate::LeftRunning => {
+                    write!(out, " main did not return within {}", show_duration(*after))
+                }
             };
-            if *never_asked {
-                out.push_str(NEVER_ASKED);
+            if !held.is_empty() {
+                let _ = write!(
+                    out,
+                    "{} {}",
+                    match fate {
+                        Fate::Returned => ":",
+                        _ => "; work still in flight:",
+                    },
+                    held.join(", ")
+                );
             }
+            out.push_str(match fate {
+                Fate::Dropped => ": dropping it, then running hooks",
+                _ => ": running hooks without it",
+            });
+            out.push_str(match hint {
+                Hint::NeverAsked => NEVER_ASKED,
+                Hint::BudgetRule => BUDGET_RULE,
+            });
         }
         Event::Waiting(held) => {
             push_t(out, t_ns);
@@ -235,6 +244,11 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
 const NEVER_ASKED: &str = "; nothing called graceful's check(), sleep(), wait() or \
     shutdown() since the stop began (is_shutting_down() is not counted): a loop that asks one \
     of them stops in time";
+
+/// The hint for a body that was told to stop and is still at work: the budget rule.
+const BUDGET_RULE: &str = "; it was told to stop and is still at work: what it waits for (a \
+    framework's own drain, a download) must end within body_timeout (the budget rule: framework \
+    timeout < body_timeout <= timeout, docs/FRAMEWORKS.md)";
 
 fn stopping(out: &mut String, reason: &Reason, t_ns: u64, notes: &Notes) {
     match reason {
@@ -415,6 +429,55 @@ mod tests {
         assert_eq!(
             line(Event::MainEnded(MainEnd::Exited(-2)), 12_000_000),
             "+12ms main ended by exit(-2)"
+        );
+    }
+
+    #[test]
+    fn a_body_past_body_timeout_is_told_what_it_waited_for_and_which_rule_applies() {
+        let abandoned = |fate, held: &[&str], hint| Event::MainAbandoned {
+            after: Duration::from_secs(5),
+            fate,
+            held: held.iter().map(|h| (*h).to_owned()).collect(),
+            hint,
+        };
+        let still = line(
+            abandoned(
+                Fate::LeftRunning,
+                &["hold \"download\" (src/main.rs:9)"],
+                Hint::BudgetRule,
+            ),
+            5_000_000_000,
+        );
+        assert!(
+            still.starts_with(
+                "+5000ms main did not return within 5s; work still in flight: \
+                 hold \"download\" (src/main.rs:9): running hooks without it; it was told to stop"
+            ),
+            "{still}"
+        );
+        assert!(
+            still.ends_with(
+                "(the budget rule: framework timeout < body_timeout <= timeout, docs/FRAMEWORKS.md)"
+            ),
+            "{still}"
+        );
+        let dropped = line(abandoned(Fate::Dropped, &[], Hint::NeverAsked), 0);
+        assert!(
+            dropped.starts_with(
+                "+0.0ms main did not return within 5s: dropping it, then running hooks; nothing called"
+            ),
+            "{dropped}"
+        );
+        let returned = line(
+            abandoned(Fate::Returned, &["task \"t\" (a.rs:1)"], Hint::BudgetRule),
+            0,
+        );
+        assert!(
+            returned.starts_with(
+                "+0.0ms main returned, but work was still in flight at body_timeout (5s): \
+                 task \"t\" (a.rs:1): running hooks without it; it was told"
+            ),
+            "{returned}"
         );
     }
 

@@ -25,7 +25,7 @@ use look::{Action, PATIENCE, Timing, View, Watch};
 use crate::{
     Reason, body, clock, conclude,
     config::Config,
-    event::{Event, Fate},
+    event::{Event, Fate, Hint},
     holds, hooks,
     report::{self, reporter, stderr},
     runner,
@@ -88,16 +88,12 @@ fn read(now: u64) -> View {
 }
 
 /// The work still held, as the report names it: the first few, and how many more (a million
-/// open holds must not hold up the watchdog). The list's lock is only tried (it is held for a
-/// push or a removal at a time), a hundred times at most.
+/// open holds must not hold up the watchdog); empty when none is. The list's lock is only tried
+/// (it is held for a push or a removal at a time), a hundred times at most.
 fn held() -> Vec<String> {
     for _ in 0..100 {
         if let Some((first, open)) = holds::try_first(holds::NAMED) {
-            let mut named = holds::describe(&first, open);
-            if named.is_empty() {
-                named.push("(released at this very moment)".to_owned());
-            }
-            return named;
+            return holds::describe(&first, open);
         }
         std::thread::yield_now();
     }
@@ -131,14 +127,23 @@ fn act(action: Action, now: u64, (timeout, body_timeout, drain): (Duration, Dura
                 return;
             };
             let fate = match (was, is_async) {
-                (Body::Returned, _) => Fate::Held(held()),
+                (Body::Returned, _) => Fate::Returned,
                 (_, true) => Fate::Dropped,
                 (_, false) => Fate::LeftRunning,
             };
+            let mut held = held();
+            if held.is_empty() && fate == Fate::Returned {
+                held.push("(released at this very moment)".to_owned());
+            }
             note(Event::MainAbandoned {
                 after: body_timeout,
                 fate,
-                never_asked: !STATE.asked(),
+                held,
+                hint: if STATE.asked() {
+                    Hint::BudgetRule
+                } else {
+                    Hint::NeverAsked
+                },
             });
             if is_async {
                 // Its task drops it (or stops waiting for the holds), then its runtime runs

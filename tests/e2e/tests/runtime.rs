@@ -185,6 +185,15 @@ fn exit_inside_a_hook_ends_that_hook_and_the_rest_still_run() {
 }
 
 #[test]
+fn main_failing_comes_before_a_hooks_exit_code_as_the_table_says() {
+    // Both are the "main failed" row; main's own `Err` is named first there, so it wins.
+    let end = start("err_then_exit_in_hook").wait();
+    assert_eq!(end.code(), Some(1), "{end:#?}");
+    assert_eq!(end.hooks(), ["exits"]);
+    assert!(end.stderr.contains("main failed"), "{}", end.stderr);
+}
+
+#[test]
 fn a_storm_of_ignored_signals_is_reported_once() {
     // Found by review: every ignored signal made a line.
     let p = Proc::start(BIN, &["hook_1s"], &[("GRACEFUL_SECOND_SIGNAL", "ignore")]);
@@ -251,7 +260,7 @@ fn a_body_that_never_checks_is_abandoned_and_hooks_still_run() {
 }
 
 #[test]
-fn a_body_that_asks_but_is_slow_to_return_gets_no_such_hint() {
+fn a_body_that_asks_but_is_slow_to_return_is_pointed_at_the_budget_rule() {
     let p = start("asks_then_lingers");
     p.wait_for("ready");
     p.kill(SIGTERM);
@@ -263,6 +272,13 @@ fn a_body_that_asks_but_is_slow_to_return_gets_no_such_hint() {
         end.stderr
     );
     assert!(!end.stderr.contains("nothing called"), "{}", end.stderr);
+    assert!(
+        end.stderr
+            .contains("it was told to stop and is still at work")
+            && end.stderr.contains("the budget rule"),
+        "{}",
+        end.stderr
+    );
 }
 
 #[test]

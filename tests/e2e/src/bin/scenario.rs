@@ -168,6 +168,14 @@ fn main() -> ExitCode {
             .order(1);
             ready();
         }),
+        "err_then_exit_in_hook" => builder.run(|| -> Result<(), String> {
+            let _ = graceful::on_shutdown("exits", || -> () {
+                println!("hook:exits");
+                graceful::exit(4)
+            });
+            ready();
+            Err("main failed".into())
+        }),
         "exit_from_thread" => builder.run(|| {
             three_hooks();
             std::thread::spawn(|| {
