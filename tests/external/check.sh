@@ -45,7 +45,18 @@ kill -TERM "$pid"
 wait "$pid" || code=$?
 [ "$code" -eq 4 ] || { echo "external: panic=abort exit(4) in a hook: exit $code"; cat "$err"; exit 1; }
 grep -qx hook:async_last "$out" || { echo "external: panic=abort exit in a hook: later hooks skipped"; cat "$out"; exit 1; }
-echo "external: ok (panic = \"abort\": exit() in main and in a hook runs the hooks, exits with its code)"
+grep -q 'built with panic = "abort": a panic in main or a hook ends the process at once' "$err" \
+    || { echo "external: panic=abort: the report does not say what cannot be isolated"; cat "$err"; exit 1; }
+code=0
+EXTERNAL_HOOK_ERR=1 timeout 20 "$abort_bin" >"$out" 2>"$err" &
+pid=$!
+for _ in $(seq 200); do grep -qx ready "$out" && break; sleep 0.1; done
+kill -TERM "$pid"
+wait "$pid" || code=$?
+[ "$code" -eq 1 ] || { echo "external: panic=abort failing hook: exit $code, expected 1"; cat "$err"; exit 1; }
+grep -q 'hook "fails".*disk full' "$err" || { echo "external: panic=abort failing hook: not reported"; cat "$err"; exit 1; }
+grep -qx hook:async_last "$out" || { echo "external: panic=abort failing hook: later hooks skipped"; cat "$out"; exit 1; }
+echo "external: ok (panic = \"abort\": exit() in main and in a hook, and a failing hook: the hooks run, the exit is the code; the report says a panic ends the process)"
 
 "$bin" >"$out" 2>"$err" &
 pid=$!

@@ -48,9 +48,12 @@ impl Notes {
         signals: &[Signal],
     ) -> Notes {
         let (main, all) = same_unit(body_timeout, timeout);
+        // Under `panic = "abort"` the report says, at the start of every stop, what cannot be
+        // isolated there: the whole crate graph is built with the one panic strategy.
+        let abort = if cfg!(panic = "abort") { ABORT } else { "" };
         let mut notes = Notes {
-            stop: format!(" (main gets {main}, all {all})"),
-            deadline: format!(" (deadline {})", show_duration(timeout)),
+            stop: format!(" (main gets {main}, all {all}{abort})"),
+            deadline: format!(" (deadline {}{abort})", show_duration(timeout)),
             drain: !drain.is_zero(),
             first_lines: Vec::new(),
             second_ignored: false,
@@ -244,6 +247,10 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
 const NEVER_ASKED: &str = "; nothing called graceful's check(), sleep(), wait() or \
     shutdown() since the stop began (is_shutting_down() is not counted): a loop that asks one \
     of them stops in time";
+
+/// What a stop's first line adds in a build with `panic = "abort"`.
+const ABORT: &str = "; built with panic = \"abort\": a panic in main or a hook ends the process \
+    at once";
 
 /// The hint for a body that was told to stop and is still at work: the budget rule.
 const BUDGET_RULE: &str = "; it was told to stop and is still at work: what it waits for (a \

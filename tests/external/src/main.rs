@@ -20,6 +20,13 @@ fn main() -> Result<(), graceful::Shutdown> {
         // Runs first (order -2): it ends with exit(4); the others still run.
         let _ = graceful::on_shutdown("exits", || -> () { graceful::exit(4) }).order(-2);
     }
+    if std::env::var_os("EXTERNAL_HOOK_ERR").is_some() {
+        // A failing hook (an `Err`, not a panic): reported, the others still run, exit 1.
+        let _ = graceful::on_shutdown("fails", || -> Result<(), String> {
+            Err("disk full".into())
+        })
+        .order(-2);
+    }
     println!("ready");
     if std::env::var_os("EXTERNAL_EXIT").is_some() {
         graceful::exit(3);
