@@ -110,11 +110,11 @@
 
 pub use graceful_macros::{main, on_shutdown};
 pub use graceful_runtime::{
-    Builder, CancelOnShutdown, ConfigError, DurationError, EnvProblem, ExitPolicy, Guard, Hold,
-    HookHandle, HookInfo, HookReturn, IntoHook, MainReturn, Reason, Report, SecondSignal, Shutdown,
-    ShutdownFuture, Signal, Task, TaskKind, UntilShutdown, Work, cancel_on_shutdown, check, exit,
-    hold, hooks, install, is_ready, is_shutting_down, on_shutdown, shutdown, sleep, tasks, thread,
-    trigger, until_shutdown, wait, wait_timeout,
+    ActionError, Builder, CancelOnShutdown, ConfigError, DurationError, EnvProblem, ExitPolicy,
+    Guard, Hold, HookHandle, HookInfo, HookReturn, IntoAction, IntoHook, MainReturn, Reason,
+    Report, SecondSignal, Shutdown, ShutdownFuture, Signal, Task, TaskKind, UntilShutdown, Work,
+    cancel_on_shutdown, check, exit, hold, hooks, install, is_ready, is_shutting_down, on_shutdown,
+    on_signal, shutdown, sleep, tasks, thread, trigger, until_shutdown, wait, wait_timeout,
 };
 
 #[cfg(feature = "tokio")]

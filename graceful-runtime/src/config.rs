@@ -277,6 +277,14 @@ pub enum ConfigError {
     AlreadyInstalled,
     /// The operating system refused a pipe, a thread or a signal handler.
     Os(io::Error),
+    /// A stop signal has an action too ([`on_signal`](crate::on_signal)): a signal means one
+    /// thing, stop or act.
+    ActionOnStopSignal {
+        /// The signal, in `signals` and taken by the action.
+        signal: Signal,
+        /// The action's name.
+        action: String,
+    },
     /// The probe listener could not listen on its address (in use, not this host's).
     Probe {
         /// The address in force (`GRACEFUL_PROBE`, the builder or the attribute).
@@ -335,6 +343,12 @@ impl fmt::Display for ConfigError {
                 "graceful is already installed in this process; install it once, in main",
             ),
             ConfigError::Os(e) => write!(f, "could not set up signal handling: {e}"),
+            ConfigError::ActionOnStopSignal { signal, action } => write!(
+                f,
+                "{signal} is a stop signal (in signals) and the signal of the action {action:?}: \
+                 a signal means one thing; take {signal} out of signals, or give the action \
+                 another signal"
+            ),
             ConfigError::Probe { addr, error } => write!(
                 f,
                 "the probe listener cannot listen on {addr} ({ENV_PROBE} or the attribute's \

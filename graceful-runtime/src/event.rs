@@ -3,7 +3,7 @@
 //!
 //! Layer 6: it imports the other model types (`hooks`, `main_end`, `exit_code`) and the leaves.
 
-use std::time::Duration;
+use std::{borrow::Cow, panic::Location, time::Duration};
 
 use crate::{Reason, Signal, Work, exit_code::Decision, hooks::HookInfo, main_end::MainEnd};
 
@@ -57,6 +57,15 @@ pub(crate) enum Event {
     /// A second signal forced the exit.
     Forced(Signal),
     Exit(Decision),
+    /// An action ran for its signal (`on_signal`), while the program runs: written at once, on
+    /// a line of its own, never kept for the stop's report.
+    Action {
+        signal: Signal,
+        name: Cow<'static, str>,
+        at: &'static Location<'static>,
+        outcome: HookOutcome,
+        took_ns: u64,
+    },
 }
 
 /// What became of a body still running at `body_timeout`.

@@ -36,6 +36,9 @@ pub enum TaskKind {
     Thread,
     /// A tokio task started with `spawn` (the `tokio` feature).
     Task,
+    /// A signal's action ([`on_signal`](crate::on_signal)) that was running when Stopping
+    /// began.
+    Action,
 }
 
 impl TaskKind {
@@ -44,6 +47,7 @@ impl TaskKind {
             TaskKind::Hold => "hold",
             TaskKind::Thread => "thread",
             TaskKind::Task => "task",
+            TaskKind::Action => "action",
         }
     }
 }

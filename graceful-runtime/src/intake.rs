@@ -1,4 +1,5 @@
-//! Signal intake: everything that runs in signal context, in one function, [`received`].
+//! Signal intake: everything that runs in signal context, in two functions: [`received`] for
+//! the stop signals, [`action_due`] for an action's.
 //!
 //! The rules, since it runs in a signal handler (unix) or a console control handler
 //! (Windows): no allocation, no lock, no I/O, no panic. It touches lock-free atomics
@@ -18,7 +19,7 @@
 use crate::{
     Reason, Signal,
     state::STATE,
-    stopping::{DOG, LATCH, REPORTER, reporter_wanted_at_signal},
+    stopping::{ACTION_DUE, ACTIONS, DOG, LATCH, REPORTER, reporter_wanted_at_signal},
     sys,
 };
 
@@ -57,4 +58,21 @@ pub(crate) fn received(signal: Signal, sender: i32) {
             REPORTER.wake();
         }
     }
+}
+
+/// An action's signal arrived: raise its flag and wake the actions' thread. Once Stopping has
+/// begun no action starts, so the signal is dropped then.
+pub(crate) fn action_due(signal: Signal, _sender: i32) {
+    if STATE.forked() {
+        // Not supervised: the signal does what it would do without graceful.
+        sys::die_of(signal);
+    }
+    if STATE.stopping() {
+        return;
+    }
+    let Some(i) = Signal::ACTIONS.iter().position(|s| *s == signal) else {
+        return;
+    };
+    ACTION_DUE[i].store(true, std::sync::atomic::Ordering::Release);
+    ACTIONS.wake();
 }

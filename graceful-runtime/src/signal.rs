@@ -3,11 +3,13 @@
 
 use std::fmt;
 
-/// A signal that starts the shutdown sequence.
+/// A signal graceful handles: one that starts the shutdown sequence, or one that runs an action
+/// ([`on_signal`](crate::on_signal)).
 ///
-/// The default set is [`Signal::SIGTERM`] and [`Signal::SIGINT`]; [`Signal::SIGHUP`] and
-/// [`Signal::SIGQUIT`] are opt-in. `SIGKILL` and `SIGSTOP` cannot be caught by any process and
-/// are not listed.
+/// The default stop signals are [`Signal::SIGTERM`] and [`Signal::SIGINT`]; [`Signal::SIGHUP`]
+/// and [`Signal::SIGQUIT`] are opt-in. [`Signal::SIGHUP`], [`Signal::SIGUSR1`] and
+/// [`Signal::SIGUSR2`] may run actions instead (reload, reopen logs). `SIGKILL` and `SIGSTOP`
+/// cannot be caught by any process and are not listed.
 ///
 /// On Windows, console control events stand for signals: Ctrl-C and Ctrl-Break for `SIGINT`;
 /// closing the console, logging off and shutting down for `SIGTERM`. `SIGHUP` and `SIGQUIT` may
@@ -31,21 +33,31 @@ pub enum Signal {
     SIGHUP,
     /// Quit: Ctrl-\ in a terminal; by default it dumps core, so it is opt-in.
     SIGQUIT,
+    /// User signal 1: by convention "reopen the log files" (after logrotate).
+    SIGUSR1,
+    /// User signal 2: the program's own meaning.
+    SIGUSR2,
 }
 
 impl Signal {
     /// Every signal graceful can handle, in a fixed order.
-    pub const ALL: [Signal; 4] = [
+    pub const ALL: [Signal; 6] = [
         Signal::SIGTERM,
         Signal::SIGINT,
         Signal::SIGHUP,
         Signal::SIGQUIT,
+        Signal::SIGUSR1,
+        Signal::SIGUSR2,
     ];
+
+    /// The signals an action may take: `SIGHUP`, `SIGUSR1`, `SIGUSR2`.
+    pub const ACTIONS: [Signal; 3] = [Signal::SIGHUP, Signal::SIGUSR1, Signal::SIGUSR2];
 
     /// The default set: `SIGTERM` and `SIGINT`.
     pub const DEFAULT: [Signal; 2] = [Signal::SIGTERM, Signal::SIGINT];
 
-    /// The signal's number, as `kill -l` shows it on Linux and macOS.
+    /// The signal's number, as `kill -l` shows it (`SIGUSR1` and `SIGUSR2` differ between Linux
+    /// and the BSDs).
     ///
     /// ```
     /// # use graceful_runtime as graceful;
@@ -57,6 +69,8 @@ impl Signal {
             Signal::SIGINT => 2,
             Signal::SIGQUIT => 3,
             Signal::SIGTERM => 15,
+            Signal::SIGUSR1 => USR1,
+            Signal::SIGUSR2 => USR2,
         }
     }
 
@@ -74,6 +88,8 @@ impl Signal {
             2 => Some(Signal::SIGINT),
             3 => Some(Signal::SIGQUIT),
             15 => Some(Signal::SIGTERM),
+            USR1 => Some(Signal::SIGUSR1),
+            USR2 => Some(Signal::SIGUSR2),
             _ => None,
         }
     }
@@ -90,9 +106,27 @@ impl Signal {
             Signal::SIGINT => "SIGINT",
             Signal::SIGHUP => "SIGHUP",
             Signal::SIGQUIT => "SIGQUIT",
+            Signal::SIGUSR1 => "SIGUSR1",
+            Signal::SIGUSR2 => "SIGUSR2",
         }
     }
 }
+
+/// `SIGUSR1` and `SIGUSR2`: 10 and 12 on Linux (and where no such signal is delivered, as on
+/// Windows), 30 and 31 on macOS and the BSDs.
+const USR: [i32; 2] = if cfg!(any(
+    target_vendor = "apple",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly"
+)) {
+    [30, 31]
+} else {
+    [10, 12]
+};
+const USR1: i32 = USR[0];
+const USR2: i32 = USR[1];
 
 impl fmt::Display for Signal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

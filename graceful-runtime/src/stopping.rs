@@ -7,6 +7,7 @@
 //! | `DOG` | the watchdog | signals after the first, `stop()`, a hook with a timeout starting |
 //! | `REPORTER` | the reporter | `stop()`, the watchdog, the runner when the report has work |
 //! | `HOLDS` | the body's thread, main returned, waiting for the holds | the last hold released while stopping, the watchdog abandoning the wait |
+//! | `ACTIONS` | the actions' thread | an action's signal (with its flag in `ACTION_DUE` raised first) |
 //!
 //! Wakers are user code (an executor's): they are called by the reporter once Stopping began,
 //! or on request (an async body abandoned, an async hook cancelled), never by the watchdog and
@@ -39,6 +40,12 @@ pub(crate) static DOG: Word = Word::new();
 pub(crate) static REPORTER: Word = Word::new();
 /// The word main's thread waits on for the holds.
 pub(crate) static HOLDS: Word = Word::new();
+/// The actions' thread's word.
+pub(crate) static ACTIONS: Word = Word::new();
+/// An action's signal arrived and its actions have not run since: one flag per signal of
+/// [`Signal::ACTIONS`](crate::Signal::ACTIONS), in its order. Raised by the handler, lowered
+/// by the actions' thread just before it runs them, so repeats meanwhile make one more run.
+pub(crate) static ACTION_DUE: [AtomicBool; 3] = [const { AtomicBool::new(false) }; 3];
 
 /// When the watchdog looks next (clock ns), so that a hook with a timeout wakes it only when
 /// it would look too late.

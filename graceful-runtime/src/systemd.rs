@@ -105,3 +105,18 @@ pub(crate) fn stopping() {
 pub(crate) fn extend(usec: u64) {
     let _ = notify(&format!("EXTEND_TIMEOUT_USEC={usec}"));
 }
+
+/// Before a reload (`SIGHUP`'s actions): `RELOADING=1` with the monotonic time in µs, in one
+/// message, as `sd_notify(3)` asks of `Type=notify-reload` services.
+pub(crate) fn reloading(monotonic_usec: u64) {
+    let _ = notify(&format!("RELOADING=1\nMONOTONIC_USEC={monotonic_usec}"));
+}
+
+/// After a reload: `READY=1`, with `STATUS=` naming the failure if it failed (the service goes
+/// on with its old configuration, so it is ready either way).
+pub(crate) fn reloaded(failed: Option<&str>) {
+    let _ = match failed {
+        Some(why) => notify(&format!("STATUS=reload failed: {why}\nREADY=1")),
+        None => notify("READY=1"),
+    };
+}

@@ -1,7 +1,7 @@
 //! Start-up: the configuration, the handlers, the watchdog, in that order, before the body runs.
 
 use crate::{
-    ConfigError, body,
+    ConfigError, actions, body,
     config::{self, Settings},
     exit_code, health, intake, report,
     state::STATE,
@@ -20,6 +20,8 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
     if !STATE.install() {
         return Err(ConfigError::AlreadyInstalled);
     }
+    // A signal means one thing: a stop signal that an action took is refused.
+    actions::claim_stop_signals(&config.signals)?;
     report::configure(&config);
     STATE.set_drain(crate::clock::ns(config.drain));
     stopping::init_words().map_err(ConfigError::Os)?;

@@ -220,20 +220,20 @@ impl Fields {
                 f.order = Some(i64::from(info.order()));
                 let (file, line) = info.location();
                 f.at = Some(format!("{file}:{line}"));
-                let (kind, message) = match outcome {
-                    HookOutcome::Ok => ("ok", None),
-                    HookOutcome::Failed(m) => ("failed", Some(m.clone())),
-                    HookOutcome::Panicked(m) => ("panicked", Some(m.clone())),
-                    HookOutcome::Exit(c) => ("exit", Some(format!("exit({c})"))),
-                    HookOutcome::TimedOut {
-                        then: AfterTimeout::Cancelled,
-                        ..
-                    } => ("timed_out", Some("cancelled".to_owned())),
-                    HookOutcome::TimedOut { .. } => ("timed_out", None),
-                };
-                f.outcome = Some(kind);
-                f.error = message;
-                f.took_ms = Some(*took_ns as f64 / 1e6);
+                f.outcome_of(outcome, *took_ns);
+            }
+            Event::Action {
+                signal,
+                name,
+                at,
+                outcome,
+                took_ns,
+            } => {
+                f.event = "action";
+                f.signal = Some(signal.name());
+                f.name = Some(name.to_string());
+                f.at = Some(format!("{}:{}", at.file(), at.line()));
+                f.outcome_of(outcome, *took_ns);
             }
             Event::Deadline { still_running, .. } => {
                 f.event = "deadline";
@@ -258,11 +258,29 @@ impl Fields {
         f
     }
 
+    /// How a hook or an action ended, and how long it took.
+    fn outcome_of(&mut self, outcome: &HookOutcome, took_ns: u64) {
+        let (kind, message) = match outcome {
+            HookOutcome::Ok => ("ok", None),
+            HookOutcome::Failed(m) => ("failed", Some(m.clone())),
+            HookOutcome::Panicked(m) => ("panicked", Some(m.clone())),
+            HookOutcome::Exit(c) => ("exit", Some(format!("exit({c})"))),
+            HookOutcome::TimedOut {
+                then: AfterTimeout::Cancelled,
+                ..
+            } => ("timed_out", Some("cancelled".to_owned())),
+            HookOutcome::TimedOut { .. } => ("timed_out", None),
+        };
+        self.outcome = Some(kind);
+        self.error = message;
+        self.took_ms = Some(took_ns as f64 / 1e6);
+    }
+
     #[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
     pub(crate) fn severity(&self) -> Severity {
         match (self.event, self.outcome) {
             ("deadline" | "forced", _) => Severity::Error,
-            ("hook", Some("failed" | "panicked" | "timed_out"))
+            ("hook" | "action", Some("failed" | "panicked" | "timed_out"))
             | ("main_abandoned" | "work_failed", _) => Severity::Warn,
             ("main_ended", _) if matches!(self.how.as_deref(), Some("failed" | "panicked")) => {
                 Severity::Warn

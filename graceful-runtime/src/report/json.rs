@@ -45,6 +45,17 @@ pub(super) fn object(records: &[Record], start: u64, reason: Option<Reason>) -> 
     out
 }
 
+/// One event on a line of its own, outside the stop's object (an action's, while the program
+/// runs), with the newline: `{"event":"action",...}`.
+pub(super) fn line(event: &Event) -> String {
+    let mut out = String::from("{");
+    Fields::of(event).visit(&mut Members(&mut out));
+    // The first member has no comma before it.
+    out.remove(1);
+    out.push_str("}\n");
+    out
+}
+
 /// Writes each field as `,"key":value`.
 struct Members<'a>(&'a mut String);
 
@@ -100,6 +111,26 @@ mod tests {
         let mut s = String::new();
         string(&mut s, "a\"b\\c\nd\u{1}");
         assert_eq!(s, r#""a\"b\\c\nd\u0001""#);
+    }
+
+    #[test]
+    fn an_action_is_a_line_of_its_own() {
+        let event = Event::Action {
+            signal: Signal::SIGHUP,
+            name: "reload".into(),
+            at: std::panic::Location::caller(),
+            outcome: crate::event::HookOutcome::Failed("bad \"port\"".into()),
+            took_ns: 1_500_000,
+        };
+        let json = line(&event);
+        assert!(
+            json.starts_with("{\"event\":\"action\",\"signal\":\"SIGHUP\",\"outcome\":\"failed\",\"name\":\"reload\",\"at\":\"graceful-runtime/src/report/json.rs:"),
+            "{json}"
+        );
+        assert!(
+            json.ends_with(",\"took_ms\":1.500,\"error\":\"bad \\\"port\\\"\"}\n"),
+            "{json}"
+        );
     }
 
     #[test]

@@ -438,6 +438,34 @@ pub(crate) fn main_error(message: &str) {
     log().push(Event::MainError(message.to_owned()), now);
 }
 
+/// An action ended: its line now (text or JSON, as the report is set), and its event to the
+/// sinks, on the caller's thread (the actions' own). Not recorded: a program that reloads for
+/// months keeps no list of its reloads.
+pub(crate) fn action(event: &Event) {
+    let mode = log().mode;
+    let line = match mode {
+        Report::Text | Report::Always => {
+            let mut line = String::from("graceful: ");
+            text::write_line(&mut line, event, 0, &log().notes);
+            line.push('\n');
+            Some(line)
+        }
+        Report::Json => Some(json::line(event)),
+        Report::Off => None,
+    };
+    if let Some(line) = line
+        && let Some(mut pen) = Pen::take(true)
+    {
+        pen.write(line.as_bytes());
+    }
+    if sinks::ANY {
+        let fields = fields::Fields::of(event);
+        let mut text = String::new();
+        text::write_line(&mut text, event, 0, &log().notes);
+        let _ = contained(|| sinks::emit(&fields, &text));
+    }
+}
+
 /// A hook ended at `now`: record it, and write its line now, or (past the first `BATCH_AFTER`
 /// hooks, a quick one within a millisecond of the last write) let the reporter write it
 /// shortly.

@@ -4,7 +4,7 @@
 //! turned off when one of them is on.
 //!
 //! These are user code (the program's logger and subscriber): only the reporter thread calls
-//! them, one event at a time, with no lock of graceful's held and each call isolated, so a
+//! them (and the actions' thread, for an action's event, outside any stop), one event at a time, with no lock of graceful's held and each call isolated, so a
 //! sink that panics loses that event and one that blocks holds only the reporter (which the
 //! watchdog then replaces).
 

@@ -199,22 +199,23 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
         } => {
             push_t(out, t_ns);
             let _ = write!(out, " hook {info} ");
-            let took = ms(*took_ns);
-            let _ = match outcome {
-                HookOutcome::Ok => write!(out, "ok in {took}"),
-                HookOutcome::Failed(m) => write!(out, "failed in {took}: {m}"),
-                HookOutcome::Panicked(m) => write!(out, "panicked in {took}: {m}"),
-                HookOutcome::Exit(c) => write!(out, "called exit({c}) after {took}"),
-                HookOutcome::TimedOut { after, then } => write!(
-                    out,
-                    "timed out after {}: {}",
-                    show_duration(*after),
-                    match then {
-                        AfterTimeout::Cancelled => "cancelled",
-                        AfterTimeout::LeftRunning => "left running",
-                    }
-                ),
-            };
+            outcome_text(out, outcome, *took_ns);
+        }
+        // Not part of a stop: no time since its start.
+        Event::Action {
+            signal,
+            name,
+            at,
+            outcome,
+            took_ns,
+        } => {
+            let _ = write!(
+                out,
+                "{signal}: action {name:?} ({}:{}) ",
+                at.file(),
+                at.line()
+            );
+            outcome_text(out, outcome, *took_ns);
         }
         Event::Deadline {
             timeout,
@@ -241,6 +242,26 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
             let _ = write!(out, " {d}");
         }
     }
+}
+
+/// How a hook or an action ended: "ok in 1.2ms", "failed in 3ms: disk full".
+fn outcome_text(out: &mut String, outcome: &HookOutcome, took_ns: u64) {
+    let took = ms(took_ns);
+    let _ = match outcome {
+        HookOutcome::Ok => write!(out, "ok in {took}"),
+        HookOutcome::Failed(m) => write!(out, "failed in {took}: {m}"),
+        HookOutcome::Panicked(m) => write!(out, "panicked in {took}: {m}"),
+        HookOutcome::Exit(c) => write!(out, "called exit({c}) after {took}"),
+        HookOutcome::TimedOut { after, then } => write!(
+            out,
+            "timed out after {}: {}",
+            show_duration(*after),
+            match then {
+                AfterTimeout::Cancelled => "cancelled",
+                AfterTimeout::LeftRunning => "left running",
+            }
+        ),
+    };
 }
 
 /// The hint for a body abandoned without ever asking whether to stop.

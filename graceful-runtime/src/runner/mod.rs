@@ -20,7 +20,7 @@
 //! Layer 3: it imports the conclusion and the body (4), the report (5), the model types (6),
 //! `stopping` (7), the platform (8), the state machine (9) and the leaves.
 
-mod exec;
+pub(crate) mod exec;
 
 use std::{
     cell::Cell,
@@ -462,7 +462,7 @@ fn outcome_of(result: std::thread::Result<HookResult>) -> HookOutcome {
 /// tokio's panic for an async hook that uses tokio (a timer, a socket) where no tokio runtime
 /// runs, with what to do about it: a sync `main` without graceful's `tokio` feature awaits async
 /// hooks on a plain executor.
-fn with_a_runtime_hint(message: String) -> String {
+pub(crate) fn with_a_runtime_hint(message: String) -> String {
     let tokio_missing = message.contains("there is no reactor running")
         || message.contains("must be called from the context of a Tokio");
     if tokio_missing && cfg!(not(feature = "tokio")) {

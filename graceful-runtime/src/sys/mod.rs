@@ -16,12 +16,16 @@
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub(crate) use unix::{Word, die_of, exit_now, install, not_inherited_by_forks, stderr_bounded};
+pub(crate) use unix::{
+    Word, die_of, exit_now, install, not_inherited_by_forks, register, stderr_bounded,
+};
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub(crate) use windows::{Word, die_of, exit_now, install, not_inherited_by_forks, stderr_bounded};
+pub(crate) use windows::{
+    Word, die_of, exit_now, install, not_inherited_by_forks, register, stderr_bounded,
+};
 
 /// Start a thread named `name` running `f`: graceful's one way to start its threads, so std's
 /// spawning is compiled once, not once per closure. (Should the OS refuse, `f` is dropped

@@ -323,6 +323,19 @@ fn sender(info: &libc::siginfo_t) -> i32 {
 ///
 /// `on_signal` runs in signal context: it must be async-signal-safe.
 pub(crate) fn install(signals: &[Signal], on_signal: fn(Signal, i32)) -> io::Result<()> {
+    register(signals, on_signal)?;
+    // SAFETY: registers a child handler that only stores an atomic, which is what a child of
+    // a multithreaded fork may do; `pthread_atfork` itself takes plain function pointers.
+    unsafe { pthread_atfork(None, None, Some(forked_child)) };
+    Ok(())
+}
+
+/// Register `on_signal` for `signals`, blocked on this thread meanwhile (see [`install`]), then
+/// unblock them: for the stop signals at install, and for an action's signal when its first
+/// action is registered.
+///
+/// `on_signal` runs in signal context: it must be async-signal-safe.
+pub(crate) fn register(signals: &[Signal], on_signal: fn(Signal, i32)) -> io::Result<()> {
     mask(libc::SIG_BLOCK, signals);
     for &signal in signals {
         let raw = signal.as_raw();
@@ -342,9 +355,6 @@ pub(crate) fn install(signals: &[Signal], on_signal: fn(Signal, i32)) -> io::Res
     // A supervisor may also start us with them blocked (the mask is inherited): unblock them
     // either way. Threads spawned from here on inherit the new mask.
     mask(libc::SIG_UNBLOCK, signals);
-    // SAFETY: registers a child handler that only stores an atomic, which is what a child of
-    // a multithreaded fork may do; `pthread_atfork` itself takes plain function pointers.
-    unsafe { pthread_atfork(None, None, Some(forked_child)) };
     Ok(())
 }
 

@@ -99,7 +99,7 @@ pub(crate) fn install(signals: &[Signal], on_signal: fn(Signal, i32)) -> io::Res
                 ON_LOGOFF.store(!in_session_zero(), Ordering::Release);
             }
             // Accepted so that one configuration serves every platform; never delivered.
-            Signal::SIGHUP | Signal::SIGQUIT => {}
+            Signal::SIGHUP | Signal::SIGQUIT | Signal::SIGUSR1 | Signal::SIGUSR2 => {}
         }
     }
     if !signals.contains(&Signal::SIGINT) && !signals.contains(&Signal::SIGTERM) {
@@ -110,6 +110,11 @@ pub(crate) fn install(signals: &[Signal], on_signal: fn(Signal, i32)) -> io::Res
     if unsafe { SetConsoleCtrlHandler(Some(on_control), TRUE) } == FALSE {
         return Err(io::Error::last_os_error());
     }
+    Ok(())
+}
+
+/// An action's signal: none of them is delivered on Windows, so there is nothing to register.
+pub(crate) fn register(_signals: &[Signal], _on_signal: fn(Signal, i32)) -> io::Result<()> {
     Ok(())
 }
 
