@@ -126,5 +126,8 @@ pub use graceful_runtime::cancellation_token;
 #[cfg(all(unix, feature = "systemd"))]
 pub use graceful_runtime::systemd;
 
+#[cfg(unix)]
+pub use graceful_runtime::{ChildStop, IntoChild, child, reap_orphans};
+
 #[doc(hidden)]
 pub use graceful_runtime::__private;

@@ -57,6 +57,14 @@ pub(crate) enum Event {
     /// A second signal forced the exit.
     Forced(Signal),
     Exit(Decision),
+    /// A supervised child process ended (`child`): reaped, before the stop or after its
+    /// signal, or killed at its budget. Unix only.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Child {
+        name: Cow<'static, str>,
+        pid: u32,
+        end: ChildEnd,
+    },
     /// An action ran for its signal (`on_signal`), while the program runs: written at once, on
     /// a line of its own, never kept for the stop's report.
     Action {
@@ -66,6 +74,23 @@ pub(crate) enum Event {
         outcome: HookOutcome,
         took_ns: u64,
     },
+}
+
+/// How a supervised child ended. Statuses read as `exit 0` or `signal 15 (SIGTERM)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(unix), allow(dead_code))]
+pub(crate) enum ChildEnd {
+    /// It had exited by itself before the stop.
+    Before(String),
+    /// It exited after its stop signal, this long after.
+    Stopped { status: String, after_ns: u64 },
+    /// Still running at its budget: SIGKILLed and reaped (`None`: not reaped within a second).
+    Killed {
+        budget: Duration,
+        status: Option<String>,
+    },
+    /// It could not be waited for (reaped by someone else).
+    Lost(String),
 }
 
 /// What became of a body still running at `body_timeout`.

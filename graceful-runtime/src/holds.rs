@@ -39,6 +39,8 @@ pub enum TaskKind {
     /// A signal's action ([`on_signal`](crate::on_signal)) that was running when Stopping
     /// began.
     Action,
+    /// A child process handed to graceful ([`child`](crate::child)), until it is reaped.
+    Child,
 }
 
 impl TaskKind {
@@ -48,6 +50,7 @@ impl TaskKind {
             TaskKind::Thread => "thread",
             TaskKind::Task => "task",
             TaskKind::Action => "action",
+            TaskKind::Child => "child",
         }
     }
 }

@@ -8,7 +8,7 @@
 //! | layer | modules | owns |
 //! | --- | --- | --- |
 //! | 1 | `entry` | the entry points: [`Builder`] (`run`, `install`), the attribute's `run` and `run_async`, the install [`Guard`], [`exit`] |
-//! | 2 | `watchdog`, `wait`, `work`, `cancel`, `bridge`, `health`, `actions` | the safety net: the deadline, the second signal, `body_timeout`, stepping in when something is stuck; the cooperative API: [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`trigger`], [`shutdown()`]; work that holds the stop: [`thread::spawn`], `spawn` (tokio), [`tasks()`]; async work that ends at the stop: [`cancel_on_shutdown`], [`until_shutdown`]; bridges: `cancellation_token()` (`tokio-util`), `Shutdown` as a `miette::Diagnostic`; the probe listener (`/livez`, `/readyz`); actions for `SIGHUP`, `SIGUSR1`, `SIGUSR2` ([`on_signal`]) on their own thread |
+//! | 2 | `watchdog`, `wait`, `work`, `cancel`, `bridge`, `health`, `actions`, `children` | the safety net: the deadline, the second signal, `body_timeout`, stepping in when something is stuck; the cooperative API: [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`trigger`], [`shutdown()`]; work that holds the stop: [`thread::spawn`], `spawn` (tokio), [`tasks()`]; async work that ends at the stop: [`cancel_on_shutdown`], [`until_shutdown`]; bridges: `cancellation_token()` (`tokio-util`), `Shutdown` as a `miette::Diagnostic`; the probe listener (`/livez`, `/readyz`); actions for `SIGHUP`, `SIGUSR1`, `SIGUSR2` ([`on_signal`]) on their own thread; child processes stopped and reaped within the deadline (`child`, unix) |
 //! | 3 | `runner` | running the hooks: isolation, per-hook timeouts, carrying on past a stuck hook or a stuck write |
 //! | 4 | `conclude`, `body` | how the run ends: the table applied, the last lines, ending the process; the body's bookkeeping |
 //! | 5 | `report` | events in; text, JSON, `log` and `tracing` out; the reporter thread; graceful's writes to stderr |
@@ -86,6 +86,8 @@ mod actions;
 mod body;
 mod bridge;
 mod cancel;
+#[cfg(unix)]
+mod children;
 mod clock;
 mod conclude;
 mod config;
@@ -120,6 +122,8 @@ pub use actions::{ActionError, IntoAction, on_signal};
 #[cfg(feature = "tokio-util")]
 pub use bridge::cancellation_token;
 pub use cancel::{CancelOnShutdown, UntilShutdown, cancel_on_shutdown, until_shutdown};
+#[cfg(unix)]
+pub use children::{ChildStop, IntoChild, Reap, child, reap_orphans};
 pub use config::{ConfigError, EnvProblem, ExitPolicy, Report, SecondSignal};
 pub use duration::DurationError;
 pub use entry::{Builder, Guard, exit, install};

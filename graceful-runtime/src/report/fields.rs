@@ -5,7 +5,7 @@
 
 use super::{Event, HookOutcome};
 use crate::{
-    event::{AfterTimeout, Hint},
+    event::{AfterTimeout, ChildEnd, Hint},
     exit_code::Decision,
     main_end::MainEnd,
 };
@@ -136,6 +136,8 @@ fields! {
     still_running: opt_list,
     held: opt_list,
     hint: opt_text,
+    pid: opt_int,
+    status: opt_string,
     exit: opt_string,
 }
 
@@ -222,6 +224,25 @@ impl Fields {
                 f.at = Some(format!("{file}:{line}"));
                 f.outcome_of(outcome, *took_ns);
             }
+            Event::Child { name, pid, end } => {
+                f.event = "child";
+                f.name = Some(name.to_string());
+                f.pid = Some(i64::from(*pid));
+                let (outcome, status) = match end {
+                    ChildEnd::Before(s) => ("ended_before", Some(s.clone())),
+                    ChildEnd::Stopped { status, after_ns } => {
+                        f.took_ms = Some(*after_ns as f64 / 1e6);
+                        ("stopped", Some(status.clone()))
+                    }
+                    ChildEnd::Killed { status, .. } => ("killed", status.clone()),
+                    ChildEnd::Lost(e) => {
+                        f.error = Some(e.clone());
+                        ("lost", None)
+                    }
+                };
+                f.outcome = Some(outcome);
+                f.status = status;
+            }
             Event::Action {
                 signal,
                 name,
@@ -281,7 +302,8 @@ impl Fields {
         match (self.event, self.outcome) {
             ("deadline" | "forced", _) => Severity::Error,
             ("hook" | "action", Some("failed" | "panicked" | "timed_out"))
-            | ("main_abandoned" | "work_failed", _) => Severity::Warn,
+            | ("main_abandoned" | "work_failed", _)
+            | ("child", Some("killed" | "lost")) => Severity::Warn,
             ("main_ended", _) if matches!(self.how.as_deref(), Some("failed" | "panicked")) => {
                 Severity::Warn
             }

@@ -12,7 +12,7 @@ use super::{Event, HookOutcome};
 use crate::{
     Reason, Signal,
     duration::show as show_duration,
-    event::{AfterTimeout, Fate, Hint},
+    event::{AfterTimeout, ChildEnd, Fate, Hint},
     main_end::MainEnd,
 };
 
@@ -200,6 +200,26 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
             push_t(out, t_ns);
             let _ = write!(out, " hook {info} ");
             outcome_text(out, outcome, *took_ns);
+        }
+        Event::Child { name, pid, end } => {
+            push_t(out, t_ns);
+            let _ = write!(out, " child {name:?} (pid {pid}) ");
+            let _ = match end {
+                ChildEnd::Before(status) => write!(out, "had ended before the stop: {status}"),
+                ChildEnd::Stopped { status, after_ns } => {
+                    write!(out, "stopped in {}: {status}", ms(*after_ns))
+                }
+                ChildEnd::Killed { budget, status } => write!(
+                    out,
+                    "still running at its budget ({}): killed with SIGKILL, {}",
+                    show_duration(*budget),
+                    match status {
+                        Some(s) => format!("reaped: {s}"),
+                        None => "not reaped within 1s".to_owned(),
+                    }
+                ),
+                ChildEnd::Lost(e) => write!(out, "could not be waited for: {e}"),
+            };
         }
         // Not part of a stop: no time since its start.
         Event::Action {
