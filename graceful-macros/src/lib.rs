@@ -91,6 +91,7 @@ use crate::{
 /// | `report` | `"text"`, `"json"`, `"off"` or `"always"` (text on every run, a quiet one too) | `"text"` for a run something stopped or that went wrong (`GRACEFUL_REPORT` overrides it) |
 /// | `probe` | an address: `"127.0.0.1:9000"`, `"[::]:9000"` | no probe listener (`GRACEFUL_PROBE` overrides it) |
 /// | `second_signal` | `"force"` or `"ignore"` | `"force"`: a second signal ends the process (`GRACEFUL_SECOND_SIGNAL` overrides it) |
+/// | `crate` | a path: `gr`, `::my_framework::graceful` | `::graceful` |
 ///
 /// - **`timeout`**: the longest the whole shutdown may take, from its start (a signal,
 ///   `graceful::trigger()`, main returning) to the exit; past it the process exits at once
@@ -114,44 +115,50 @@ use crate::{
 /// fn main() -> Result<(), MyError> { /* body */ }
 /// ```
 /// is written as follows; each builder call is there only when its option is given, and
-/// with no options it is `let config = ::graceful::__private::Builder::new();`. The probe picks,
+/// with no options the builder is `::graceful::__private::Builder::new()`. The probe picks,
 /// from main's return type, how to turn the body's result into an outcome (is an `Err` a
 /// shutdown, or a failure?).
 /// ```ignore
 /// fn main() -> ::std::process::ExitCode {
-///     fn body() -> Result<(), MyError> { /* body, unchanged */ }
-///     let config = ::graceful::__private::Builder::new()
-///         .timeout(::graceful::__private::Duration::from_millis(30000))
-///         .body_timeout(::graceful::__private::Duration::from_millis(5000))
-///         .signals([::graceful::__private::Signal::SIGTERM, ::graceful::__private::Signal::SIGHUP])
-///         .exit_code(::graceful::__private::ExitPolicy::Signal)
-///         .quiet();
-///     ::graceful::__private::run(config, || {
-///         use ::graceful::__private::probe::*;
-///         (&&&Probe(body())).outcome()
-///     })
+///     fn __graceful_body() -> Result<(), MyError> { /* body, unchanged */ }
+///     ::graceful::__private::run(
+///         ::graceful::__private::Builder::new()
+///             .timeout(::graceful::__private::Duration::from_millis(30000))
+///             .body_timeout(::graceful::__private::Duration::from_millis(5000))
+///             .signals([::graceful::__private::Signal::SIGTERM, ::graceful::__private::Signal::SIGHUP])
+///             .exit_code(::graceful::__private::ExitPolicy::Signal)
+///             .quiet(),
+///         || {
+///             use ::graceful::__private::probe::*;
+///             (&&&Probe(__graceful_body())).outcome()
+///         },
+///     )
 /// }
 /// ```
 /// For an `async fn main` the runtime's attribute moves to an inner function that awaits the
 /// body inside the runtime:
 /// ```ignore
 /// fn main() -> ::std::process::ExitCode {
-///     async fn body() { /* body, unchanged */ }
+///     async fn __graceful_body() { /* body, unchanged */ }
 ///     #[tokio::main]
-///     async fn run() -> ::std::process::ExitCode {
-///         let config = ::graceful::__private::Builder::new();
-///         ::graceful::__private::run_async(config, async {
+///     async fn __graceful_run() -> ::std::process::ExitCode {
+///         ::graceful::__private::run_async(::graceful::__private::Builder::new(), async {
 ///             use ::graceful::__private::probe::*;
-///             (&&&Probe(body().await)).outcome()
+///             (&&&Probe(__graceful_body().await)).outcome()
 ///         })
 ///         .await
 ///     }
-///     run()
+///     __graceful_run()
 /// }
 /// ```
-/// Attributes and docs on `fn main` stay on the outer function. If the body itself names
-/// something `body`, the inner function is called `__graceful_body` instead, so it does not
-/// shadow it.
+/// Attributes and docs on `fn main` stay on the outer function. The names the expansion adds
+/// are ones nobody writes (`__graceful_*`), so the body's own `run`, `body` or `config` stay
+/// the user's.
+///
+/// # Hygiene
+/// - **`crate = path`**: where graceful is, when it is renamed (`gr = { package = "graceful" }`
+///   then `#[gr::main(crate = gr)]`) or re-exported by another crate
+///   (`crate = ::my_framework::graceful`). The default is `::graceful`.
 ///
 /// # Compile errors
 /// `async fn main` without a runtime's attribute below (the error says to add
@@ -190,6 +197,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | `order` | an integer that fits in `i32`, may be negative | 0 |
 /// | `name` | a non-empty string | the function's name |
 /// | `timeout` | a duration: `"2s"` | none: only the program's `timeout` bounds it |
+/// | `crate` | a path: `gr`, `::my_framework::graceful` | `::graceful` |
 ///
 /// - **`order`**: hooks run in ascending order; hooks of equal order run sorted by module
 ///   path, then name (closures registered at run time with the same order go first).
@@ -202,30 +210,29 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// #[graceful::on_shutdown(order = -5, timeout = "2s")]
 /// fn flush(shutdown: &graceful::Shutdown) -> std::io::Result<()> { /* ... */ }
 /// ```
-/// is the function, unchanged, then its registration in a link-time list:
+/// is the function, unchanged, then its registration in a link-time list; only the options
+/// given are written (`.order(..)`, `.timeout_ms(..)`), the defaults are the runtime's:
 /// ```ignore
 /// fn flush(shutdown: &graceful::Shutdown) -> std::io::Result<()> { /* ... */ }
 /// const _: () = {
 ///     #[::graceful::__private::linkme::distributed_slice(::graceful::__private::HOOKS)]
 ///     #[linkme(crate = ::graceful::__private::linkme)]
-///     static HOOK: ::graceful::__private::StaticHook = ::graceful::__private::StaticHook {
-///         name: "flush",
-///         order: -5,
-///         timeout: ::core::option::Option::Some(::graceful::__private::Duration::from_millis(2000)),
-///         module: ::core::module_path!(),
-///         file: ::core::file!(),
-///         line: ::core::line!(),
-///         run: ::graceful::__private::HookFn::Sync(|shutdown| {
-///             ::graceful::__private::hook_result(flush(shutdown))
-///         }),
-///     };
+///     static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = ::graceful::__private::StaticHook::new(
+///         "flush", ::core::module_path!(), ::core::file!(), ::core::line!(),
+///         ::graceful::__private::HookFn::Sync(|shutdown| ::graceful::__private::hook_result(flush(shutdown))),
+///     )
+///     .order(-5)
+///     .timeout_ms(2000);
 /// };
 /// ```
 /// A function without the parameter is called as `HookFn::Sync(|_| ...(flush()))`; an
 /// `async fn` as `HookFn::Async(|_| ::graceful::__private::async_hook(flush()))`, or with the
-/// parameter `HookFn::Async(|shutdown| async_hook(async move { flush(&shutdown).await }))`. `#[cfg(...)]`
-/// attributes of the function are copied onto the `const _` block, so a hook compiled out
-/// takes its registration with it.
+/// parameter `HookFn::Async(|shutdown| async_hook(async move { flush(&shutdown).await }))`.
+/// The closure's parameter is hygienic (a hook named `shutdown` is still called by its name),
+/// and the static's name is one nobody writes, so a hook may be called `HOOK`.
+/// `#[cfg(...)]` attributes of the function are copied onto the `const _` block, and so is
+/// the `cfg(...)` part of a `#[cfg_attr(...)]`, so a hook compiled out takes its registration
+/// with it.
 ///
 /// # Compile errors
 /// Methods (`self`, or `Self` in the signature), more
