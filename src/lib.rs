@@ -108,13 +108,13 @@
 //!   another thread while it lives on, without main's thread-locals, and may race it.
 #![forbid(unsafe_code)]
 
-pub use graceful_macros::{main, on_shutdown};
+pub use graceful_macros::{main, on_shutdown, test};
 pub use graceful_runtime::{
     Builder, CancelOnShutdown, ConfigError, DurationError, EnvProblem, ExitPolicy, Guard, Hold,
     HookHandle, HookInfo, HookReturn, IntoHook, MainReturn, Reason, Report, SecondSignal, Shutdown,
     ShutdownFuture, Signal, Task, TaskKind, UntilShutdown, Work, cancel_on_shutdown, check, exit,
-    hold, hooks, install, is_ready, is_shutting_down, on_shutdown, shutdown, sleep, tasks, thread,
-    trigger, until_shutdown, wait, wait_timeout,
+    hold, hooks, install, is_ready, is_shutting_down, on_shutdown, shutdown, sleep, tasks, test,
+    thread, trigger, until_shutdown, wait, wait_timeout,
 };
 
 #[cfg(feature = "tokio")]

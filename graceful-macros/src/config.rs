@@ -97,7 +97,7 @@ const MAIN_KEYS: &[&str] = &[
 const HOOK_KEYS: &[&str] = &["order", "name", "timeout", "crate"];
 
 /// The signals a process can catch and graceful can handle.
-const SIGNALS: &[&str] = &["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"];
+pub(crate) const SIGNALS: &[&str] = &["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"];
 
 impl MainConfig {
     /// Reads the arguments of `#[graceful::main]`.
@@ -214,7 +214,7 @@ impl HookConfig {
 }
 
 /// Drops every repeat of a key, recording an error spanned on the repeat.
-fn without_duplicates(args: Vec<Arg>, errors: &mut Errors) -> Vec<Arg> {
+pub(crate) fn without_duplicates(args: Vec<Arg>, errors: &mut Errors) -> Vec<Arg> {
     let mut kept: Vec<Arg> = Vec::with_capacity(args.len());
     for arg in args {
         if kept.iter().any(|earlier| earlier.key == arg.key) {
@@ -229,7 +229,7 @@ fn without_duplicates(args: Vec<Arg>, errors: &mut Errors) -> Vec<Arg> {
     kept
 }
 
-fn unknown_key(key: &Ident, attribute: &str, valid: &[&str]) -> syn::Error {
+pub(crate) fn unknown_key(key: &Ident, attribute: &str, valid: &[&str]) -> syn::Error {
     syn::Error::new(
         key.span(),
         format!(
@@ -240,14 +240,14 @@ fn unknown_key(key: &Ident, attribute: &str, valid: &[&str]) -> syn::Error {
 }
 
 /// The error for a value of the wrong kind, spanned on the value (or the key, for a bare flag).
-fn expected(key: &Ident, value: &Value, what: &str) -> syn::Error {
+pub(crate) fn expected(key: &Ident, value: &Value, what: &str) -> syn::Error {
     match value {
         Value::Flag => syn::Error::new(key.span(), format!("`{key}` needs a value, {what}")),
         _ => syn::Error::new_spanned(value, format!("`{key}` takes {what}, not {}", value.kind())),
     }
 }
 
-fn duration(key: &Ident, value: Value, zero: Zero) -> syn::Result<Setting<u64>> {
+pub(crate) fn duration(key: &Ident, value: Value, zero: Zero) -> syn::Result<Setting<u64>> {
     match value {
         Value::Str(lit) => Ok(Setting {
             value: duration::parse(&lit, zero)?,
@@ -266,7 +266,7 @@ fn duration(key: &Ident, value: Value, zero: Zero) -> syn::Result<Setting<u64>> 
 }
 
 /// `crate = gr` or `crate = ::some::reexport`.
-fn krate(key: &Ident, value: Value) -> syn::Result<Krate> {
+pub(crate) fn krate(key: &Ident, value: Value) -> syn::Result<Krate> {
     match value {
         Value::Ident(ident) => Ok(Krate(Some(Path::from(ident)))),
         Value::Path(path) => Ok(Krate(Some(path))),

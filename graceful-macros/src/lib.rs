@@ -10,10 +10,10 @@
 //! | stage | file | does |
 //! | --- | --- | --- |
 //! | syntax | `args.rs` | `key = value`, bare `quiet`, `signals = [A, B]` |
-//! | meaning | `config.rs` | typed settings kept with their spans: unknown and duplicate keys, rules between keys |
+//! | meaning | `config.rs`, `test_config.rs` | typed settings kept with their spans: unknown and duplicate keys, rules between keys |
 //! | | `duration.rs` | `"250ms"`, `"5s"`, `"2m"`, `"1h"` |
-//! | the function | `validate_main.rs`, `validate_hook.rs`, `signature.rs` | what each attribute accepts |
-//! | output | `expand_main.rs`, `expand_hook.rs` | the code written, a short call into the runtime |
+//! | the function | `validate_main.rs`, `validate_hook.rs`, `validate_test.rs`, `signature.rs` | what each attribute accepts |
+//! | output | `expand_main.rs`, `expand_hook.rs`, `expand_test.rs` | the code written, a short call into the runtime |
 //!
 //! On a mistake an attribute writes the user's item back unchanged followed by one
 //! `compile_error!` per mistake, so one mistake gives one error, spanned on the tokens to fix.
@@ -27,15 +27,19 @@ mod duration;
 mod errors;
 mod expand_hook;
 mod expand_main;
+mod expand_test;
 mod signature;
+mod test_config;
 mod validate_hook;
 mod validate_main;
+mod validate_test;
 
 use proc_macro::TokenStream;
 
 use crate::{
     config::{HookConfig, MainConfig},
     errors::{both, with_errors},
+    test_config::TestConfig,
 };
 
 /// Runs `fn main` under graceful: signals start an orderly shutdown, the shutdown hooks run
@@ -243,6 +247,80 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn on_shutdown(args: TokenStream, item: TokenStream) -> TokenStream {
     hook_attribute(args.into(), item.into()).into()
+}
+
+/// Tests a program's shutdown: the body runs in a child process, under graceful with every
+/// hook the test binary links, gets the signals the attribute names, and the parent checks the
+/// child's report (`graceful::test::Report`).
+///
+/// ```ignore
+/// #[graceful::test(signal = SIGTERM, check = flushed_then_released)]
+/// fn a_sigterm_flushes_then_releases() -> Result<(), graceful::Shutdown> {
+///     let _journal = Journal::open()?;
+///     graceful::test::ready();                  // the SIGTERM comes now
+///     loop {
+///         graceful::sleep(Duration::from_secs(1))?;
+///     }
+/// }
+///
+/// fn flushed_then_released(report: graceful::test::Report) {
+///     assert_eq!(report.hook_names(), ["flush journal", "release lock"], "{report}");
+/// }
+/// ```
+///
+/// # Options
+/// | option | value | default |
+/// | --- | --- | --- |
+/// | `signal` | `SIGTERM`, `SIGINT`, `SIGHUP` or `SIGQUIT` | none: the body ends on its own |
+/// | `after` | `ready`, or a duration from the child's start: `"200ms"` | `ready`: when the body calls `graceful::test::ready()` |
+/// | `second` | a signal, sent after the first | none |
+/// | `second_after` | `ready` (the next `ready()` call), or a duration after the first signal | `"300ms"` |
+/// | `kill_after` | a duration from the child's start | `"30s"`: past it the child is killed and the test fails |
+/// | `check` | the path of a `fn(graceful::test::Report)`, run in the parent | `Report::assert_clean`: exit 0, every hook `Ok` |
+/// | `timeout`, `body_timeout`, `drain`, `signals`, `exit_code`, `second_signal`, `crate` | as for `#[graceful::main]` | as there |
+///
+/// The body is what `fn main`'s may be: no parameters, returning `()`, `Result<(), E>` or
+/// `ExitCode`, synchronous. Other attributes (`#[should_panic]`, `#[ignore]`, docs) stay on
+/// the test. `graceful::test` has the runtime's side: how the child is run, and the report.
+///
+/// # The equivalent code without the macro
+/// ```ignore
+/// #[::core::prelude::v1::test]
+/// fn a_sigterm_flushes_then_releases() {
+///     fn __graceful_body() -> Result<(), graceful::Shutdown> { /* body, unchanged */ }
+///     ::graceful::__private::test::run(
+///         ::graceful::__private::test::Plan::new(::core::module_path!(), "a_sigterm_flushes_then_releases")
+///             .signal(::graceful::__private::Signal::SIGTERM)
+///             .check(flushed_then_released),
+///         ::graceful::__private::Builder::new(),
+///         || {
+///             use ::graceful::__private::probe::*;
+///             (&&&Probe(__graceful_body())).outcome()
+///         },
+///     )
+/// }
+/// ```
+///
+/// # Compile errors
+/// Parameters, `async`, generics, `unsafe`, `const`, `extern`, `#[test]` as well, the
+/// attribute twice, a return type that is `impl Trait`, a reference or `!`, and any bad option
+/// (`after` without `signal`, `second_after` without `second`, `quiet` or `report`, which are
+/// the parent's to read).
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    test_attribute(args.into(), item.into()).into()
+}
+
+fn test_attribute(
+    args: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let config = args::parse(args).and_then(TestConfig::from_args);
+    let test = syn::parse2(item.clone()).and_then(validate_test::check);
+    match both(config, test) {
+        Ok((config, test)) => expand_test::expand(&config, test),
+        Err(error) => with_errors(item, error),
+    }
 }
 
 fn main_attribute(

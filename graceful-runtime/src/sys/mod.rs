@@ -10,18 +10,23 @@
 //! | `die_of(signal)` | end the process as the signal's default action would |
 //! | `spawn(name, f)` | start one of graceful's threads |
 //! | `not_inherited_by_forks(listener)` | a forked child closes the probe listener at once |
+//! | `signal_process(pid, signal)` | send a signal to a child (`graceful::test`; unsupported on Windows) |
 //!
 //! Layer 8: it imports only the state machine and the leaves.
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub(crate) use unix::{Word, die_of, exit_now, install, not_inherited_by_forks, stderr_bounded};
+pub(crate) use unix::{
+    Word, die_of, exit_now, install, not_inherited_by_forks, signal_process, stderr_bounded,
+};
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub(crate) use windows::{Word, die_of, exit_now, install, not_inherited_by_forks, stderr_bounded};
+pub(crate) use windows::{
+    Word, die_of, exit_now, install, not_inherited_by_forks, signal_process, stderr_bounded,
+};
 
 /// Start a thread named `name` running `f`: graceful's one way to start its threads, so std's
 /// spawning is compiled once, not once per closure. (Should the OS refuse, `f` is dropped
