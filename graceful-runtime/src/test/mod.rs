@@ -3,10 +3,7 @@
 //! links, sends it real signals as the attribute says, and checks the child's [`Report`] in the
 //! parent.
 //!
-//! ```no_run
-//! # use graceful_runtime as graceful;
-//! # macro_rules! doc { ($($t:tt)*) => {} }
-//! # doc! {
+//! ```ignore
 //! #[graceful::test(signal = SIGTERM, check = flushed_then_released)]
 //! fn a_sigterm_flushes_then_releases() -> Result<(), graceful::Shutdown> {
 //!     let _journal = Journal::open();  // its Drop flushes
@@ -20,7 +17,6 @@
 //!     assert_eq!(report.exit_code(), Some(0), "{report}");
 //!     assert_eq!(report.hook_names(), ["release_lock"]);
 //! }
-//! # }
 //! ```
 //!
 //! - **The child** is the test binary, run with the test's exact name, `--exact`,
