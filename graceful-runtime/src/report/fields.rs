@@ -143,11 +143,11 @@ macro_rules! fields {
             pub(crate) fn set(
                 &mut self,
                 key: &str,
-                value: super::parse::Value,
-            ) -> Result<(), super::parse::ParseError> {
+                value: super::value::Value,
+            ) -> Result<(), super::value::ParseError> {
                 match key {
                     $(stringify!($name) => self.$name = parse_field!($kind, stringify!($name), value),)*
-                    _ => return Err(super::parse::ParseError::UnknownKey(key.to_owned())),
+                    _ => return Err(super::value::ParseError::UnknownKey(key.to_owned())),
                 }
                 Ok(())
             }

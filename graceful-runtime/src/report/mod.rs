@@ -44,6 +44,7 @@ pub(crate) mod reporter;
 mod sinks;
 pub(crate) mod stderr;
 mod text;
+pub(crate) mod value;
 
 pub(crate) use crate::event::{Event, HookOutcome};
 use crate::{

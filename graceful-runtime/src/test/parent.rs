@@ -15,7 +15,7 @@ use super::{CHILD_ENV, READY_MARKER, Report, plan::Plan, plan::When};
 use crate::{
     Signal,
     config::{ENV_DRAIN, ENV_PROBE, ENV_REPORT, ENV_SECOND_SIGNAL, ENV_TIMEOUT},
-    report::parse::{self, ParseError},
+    report::{parse, value::ParseError},
     sys,
 };
 
