@@ -34,6 +34,9 @@
 //!   showing its output. Then it reads the child's JSON report, and runs `check` on it, or,
 //!   without `check`, [`Report::assert_clean`]: exit 0 and every hook `Ok`.
 //!
+//! On Windows, where one process cannot send another a signal, only tests without `signal` can
+//! run; one with a signal fails, saying so.
+//!
 //! Layer 0: it runs the entry points (1) in the child, and reads the report (5) in the parent.
 
 mod parent;
