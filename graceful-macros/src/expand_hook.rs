@@ -66,7 +66,7 @@ pub(crate) fn expand(config: HookConfig, hook: &Hook, item: TokenStream) -> Toke
             #[#private::linkme::distributed_slice(#private::HOOKS)]
             #[linkme(crate = #private::linkme)]
             static __GRACEFUL_HOOK: #private::StaticHook = #private::StaticHook::new(
-                #name, ::core::module_path!(), ::core::file!(), #line, #run,
+                #name, (::core::module_path!(), ::core::file!(), #line), #run,
             )#options;
         };
     }
@@ -128,7 +128,7 @@ mod tests {
                 #[::graceful::__private::linkme::distributed_slice(::graceful::__private::HOOKS)]
                 #[linkme(crate = ::graceful::__private::linkme)]
                 static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = ::graceful::__private::StaticHook::new(
-                    "flush", ::core::module_path!(), ::core::file!(), ::core::line!(),
+                    "flush", (::core::module_path!(), ::core::file!(), ::core::line!()),
                     ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(flush())),
                 );
             };

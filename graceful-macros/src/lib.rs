@@ -222,7 +222,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     #[::graceful::__private::linkme::distributed_slice(::graceful::__private::HOOKS)]
 ///     #[linkme(crate = ::graceful::__private::linkme)]
 ///     static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = ::graceful::__private::StaticHook::new(
-///         "flush", ::core::module_path!(), ::core::file!(), ::core::line!(),
+///         "flush", (::core::module_path!(), ::core::file!(), ::core::line!()),
 ///         ::graceful::__private::HookFn::Sync(|shutdown| ::graceful::__private::hook_result(flush(shutdown))),
 ///     )
 ///     .order(-5)

@@ -29,9 +29,7 @@ const _: () = {
         }
         gr::__private::StaticHook::new(
                 "flush",
-                "crate_path",
-                "tests/expand/crate-path.rs",
-                8u32,
+                ("crate_path", "tests/expand/crate-path.rs", 8u32),
                 gr::__private::HookFn::Sync(|_| gr::__private::hook_result(flush())),
             )
             .order(1)

@@ -18,9 +18,7 @@ const _: () = {
         }
         ::graceful::__private::StaticHook::new(
             "save",
-            "hook_async",
-            "tests/expand/hook-async.rs",
-            2u32,
+            ("hook_async", "tests/expand/hook-async.rs", 2u32),
             ::graceful::__private::HookFn::Async(|_| ::graceful::__private::async_hook(
                 save(),
             )),
@@ -49,9 +47,7 @@ const _: () = {
         }
         ::graceful::__private::StaticHook::new(
                 "save_why",
-                "hook_async",
-                "tests/expand/hook-async.rs",
-                5u32,
+                ("hook_async", "tests/expand/hook-async.rs", 5u32),
                 ::graceful::__private::HookFn::Async(|shutdown| ::graceful::__private::async_hook(async move {
                     save_why(&shutdown).await
                 })),

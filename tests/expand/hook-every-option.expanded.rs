@@ -20,9 +20,7 @@ const _: () = {
         }
         ::graceful::__private::StaticHook::new(
                 "flush journal",
-                "hook_every_option",
-                "tests/expand/hook-every-option.rs",
-                2u32,
+                ("hook_every_option", "tests/expand/hook-every-option.rs", 2u32),
                 ::graceful::__private::HookFn::Sync(|shutdown| ::graceful::__private::hook_result(
                     flush(shutdown),
                 )),

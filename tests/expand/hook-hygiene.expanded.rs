@@ -18,9 +18,7 @@ const _: () = {
         }
         ::graceful::__private::StaticHook::new(
             "shutdown",
-            "hook_hygiene",
-            "tests/expand/hook-hygiene.rs",
-            4u32,
+            ("hook_hygiene", "tests/expand/hook-hygiene.rs", 4u32),
             ::graceful::__private::HookFn::Sync(|shutdown| ::graceful::__private::hook_result(
                 shutdown(shutdown),
             )),
@@ -48,9 +46,7 @@ const _: () = {
         }
         ::graceful::__private::StaticHook::new(
             "HOOK",
-            "hook_hygiene",
-            "tests/expand/hook-hygiene.rs",
-            8u32,
+            ("hook_hygiene", "tests/expand/hook-hygiene.rs", 8u32),
             ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
                 HOOK(),
             )),
@@ -77,9 +73,7 @@ const _: () = {
         }
         ::graceful::__private::StaticHook::new(
             "on_unix",
-            "hook_hygiene",
-            "tests/expand/hook-hygiene.rs",
-            12u32,
+            ("hook_hygiene", "tests/expand/hook-hygiene.rs", 12u32),
             ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
                 on_unix(),
             )),

@@ -18,9 +18,7 @@ const _: () = {
         }
         ::graceful::__private::StaticHook::new(
             "flush",
-            "hook_no_options",
-            "tests/expand/hook-no-options.rs",
-            2u32,
+            ("hook_no_options", "tests/expand/hook-no-options.rs", 2u32),
             ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
                 flush(),
             )),

@@ -48,15 +48,14 @@ pub struct StaticHook {
 }
 
 impl StaticHook {
-    /// A hook with order 0 and no timeout of its own: the attribute writes only the options
-    /// given, on top of this.
+    /// A hook with order 0 and no timeout of its own, declared `at` (module, file, line): the
+    /// attribute writes only the options given, on top of this.
     pub const fn new(
         name: &'static str,
-        module: &'static str,
-        file: &'static str,
-        line: u32,
+        at: (&'static str, &'static str, u32),
         run: HookFn,
     ) -> Self {
+        let (module, file, line) = at;
         StaticHook {
             name,
             order: 0,
