@@ -109,3 +109,5 @@ hook:async_last'
 [ "$code" -eq 0 ] || fail "renamed: exit code $code, expected 0"
 [ "$(cat "$out")" = "$expected" ] || fail "renamed: hooks did not run in the expected order"
 echo "external: ok (graceful renamed gr, crate = gr: SIGTERM, 4 hooks in order, exit 0)"
+cargo test --quiet --manifest-path "$renamed/Cargo.toml"
+echo "external: ok (#[gr::test(crate = gr)]: a SIGTERM test in a child process passes)"
