@@ -1,8 +1,9 @@
-//! The attributes of the [`graceful`](https://docs.rs/graceful) crate: `#[graceful::main]` and
-//! `#[graceful::on_shutdown]`.
+//! The attributes of the [`graceful`](https://docs.rs/graceful) crate: `#[graceful::main]`,
+//! `#[graceful::on_shutdown]` and `#[graceful::test]`.
 //!
-//! Depend on `graceful`, not on this crate: it re-exports both attributes, and the code they
-//! write names only `::graceful::__private::...`. The runnable examples live there.
+//! Depend on `graceful`, not on this crate: it re-exports the attributes, and the code they
+//! write names only `::graceful::__private::...` (or `crate = path`'s `__private`). The
+//! runnable examples live there.
 //!
 //! # Map of the crate
 //! Each attribute goes through the same stages, one file each:
