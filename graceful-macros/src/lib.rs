@@ -273,7 +273,7 @@ pub fn on_shutdown(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | option | value | default |
 /// | --- | --- | --- |
 /// | `signal` | `SIGTERM`, `SIGINT`, `SIGHUP` or `SIGQUIT` | none: the body ends on its own |
-/// | `after` | `ready`, or a duration from the child's start: `"200ms"` | `ready`: when the body calls `graceful::test::ready()` |
+/// | `after` | `ready`, or a duration from the start of the child's body (graceful installed): `"200ms"` | `ready`: when the body calls `graceful::test::ready()` |
 /// | `second` | a signal, sent after the first | none |
 /// | `second_after` | `ready` (the next `ready()` call), or a duration after the first signal | `"300ms"` |
 /// | `kill_after` | a duration from the child's start | `"30s"`: past it the child is killed and the test fails |

@@ -26,7 +26,8 @@
 //!   (the parent signals the child's pid, nothing else). The `GRACEFUL_*` variables of the
 //!   parent's environment are not passed on: the child's settings are the attribute's.
 //! - **When**: the first signal goes when the body calls [`ready`] (the default), or
-//!   `after = "200ms"` from the child's start; a second one (`second = SIGINT`) 300 ms after
+//!   `after = "200ms"` from the start of the child's body (graceful is installed by then, so
+//!   the signal never meets the default action); a second one (`second = SIGINT`) 300 ms after
 //!   the first, or `second_after = "1s"`, or `second_after = ready` (the next `ready()`, say
 //!   from a hook). Without `signal` the body ends on its own.
 //! - **The parent** waits up to `kill_after` (30 s by default) from the child's start; past
@@ -55,6 +56,15 @@ use crate::{Builder, exit_code, main_end::MainEnd};
 const CHILD_ENV: &str = "GRACEFUL_TEST_CHILD";
 /// What [`ready`] writes on stderr for the parent, which takes it out again.
 const READY_MARKER: &str = "graceful::test::ready";
+/// What the child writes on stderr as its body starts, graceful installed: delays count from
+/// it.
+const STARTED_MARKER: &str = "graceful::test::started";
+
+/// A line of stderr of its own, under std's lock, so it never lands inside one of the body's.
+fn mark(marker: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{marker}");
+}
 
 /// Tell the parent of a `#[graceful::test]` that the child is ready for its signal (the
 /// default `after = ready`), or, called again after the first signal, for the second
@@ -67,9 +77,7 @@ const READY_MARKER: &str = "graceful::test::ready";
 /// ```
 pub fn ready() {
     if std::env::var_os(CHILD_ENV).is_some() {
-        // A line of its own, under std's lock, so it never lands inside one of the body's.
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{READY_MARKER}");
+        mark(READY_MARKER);
     }
 }
 
@@ -86,6 +94,10 @@ pub fn run(plan: Plan, builder: Builder, body: impl FnOnce() -> MainEnd) {
     match std::env::var(CHILD_ENV) {
         Ok(child) if child == name => {
             crate::report::report_every_run();
+            let body = || {
+                mark(STARTED_MARKER);
+                body()
+            };
             let code = crate::entry::run(builder.report(crate::Report::Json), body);
             std::process::exit(exit_code::number(code).unwrap_or(1))
         }

@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::{CHILD_ENV, READY_MARKER, Report, plan::Plan, plan::When};
+use super::{CHILD_ENV, READY_MARKER, Report, STARTED_MARKER, plan::Plan, plan::When};
 use crate::{
     Signal,
     config::{ENV_DRAIN, ENV_PROBE, ENV_REPORT, ENV_SECOND_SIGNAL, ENV_TIMEOUT},
@@ -114,8 +114,7 @@ pub(crate) fn run(plan: &Plan, name: &str) -> Result<Report, ChildError> {
     command.env_remove("NOTIFY_SOCKET");
     let mut child = command.spawn().map_err(ChildError::Spawn)?;
     let outputs = Outputs::read(&mut child);
-    let started = Instant::now();
-    let status = match supervise(&mut child, plan, &outputs.ready, started) {
+    let status = match supervise(&mut child, plan, &outputs.markers) {
         Ok(status) => status,
         Err(Stuck::Signal(s, e)) => {
             let _ = child.kill();
@@ -158,13 +157,16 @@ enum Stuck {
 }
 
 /// Send the plan's signals when they are due and wait for the child's exit, up to the plan's
-/// bound. Signals go to the child's pid while it is unreaped, so the pid is still its own.
+/// bound. Signals go to the child's pid while it is unreaped, so the pid is still its own. A
+/// delay counts from the moment the child's body starts, graceful installed: a signal sent
+/// before would meet the default action, not graceful.
 fn supervise(
     child: &mut Child,
     plan: &Plan,
-    ready: &mpsc::Receiver<()>,
-    started: Instant,
+    markers: &mpsc::Receiver<Marker>,
 ) -> Result<std::process::ExitStatus, Stuck> {
+    let spawned = Instant::now();
+    let mut body_started: Option<Instant> = None;
     let mut readies = 0_usize;
     // When the first signal went, and how many `ready()` calls had come by then.
     let mut first: Option<(Instant, usize)> = None;
@@ -178,8 +180,8 @@ fn supervise(
             When::Ready => readies > readies_before,
             When::After(delay) => now >= since + delay,
         };
-        if let (Some((signal, when)), None) = (plan.first, first) {
-            if due(when, started, 0) {
+        if let (Some((signal, when)), None, Some(body)) = (plan.first, first, body_started) {
+            if due(when, body, 0) {
                 sys::signal_process(child.id(), signal).map_err(|e| Stuck::Signal(signal, e))?;
                 first = Some((now, readies));
             }
@@ -192,8 +194,9 @@ fn supervise(
                 second_sent = true;
             }
         }
-        if now.duration_since(started) > plan.kill_after {
+        if now.duration_since(spawned) > plan.kill_after {
             let waiting = match (plan.first, first, plan.second, second_sent) {
+                _ if body_started.is_none() => "its body never started",
                 (Some((_, When::Ready)), None, ..) => {
                     "it never called graceful::test::ready(), which the signal waits for"
                 }
@@ -206,23 +209,33 @@ fn supervise(
             };
             return Err(Stuck::Hung(waiting));
         }
-        if ready.recv_timeout(Duration::from_millis(5)).is_ok() {
-            readies += 1;
+        match markers.recv_timeout(Duration::from_millis(5)) {
+            Ok(Marker::Started) => body_started = Some(Instant::now()),
+            Ok(Marker::Ready) => readies += 1,
+            Err(_) => {}
         }
     }
 }
 
-/// The child's stdout and stderr, read on two threads; `ready()` markers are taken out of
-/// stderr and counted on `ready`.
+/// What the child tells the parent, on a line of stderr of its own.
+enum Marker {
+    /// Its body starts, graceful installed.
+    Started,
+    /// It called `ready()`.
+    Ready,
+}
+
+/// The child's stdout and stderr, read on two threads; the markers are taken out of stderr and
+/// sent on `markers`.
 struct Outputs {
-    ready: mpsc::Receiver<()>,
+    markers: mpsc::Receiver<Marker>,
     stdout: Option<JoinHandle<String>>,
     stderr: Option<JoinHandle<String>>,
 }
 
 impl Outputs {
     fn read(child: &mut Child) -> Outputs {
-        let (tx, ready) = mpsc::channel();
+        let (tx, markers) = mpsc::channel();
         let stdout = child.stdout.take().map(|mut out| {
             std::thread::spawn(move || {
                 let mut bytes = Vec::new();
@@ -237,10 +250,17 @@ impl Outputs {
                 let mut line = Vec::new();
                 while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
                     let s = String::from_utf8_lossy(&line);
-                    match s.trim_end_matches('\n').strip_suffix(READY_MARKER) {
-                        Some(before) => {
+                    let bare = s.trim_end_matches('\n');
+                    let marked = [
+                        (READY_MARKER, Marker::Ready),
+                        (STARTED_MARKER, Marker::Started),
+                    ]
+                    .into_iter()
+                    .find_map(|(m, marker)| Some((bare.strip_suffix(m)?, marker)));
+                    match marked {
+                        Some((before, marker)) => {
                             text.push_str(before);
-                            let _ = tx.send(());
+                            let _ = tx.send(marker);
                         }
                         None => text.push_str(&s),
                     }
@@ -250,7 +270,7 @@ impl Outputs {
             })
         });
         Outputs {
-            ready,
+            markers,
             stdout,
             stderr,
         }

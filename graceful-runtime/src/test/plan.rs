@@ -12,7 +12,7 @@ pub(crate) enum When {
     /// When the child calls [`ready`](super::ready) (for a second signal: calls it again, after
     /// the first signal).
     Ready,
-    /// This long after the child started (for a second signal: after the first signal).
+    /// This long after the child's body started (for a second signal: after the first).
     After(Duration),
 }
 
@@ -48,7 +48,7 @@ impl Plan {
         self
     }
 
-    /// `after = "200ms"`: the first signal goes this long after the child starts.
+    /// `after = "200ms"`: the first signal goes this long after the child's body starts.
     pub fn after_ms(mut self, ms: u64) -> Plan {
         if let Some((_, when)) = &mut self.first {
             *when = When::After(Duration::from_millis(ms));
