@@ -57,6 +57,11 @@ impl Drop for Journal {
 
 #[graceful::main(timeout = "5s")]
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    daemon()
+}
+
+/// main's body, apart so the test below runs it too.
+fn daemon() -> Result<(), Box<dyn std::error::Error>> {
     fs::create_dir_all(work_dir())?;
     fs::write(
         work_dir().join("daemon.lock"),
@@ -106,4 +111,35 @@ fn send_myself_sigterm_after(delay: Duration) {
             .args(["-TERM", &std::process::id().to_string()])
             .status();
     });
+}
+
+/// The shutdown path under test: `cargo test --example quickstart` runs the daemon in a child
+/// process, sends it a real SIGTERM once it has saved a step, and reads graceful's report.
+#[cfg(test)]
+mod tests {
+    use graceful::test::Report;
+
+    /// On SIGTERM the journal is flushed as main unwinds, then the lock is released, then the
+    /// report hook counts the steps: in that order, and the exit is 0.
+    #[graceful::test(signal = SIGTERM, after = "1500ms", check = flushed_then_released)]
+    fn sigterm_flushes_the_journal_then_releases_the_lock() -> Result<(), Box<dyn std::error::Error>>
+    {
+        super::daemon()
+    }
+
+    fn flushed_then_released(report: Report) {
+        assert_eq!(report.exit_code(), Some(0), "{report}");
+        assert_eq!(report.hook_names(), ["release_lock", "report"], "{report}");
+        let out = report.stdout();
+        let at = |line: &str| {
+            out.find(line)
+                .unwrap_or_else(|| panic!("no {line:?}: {report}"))
+        };
+        assert!(at("journal flushed") < at("lock file released"), "{report}");
+        assert!(
+            at("lock file released") < at("steps on disk; goodbye"),
+            "{report}"
+        );
+        assert!(!super::work_dir().join("daemon.lock").exists(), "{report}");
+    }
 }

@@ -37,6 +37,7 @@
 //! | [`fn@on_shutdown`], [`HookHandle`], [`hooks()`] | closures as hooks; the registry in run order |
 //! | [`install`], [`Builder`] | binaries that cannot take the attribute |
 //! | [`Shutdown`], [`Reason`], [`Signal`] | why we stop |
+//! | [`macro@test`], [`mod@test`] | testing a program's shutdown: the body in a child, real signals, a typed report |
 //!
 //! # Hooks
 //! Hooks run one at a time in ascending `order`. Within one `order`, closures registered with
@@ -97,6 +98,42 @@
 //!
 //! `docs/OPERATIONS.md` sets the budgets against Kubernetes, Docker and systemd.
 //!
+//! # Testing a shutdown
+//! `#[graceful::test]` runs the test's body in a child process (the test binary again, for
+//! that one test) under graceful, with every hook the binary links; sends it the signals it
+//! names; and checks the child's [`test::Report`] in the parent. Tests run in parallel with
+//! the others, under `cargo test` or `cargo nextest`, and no signal reaches the test runner.
+//!
+//! ```ignore
+//! #[graceful::test(signal = SIGTERM, check = released_in_order)]
+//! fn sigterm_releases_the_lock() -> Result<(), graceful::Shutdown> {
+//!     graceful::test::ready();                        // the SIGTERM is sent now
+//!     loop { graceful::sleep(Duration::from_secs(1))?; }
+//! }
+//!
+//! fn released_in_order(report: graceful::test::Report) {
+//!     assert_eq!(report.exit_code(), Some(0), "{report}");
+//!     assert_eq!(report.hook_names(), ["release_locks", "say goodbye"]);
+//! }
+//! ```
+//!
+//! # Dependencies
+//! Chosen, not collected; each over the crate a reader may expect:
+//!
+//! | crate | for | rather than |
+//! | --- | --- | --- |
+//! | `signal-hook-registry` (Unix) | the signal handler: graceful's handler sets atomics and wakes the waiting thread directly (a futex or pipe write), beside tokio's and any other signal-hook user's | `signal-hook`'s iterator, whose self-pipe and second thread cost about 30 µs more from the signal to the first hook; `ctrlc`, one handler per process, for SIGINT (SIGTERM behind a feature) |
+//! | `libc` (Unix) | `kill`, `_exit`, futexes, the fork handler | `nix`, much larger for the few calls made |
+//! | `windows-sys` (Windows) | console control events, Event objects | `winapi`, unmaintained |
+//! | `linkme` | the `#[graceful::on_shutdown]` hooks of every crate, in one link-time slice: no code before `main`, and a compile error on a platform it cannot serve | `inventory` and `ctor`, which run code before `main` (life before main: no panics caught, no order) and reach wasm, where there are no signals to handle |
+//! | `futures-core` | the `Stream` trait alone, for [`until_shutdown`] | `futures`, of which nothing else is used |
+//! | std's `OnceLock` | the configuration in force, set once | `once_cell` or `lazy_static`: in std since 1.80 |
+//! | `syn` 3, `quote`, `proc-macro2` (the attributes) | parsing the function and the options: syn without default features, with `full`, `parsing`, `printing`, `proc-macro`, and no `extra-traits` or `visit` | syn 2: tokio-macros, linkme and serde_derive moved to syn 3, so a build compiles syn once, not twice |
+//!
+//! The JSON report is written and read back (for [`mod@test`]) by a few hundred lines of the
+//! runtime's own, not by serde. The features' crates (`tokio`, `log`, `tracing`, `tokio-util`,
+//! `miette`) are not built when their feature is off.
+//!
 //! # Not covered
 //! - `SIGKILL`: nothing can catch it. Keep `timeout` below the orchestrator's grace period.
 //! - `panic = "abort"`: nothing unwinds. [`exit`] still runs the hooks and exits with its code
@@ -108,13 +145,13 @@
 //!   another thread while it lives on, without main's thread-locals, and may race it.
 #![forbid(unsafe_code)]
 
-pub use graceful_macros::{main, on_shutdown};
+pub use graceful_macros::{main, on_shutdown, test};
 pub use graceful_runtime::{
     ActionError, Builder, CancelOnShutdown, ConfigError, DurationError, EnvProblem, ExitPolicy,
     Guard, Hold, HookHandle, HookInfo, HookReturn, IntoAction, IntoHook, MainReturn, Reason,
     Report, SecondSignal, Shutdown, ShutdownFuture, Signal, Task, TaskKind, UntilShutdown, Work,
     cancel_on_shutdown, check, exit, hold, hooks, install, is_ready, is_shutting_down, on_shutdown,
-    on_signal, shutdown, sleep, tasks, thread, trigger, until_shutdown, wait, wait_timeout,
+    on_signal, shutdown, sleep, tasks, test, thread, trigger, until_shutdown, wait, wait_timeout,
 };
 
 #[cfg(feature = "tokio")]

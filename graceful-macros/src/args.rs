@@ -7,7 +7,8 @@
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::{
-    Ident, LitBool, LitInt, LitStr, Token,
+    Ident, LitBool, LitInt, LitStr, Path, Token,
+    ext::IdentExt,
     parse::{ParseStream, Parser},
     punctuated::Punctuated,
     token,
@@ -31,6 +32,8 @@ pub(crate) enum Value {
     Bool(LitBool),
     /// A bare name, `SIGTERM`.
     Ident(Ident),
+    /// A path of more than one segment, or with a leading `::`: `::my::graceful`.
+    Path(Path),
     /// `[SIGTERM, SIGINT]`.
     List(token::Bracket, Punctuated<Ident, Token![,]>),
 }
@@ -44,6 +47,7 @@ impl Value {
             Value::Int(..) => "an integer",
             Value::Bool(_) => "a boolean",
             Value::Ident(_) => "a name",
+            Value::Path(_) => "a path",
             Value::List(..) => "a list",
         }
     }
@@ -60,6 +64,7 @@ impl ToTokens for Value {
             }
             Value::Bool(lit) => lit.to_tokens(tokens),
             Value::Ident(ident) => ident.to_tokens(tokens),
+            Value::Path(path) => path.to_tokens(tokens),
             Value::List(bracket, items) => {
                 bracket.surround(tokens, |tokens| items.to_tokens(tokens))
             }
@@ -77,7 +82,8 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Vec<Arg>> {
 }
 
 fn arg(input: ParseStream) -> syn::Result<Arg> {
-    let key: Ident = input.parse()?;
+    // `crate` is a keyword, and a key all the same (`crate = gr`).
+    let key = Ident::parse_any(input)?;
     let value = if input.parse::<Option<Token![=]>>()?.is_some() {
         value(input)?
     } else {
@@ -100,8 +106,12 @@ fn value(input: ParseStream) -> syn::Result<Value> {
         let bracket = syn::bracketed!(content in input);
         let items = content.parse_terminated(list_item, Token![,])?;
         Ok(Value::List(bracket, items))
-    } else if input.peek(Ident) {
-        Ok(Value::Ident(input.parse()?))
+    } else if input.peek(Ident::peek_any) || input.peek(Token![::]) {
+        let path = Path::parse_mod_style(input)?;
+        Ok(match path.get_ident() {
+            Some(ident) if path.leading_colon.is_none() => Value::Ident(ident.clone()),
+            _ => Value::Path(path),
+        })
     } else {
         Err(input.error(
             "expected a value: a string such as \"30s\", an integer, true or false, \
@@ -132,6 +142,8 @@ mod tests {
             d = true,
             e = X,
             f = [A, B,],
+            g = ::a::b,
+            crate = gr,
             quiet,
         ))
         .unwrap();
@@ -148,6 +160,8 @@ mod tests {
                 ("d".into(), "a boolean"),
                 ("e".into(), "a name"),
                 ("f".into(), "a list"),
+                ("g".into(), "a path"),
+                ("crate".into(), "a name"),
                 ("quiet".into(), "no value"),
             ]
         );

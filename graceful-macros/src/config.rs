@@ -5,8 +5,9 @@
 //! all such errors are reported together; the rules between keys run once at the end, and only
 //! when every key was valid, so they never report on a value already reported as wrong.
 
-use proc_macro2::Span;
-use syn::{Ident, LitInt, LitStr};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{Ident, LitInt, LitStr, Path};
 
 use crate::{
     args::{Arg, Value},
@@ -42,6 +43,22 @@ pub(crate) struct MainConfig {
     pub(crate) probe: Option<std::net::SocketAddr>,
     /// `second_signal = "ignore"` (`"force"` is the default, and writes nothing).
     pub(crate) ignore_second_signal: bool,
+    /// `crate = gr`: where graceful is, for a renamed or re-exported dependency.
+    pub(crate) krate: Krate,
+}
+
+/// The path the expansion names graceful by: `::graceful` unless `crate = path` says otherwise.
+#[derive(Default)]
+pub(crate) struct Krate(Option<Path>);
+
+impl Krate {
+    /// `<crate>::__private`, everything the expansions call.
+    pub(crate) fn private(&self) -> TokenStream {
+        match &self.0 {
+            Some(path) => quote!(#path::__private),
+            None => quote!(::graceful::__private),
+        }
+    }
 }
 
 /// The exit status of a clean stop after a signal.
@@ -61,6 +78,8 @@ pub(crate) struct HookConfig {
     pub(crate) name: Option<LitStr>,
     /// `timeout = "2s"`, in milliseconds.
     pub(crate) timeout: Option<u64>,
+    /// `crate = gr`.
+    pub(crate) krate: Krate,
 }
 
 const MAIN_KEYS: &[&str] = &[
@@ -73,11 +92,12 @@ const MAIN_KEYS: &[&str] = &[
     "report",
     "probe",
     "second_signal",
+    "crate",
 ];
-const HOOK_KEYS: &[&str] = &["order", "name", "timeout"];
+const HOOK_KEYS: &[&str] = &["order", "name", "timeout", "crate"];
 
 /// The signals a process can catch and graceful can handle.
-const SIGNALS: &[&str] = &["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"];
+pub(crate) const SIGNALS: &[&str] = &["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"];
 
 impl MainConfig {
     /// Reads the arguments of `#[graceful::main]`.
@@ -102,6 +122,7 @@ impl MainConfig {
                 "second_signal" => {
                     second_signal(&key, value).map(|i| config.ignore_second_signal = i)
                 }
+                "crate" => krate(&key, value).map(|k| config.krate = k),
                 _ => Err(unknown_key(&key, "#[graceful::main]", MAIN_KEYS)),
             };
             errors.take(result);
@@ -137,7 +158,9 @@ impl MainConfig {
         if let (Some(timeout), Some(drain), Some(body)) =
             (&self.timeout, &self.drain, &self.body_timeout)
         {
-            if drain.value + body.value > timeout.value {
+            // Checked: two durations near u64::MAX milliseconds must not overflow in here.
+            let both = drain.value.checked_add(body.value);
+            if both.is_none_or(|both| both > timeout.value) {
                 return Err(syn::Error::new(
                     body.span,
                     format!(
@@ -180,6 +203,7 @@ impl HookConfig {
                 "timeout" => {
                     duration(&key, value, Zero::Refused).map(|d| config.timeout = Some(d.value))
                 }
+                "crate" => krate(&key, value).map(|k| config.krate = k),
                 _ => Err(unknown_key(&key, "#[graceful::on_shutdown]", HOOK_KEYS)),
             };
             errors.take(result);
@@ -190,7 +214,7 @@ impl HookConfig {
 }
 
 /// Drops every repeat of a key, recording an error spanned on the repeat.
-fn without_duplicates(args: Vec<Arg>, errors: &mut Errors) -> Vec<Arg> {
+pub(crate) fn without_duplicates(args: Vec<Arg>, errors: &mut Errors) -> Vec<Arg> {
     let mut kept: Vec<Arg> = Vec::with_capacity(args.len());
     for arg in args {
         if kept.iter().any(|earlier| earlier.key == arg.key) {
@@ -205,7 +229,7 @@ fn without_duplicates(args: Vec<Arg>, errors: &mut Errors) -> Vec<Arg> {
     kept
 }
 
-fn unknown_key(key: &Ident, attribute: &str, valid: &[&str]) -> syn::Error {
+pub(crate) fn unknown_key(key: &Ident, attribute: &str, valid: &[&str]) -> syn::Error {
     syn::Error::new(
         key.span(),
         format!(
@@ -216,14 +240,14 @@ fn unknown_key(key: &Ident, attribute: &str, valid: &[&str]) -> syn::Error {
 }
 
 /// The error for a value of the wrong kind, spanned on the value (or the key, for a bare flag).
-fn expected(key: &Ident, value: &Value, what: &str) -> syn::Error {
+pub(crate) fn expected(key: &Ident, value: &Value, what: &str) -> syn::Error {
     match value {
         Value::Flag => syn::Error::new(key.span(), format!("`{key}` needs a value, {what}")),
         _ => syn::Error::new_spanned(value, format!("`{key}` takes {what}, not {}", value.kind())),
     }
 }
 
-fn duration(key: &Ident, value: Value, zero: Zero) -> syn::Result<Setting<u64>> {
+pub(crate) fn duration(key: &Ident, value: Value, zero: Zero) -> syn::Result<Setting<u64>> {
     match value {
         Value::Str(lit) => Ok(Setting {
             value: duration::parse(&lit, zero)?,
@@ -238,6 +262,19 @@ fn duration(key: &Ident, value: Value, zero: Zero) -> syn::Result<Setting<u64>> 
             ),
         )),
         other => Err(expected(key, &other, "a duration such as \"30s\"")),
+    }
+}
+
+/// `crate = gr` or `crate = ::some::reexport`.
+pub(crate) fn krate(key: &Ident, value: Value) -> syn::Result<Krate> {
+    match value {
+        Value::Ident(ident) => Ok(Krate(Some(Path::from(ident)))),
+        Value::Path(path) => Ok(Krate(Some(path))),
+        other => Err(expected(
+            key,
+            &other,
+            "a path to graceful, such as `gr` or `::my_crate::graceful`, without quotes",
+        )),
     }
 }
 
@@ -481,7 +518,7 @@ mod tests {
         assert_eq!(
             main_error(quote!(grace = "5s")),
             "unknown option `grace` for #[graceful::main]: the options are timeout, \
-             body_timeout, drain, signals, exit_code, quiet, report, probe, second_signal"
+             body_timeout, drain, signals, exit_code, quiet, report, probe, second_signal, crate"
         );
     }
 
@@ -508,6 +545,28 @@ mod tests {
             MainConfig::from_args(args).unwrap().drain.unwrap().value,
             5_000
         );
+    }
+
+    #[test]
+    fn drain_plus_body_timeout_near_the_limit_is_an_error_not_an_overflow() {
+        assert!(
+            main_error(quote!(
+                timeout = "18446744073709551615ms",
+                drain = "18446744073709551614ms",
+                body_timeout = "2ms"
+            ))
+            .starts_with("drain (18446744073709551614ms) plus body_timeout (2ms) is longer")
+        );
+    }
+
+    #[test]
+    fn crate_takes_a_path() {
+        let args = args::parse(quote!(crate = gr)).unwrap();
+        assert!(MainConfig::from_args(args).unwrap().krate.0.is_some());
+        let args = args::parse(quote!(crate = ::re::export)).unwrap();
+        let krate = HookConfig::from_args(args).unwrap().krate;
+        assert_eq!(krate.private().to_string(), ":: re :: export :: __private");
+        assert!(main_error(quote!(crate = "gr")).contains("without quotes"));
     }
 
     #[test]

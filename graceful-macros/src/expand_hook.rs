@@ -1,29 +1,36 @@
 //! The code `#[graceful::on_shutdown]` writes: the user's function as it was, then a static
 //! `StaticHook` describing it, added to the runtime's link-time list. The static sits in a
-//! `const _: () = { ... };` block so its name can never collide with the user's.
+//! `const _: () = { ... };` block, and is named `__GRACEFUL_HOOK`: the call to the user's
+//! function is written inside that block, where a static named like the function would
+//! capture it. Only options given are written (`.order(-5)`, `.timeout_ms(2000)`); defaults
+//! are the runtime's.
 
-use proc_macro2::{Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::{LitStr, ReturnType, ext::IdentExt, spanned::Spanned};
+use syn::{
+    Attribute, LitStr, Meta, ReturnType, Token, ext::IdentExt, punctuated::Punctuated,
+    spanned::Spanned,
+};
 
 use crate::{config::HookConfig, validate_hook::Hook};
 
 /// Writes the registration that follows the user's function `item`, which is emitted as the
 /// user wrote it.
 pub(crate) fn expand(config: HookConfig, hook: &Hook, item: TokenStream) -> TokenStream {
-    let private = quote!(::graceful::__private);
+    let private = config.krate.private();
     let ident = &hook.item.sig.ident;
     let name = config
         .name
         .unwrap_or_else(|| LitStr::new(&ident.unraw().to_string(), ident.span()));
-    let order = Literal::i32_unsuffixed(config.order.unwrap_or(0));
-    let timeout = match config.timeout {
-        Some(ms) => {
-            let ms = Literal::u64_unsuffixed(ms);
-            quote!(::core::option::Option::Some(#private::Duration::from_millis(#ms)))
-        }
-        None => quote!(::core::option::Option::None),
-    };
+    let mut options = TokenStream::new();
+    if let Some(order) = config.order {
+        let order = Literal::i32_unsuffixed(order);
+        options.extend(quote!(.order(#order)));
+    }
+    if let Some(ms) = config.timeout {
+        let ms = Literal::u64_unsuffixed(ms);
+        options.extend(quote!(.timeout_ms(#ms)));
+    }
     // `line!()` reports the line of its own tokens' span: give it the function's name, so
     // `graceful::hooks()` points at the function and not at the attribute above it.
     let line = quote_spanned!(ident.span()=> ::core::line!());
@@ -34,41 +41,66 @@ pub(crate) fn expand(config: HookConfig, hook: &Hook, item: TokenStream) -> Toke
     };
     let mut callee = ident.clone();
     callee.set_span(result_span);
+    // The closure's parameter is invisible to the user's names (a hook called `shutdown`
+    // is still the function it names, not the parameter).
+    let param = Ident::new("shutdown", Span::mixed_site());
     let run = match (hook.item.sig.asyncness.is_some(), hook.takes_shutdown) {
         (false, true) => quote_spanned!(result_span=>
-            #private::HookFn::Sync(|shutdown| #private::hook_result(#callee(shutdown)))),
+            #private::HookFn::Sync(|#param| #private::hook_result(#callee(#param)))),
         (false, false) => quote_spanned!(result_span=>
             #private::HookFn::Sync(|_| #private::hook_result(#callee()))),
         (true, true) => quote_spanned!(result_span=>
-        #private::HookFn::Async(|shutdown| #private::async_hook(async move {
-            #callee(&shutdown).await
+        #private::HookFn::Async(|#param| #private::async_hook(async move {
+            #callee(&#param).await
         }))),
         (true, false) => quote_spanned!(result_span=>
             #private::HookFn::Async(|_| #private::async_hook(#callee()))),
     };
-    // A hook compiled out by `#[cfg]` must take its registration with it.
-    let cfgs = hook
-        .item
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("cfg"));
+    // A hook compiled out by `#[cfg]` (or a `#[cfg_attr]` that comes to one) must take its
+    // registration with it.
+    let cfgs = hook.item.attrs.iter().filter_map(registration_cfg);
     quote! {
         #item
         #(#cfgs)*
         const _: () = {
             #[#private::linkme::distributed_slice(#private::HOOKS)]
             #[linkme(crate = #private::linkme)]
-            static HOOK: #private::StaticHook = #private::StaticHook {
-                name: #name,
-                order: #order,
-                timeout: #timeout,
-                module: ::core::module_path!(),
-                file: ::core::file!(),
-                line: #line,
-                run: #run,
-            };
+            static __GRACEFUL_HOOK: #private::StaticHook = #private::StaticHook::new(
+                #name, (::core::module_path!(), ::core::file!(), #line), #run,
+            )#options;
         };
     }
+}
+
+/// The part of a function's attribute that must be on its registration too: `#[cfg(..)]`
+/// whole, and of `#[cfg_attr(pred, ..)]` the `cfg(..)` it may come to (other attributes, say
+/// `inline`, do not belong on a static).
+fn registration_cfg(attr: &Attribute) -> Option<TokenStream> {
+    if attr.path().is_ident("cfg") {
+        return Some(quote!(#attr));
+    }
+    let meta = cfg_meta(&attr.meta)?;
+    Some(quote!(#[#meta]))
+}
+
+/// `cfg(..)` as it is; `cfg_attr(pred, ..)` with only what comes to a `cfg`; else `None`.
+fn cfg_meta(meta: &Meta) -> Option<TokenStream> {
+    if meta.path().is_ident("cfg") {
+        return Some(quote!(#meta));
+    }
+    let Meta::List(list) = meta else {
+        return None;
+    };
+    if !list.path.is_ident("cfg_attr") {
+        return None;
+    }
+    let parts = list
+        .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+        .ok()?;
+    let mut parts = parts.iter();
+    let predicate = parts.next()?;
+    let kept: Vec<TokenStream> = parts.filter_map(cfg_meta).collect();
+    (!kept.is_empty()).then(|| quote!(cfg_attr(#predicate, #(#kept),*)))
 }
 
 #[cfg(test)]
@@ -83,7 +115,7 @@ mod tests {
     }
 
     #[test]
-    fn defaults_name_the_hook_after_the_function() {
+    fn defaults_name_the_hook_after_the_function_and_are_not_written() {
         let out = expand_str(
             quote!(),
             quote!(
@@ -95,15 +127,10 @@ mod tests {
             const _: () = {
                 #[::graceful::__private::linkme::distributed_slice(::graceful::__private::HOOKS)]
                 #[linkme(crate = ::graceful::__private::linkme)]
-                static HOOK: ::graceful::__private::StaticHook = ::graceful::__private::StaticHook {
-                    name: "flush",
-                    order: 0,
-                    timeout: ::core::option::Option::None,
-                    module: ::core::module_path!(),
-                    file: ::core::file!(),
-                    line: ::core::line!(),
-                    run: ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(flush())),
-                };
+                static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = ::graceful::__private::StaticHook::new(
+                    "flush", (::core::module_path!(), ::core::file!(), ::core::line!()),
+                    ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(flush())),
+                );
             };
         };
         assert_eq!(out, expected.to_string());
@@ -112,7 +139,12 @@ mod tests {
     #[test]
     fn options_and_the_shutdown_parameter_are_passed_on() {
         let out = expand_str(
-            quote!(order = -5, name = "flush journal", timeout = "2s"),
+            quote!(
+                order = -5,
+                name = "flush journal",
+                timeout = "2s",
+                crate = gr
+            ),
             quote!(
                 #[cfg(unix)]
                 fn r#flush(s: &Shutdown) {}
@@ -120,13 +152,13 @@ mod tests {
         );
         for part in [
             "# [cfg (unix)] const _",
-            "name : \"flush journal\"",
-            "order : - 5",
-            "Some (:: graceful :: __private :: Duration :: from_millis (2000))",
-            "run : :: graceful :: __private :: HookFn :: Sync (| shutdown | :: graceful :: __private :: hook_result (r#flush (shutdown)))",
+            "(\"flush journal\"",
+            ") . order (- 5) . timeout_ms (2000) ;",
+            "gr :: __private :: HookFn :: Sync (| shutdown | gr :: __private :: hook_result (r#flush (shutdown)))",
         ] {
             assert!(out.contains(part), "{part} not in {out}");
         }
+        assert!(!out.contains(":: graceful"), "{out}");
     }
 
     #[test]
@@ -163,6 +195,27 @@ mod tests {
                 fn r#type() {}
             ),
         );
-        assert!(out.contains("name : \"type\""), "{out}");
+        assert!(out.contains("(\"type\""), "{out}");
+    }
+
+    #[test]
+    fn cfg_attr_carries_only_the_cfg_it_comes_to() {
+        let out = expand_str(
+            quote!(),
+            quote!(
+                #[cfg_attr(feature = "x", cfg(unix), inline)]
+                #[cfg_attr(test, allow(dead_code))]
+                #[cfg_attr(a, cfg_attr(b, cfg(c)))]
+                fn flush() {}
+            ),
+        );
+        let registration = &out[out.find("fn flush").unwrap()..];
+        assert!(
+            registration.contains(
+                "# [cfg_attr (feature = \"x\" , cfg (unix))] \
+                 # [cfg_attr (a , cfg_attr (b , cfg (c)))] const _"
+            ),
+            "{registration}"
+        );
     }
 }

@@ -1,38 +1,26 @@
 //! The code `#[graceful::main]` writes: the user's block moves, untouched, into an inner
-//! `fn body`, and the outer `fn main` hands it to the runtime with the configured builder.
+//! `fn __graceful_body`, and the outer `fn main` hands it to the runtime with the configured
+//! builder.
 //!
 //! ```text
 //! fn main() -> ::std::process::ExitCode {
-//!     fn body() -> Result<(), MyError> { /* the user's block */ }
-//!     let config = ::graceful::__private::Builder::new().timeout(/* ... */);
-//!     ::graceful::__private::run(config, || {
+//!     fn __graceful_body() -> Result<(), MyError> { /* the user's block */ }
+//!     ::graceful::__private::run(::graceful::__private::Builder::new().timeout(/* ... */), || {
 //!         use ::graceful::__private::probe::*;
-//!         (&&&Probe(body())).outcome()
+//!         (&&&Probe(__graceful_body())).outcome()
 //!     })
 //! }
 //! ```
 //!
 //! An `async fn main` with `#[tokio::main]` below ours keeps the runtime's attribute on an
-//! inner `async fn run`, which awaits the body through `run_async`:
+//! inner `async fn __graceful_run`, which awaits the body through `run_async`.
 //!
-//! ```text
-//! fn main() -> ::std::process::ExitCode {
-//!     async fn body() -> Result<(), MyError> { /* the user's block */ }
-//!     #[tokio::main]
-//!     async fn run() -> ::std::process::ExitCode {
-//!         let config = ::graceful::__private::Builder::new();
-//!         ::graceful::__private::run_async(config, async {
-//!             use ::graceful::__private::probe::*;
-//!             (&&&Probe(body().await)).outcome()
-//!         })
-//!         .await
-//!     }
-//!     run()
-//! }
-//! ```
+//! No name the expansion adds can capture one of the user's: the user's block sees the items
+//! declared around it, so the inner functions have names no one writes (`__graceful_*`), and
+//! there is no local variable (the builder is an argument).
 
-use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
-use quote::{ToTokens, quote, quote_spanned};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{quote, quote_spanned};
 use syn::{ItemFn, ReturnType, spanned::Spanned};
 
 use crate::{
@@ -49,22 +37,22 @@ pub(crate) fn expand(config: &MainConfig, main: ItemFn) -> TokenStream {
         block,
         ..
     } = main;
+    let private = config.krate.private();
     let (fn_token, ident, output) = (sig.fn_token, sig.ident, sig.output);
     // The inner function takes the span of the user's `fn main`, so a lint or error about the
     // body as a function (say clippy's `unnecessary_wraps`) points there, not at the attribute.
-    let mut body = body_name(&block.to_token_stream());
-    body.set_span(ident.span());
+    let body = Ident::new("__graceful_body", ident.span());
     // The probe picks how to read main's result from its type; if the type does not fit,
     // the error should point at the type the user wrote.
     let probe_span = match &output {
         ReturnType::Type(_, ty) => ty.span(),
         ReturnType::Default => Span::call_site(),
     };
-    let builder = builder(config);
+    let builder = builder(config, &private);
     if sig.asyncness.is_some() {
-        // The runtime's attribute moves to an inner `run`, which installs graceful inside the
-        // runtime and awaits the body there, so the body can be dropped at body_timeout and
-        // async hooks run on the same runtime.
+        // The runtime's attribute moves to an inner function, which installs graceful inside
+        // the runtime and awaits the body there, so the body can be dropped at body_timeout
+        // and async hooks run on the same runtime.
         let (runtime, attrs): (Vec<_>, Vec<_>) =
             attrs.into_iter().partition(signature::is_runtime_attribute);
         let probe = quote_spanned!(probe_span=> (&&&Probe(#body().await)).outcome());
@@ -73,15 +61,14 @@ pub(crate) fn expand(config: &MainConfig, main: ItemFn) -> TokenStream {
             #vis #fn_token #ident() -> ::std::process::ExitCode {
                 async #fn_token #body() #output #block
                 #(#runtime)*
-                async #fn_token run() -> ::std::process::ExitCode {
-                    let config = #builder;
-                    ::graceful::__private::run_async(config, async {
-                        use ::graceful::__private::probe::*;
+                async #fn_token __graceful_run() -> ::std::process::ExitCode {
+                    #private::run_async(#builder, async {
+                        use #private::probe::*;
                         #probe
                     })
                     .await
                 }
-                run()
+                __graceful_run()
             }
         };
     }
@@ -90,9 +77,8 @@ pub(crate) fn expand(config: &MainConfig, main: ItemFn) -> TokenStream {
         #(#attrs)*
         #vis #fn_token #ident() -> ::std::process::ExitCode {
             #fn_token #body() #output #block
-            let config = #builder;
-            ::graceful::__private::run(config, || {
-                use ::graceful::__private::probe::*;
+            #private::run(#builder, || {
+                use #private::probe::*;
                 #probe
             })
         }
@@ -121,27 +107,8 @@ pub(crate) fn rejected(item: TokenStream) -> TokenStream {
     }
 }
 
-/// `body`, unless the user's block names something `body` (such as a function of theirs in
-/// the same module), which the inner function would shadow.
-fn body_name(block: &TokenStream) -> Ident {
-    fn mentions(tokens: &TokenStream, name: &str) -> bool {
-        tokens.clone().into_iter().any(|tree| match tree {
-            TokenTree::Ident(ident) => ident == name,
-            TokenTree::Group(group) => mentions(&group.stream(), name),
-            _ => false,
-        })
-    }
-    let name = if mentions(block, "body") {
-        "__graceful_body"
-    } else {
-        "body"
-    };
-    Ident::new(name, Span::call_site())
-}
-
 /// `Builder::new()` followed by one call per option the user gave.
-fn builder(config: &MainConfig) -> TokenStream {
-    let private = quote!(::graceful::__private);
+pub(crate) fn builder(config: &MainConfig, private: &TokenStream) -> TokenStream {
     let mut builder = quote!(#private::Builder::new());
     let millis = |ms: u64| Literal::u64_unsuffixed(ms);
     if let Some(timeout) = &config.timeout {
@@ -218,11 +185,10 @@ mod tests {
         );
         let expected = quote! {
             fn main() -> ::std::process::ExitCode {
-                fn body() { work(); }
-                let config = ::graceful::__private::Builder::new();
-                ::graceful::__private::run(config, || {
+                fn __graceful_body() { work(); }
+                ::graceful::__private::run(::graceful::__private::Builder::new(), || {
                     use ::graceful::__private::probe::*;
-                    (&&&Probe(body())).outcome()
+                    (&&&Probe(__graceful_body())).outcome()
                 })
             }
         };
@@ -249,35 +215,51 @@ mod tests {
         let expected = quote! {
             #[doc = "d"]
             pub fn main() -> ::std::process::ExitCode {
-                fn body() -> Result<(), E> { Ok(()) }
-                let config = ::graceful::__private::Builder::new()
-                    .timeout(::graceful::__private::Duration::from_millis(30000))
-                    .body_timeout(::graceful::__private::Duration::from_millis(5000))
-                    .signals([
-                        ::graceful::__private::Signal::SIGTERM,
-                        ::graceful::__private::Signal::SIGHUP
-                    ])
-                    .exit_code(::graceful::__private::ExitPolicy::Code(3))
-                    .quiet();
-                ::graceful::__private::run(config, || {
-                    use ::graceful::__private::probe::*;
-                    (&&&Probe(body())).outcome()
-                })
+                fn __graceful_body() -> Result<(), E> { Ok(()) }
+                ::graceful::__private::run(
+                    ::graceful::__private::Builder::new()
+                        .timeout(::graceful::__private::Duration::from_millis(30000))
+                        .body_timeout(::graceful::__private::Duration::from_millis(5000))
+                        .signals([
+                            ::graceful::__private::Signal::SIGTERM,
+                            ::graceful::__private::Signal::SIGHUP
+                        ])
+                        .exit_code(::graceful::__private::ExitPolicy::Code(3))
+                        .quiet(),
+                    || {
+                        use ::graceful::__private::probe::*;
+                        (&&&Probe(__graceful_body())).outcome()
+                    }
+                )
             }
         };
         assert_eq!(out, expected.to_string());
     }
 
     #[test]
-    fn a_user_name_body_is_not_shadowed() {
+    fn crate_names_the_path_to_graceful() {
+        let out = expand_str(
+            quote!(crate = gr),
+            quote!(
+                fn main() {}
+            ),
+        );
+        assert!(out.contains("gr :: __private :: run (gr :: __private :: Builder"));
+        assert!(!out.contains(":: graceful"), "{out}");
+    }
+
+    #[test]
+    fn no_generated_name_is_one_a_user_writes() {
         let out = expand_str(
             quote!(),
             quote!(
-                fn main() {
-                    println!("{}", body());
-                }
+                #[tokio::main]
+                async fn main() {}
             ),
         );
-        assert!(out.contains("fn __graceful_body ()"), "{out}");
+        for name in ["run", "body", "config"] {
+            assert!(!out.contains(&format!(" {name} ")), "{name} in {out}");
+        }
+        assert!(out.contains("async fn __graceful_run ()"), "{out}");
     }
 }

@@ -1,8 +1,9 @@
-//! The attributes of the [`graceful`](https://docs.rs/graceful) crate: `#[graceful::main]` and
-//! `#[graceful::on_shutdown]`.
+//! The attributes of the [`graceful`](https://docs.rs/graceful) crate: `#[graceful::main]`,
+//! `#[graceful::on_shutdown]` and `#[graceful::test]`.
 //!
-//! Depend on `graceful`, not on this crate: it re-exports both attributes, and the code they
-//! write names only `::graceful::__private::...`. The runnable examples live there.
+//! Depend on `graceful`, not on this crate: it re-exports the attributes, and the code they
+//! write names only `::graceful::__private::...` (or `crate = path`'s `__private`). The
+//! runnable examples live there.
 //!
 //! # Map of the crate
 //! Each attribute goes through the same stages, one file each:
@@ -10,10 +11,10 @@
 //! | stage | file | does |
 //! | --- | --- | --- |
 //! | syntax | `args.rs` | `key = value`, bare `quiet`, `signals = [A, B]` |
-//! | meaning | `config.rs` | typed settings kept with their spans: unknown and duplicate keys, rules between keys |
+//! | meaning | `config.rs`, `test_config.rs` | typed settings kept with their spans: unknown and duplicate keys, rules between keys |
 //! | | `duration.rs` | `"250ms"`, `"5s"`, `"2m"`, `"1h"` |
-//! | the function | `validate_main.rs`, `validate_hook.rs`, `signature.rs` | what each attribute accepts |
-//! | output | `expand_main.rs`, `expand_hook.rs` | the code written, a short call into the runtime |
+//! | the function | `validate_main.rs`, `validate_hook.rs`, `validate_test.rs`, `signature.rs` | what each attribute accepts |
+//! | output | `expand_main.rs`, `expand_hook.rs`, `expand_test.rs` | the code written, a short call into the runtime |
 //!
 //! On a mistake an attribute writes the user's item back unchanged followed by one
 //! `compile_error!` per mistake, so one mistake gives one error, spanned on the tokens to fix.
@@ -27,15 +28,19 @@ mod duration;
 mod errors;
 mod expand_hook;
 mod expand_main;
+mod expand_test;
 mod signature;
+mod test_config;
 mod validate_hook;
 mod validate_main;
+mod validate_test;
 
 use proc_macro::TokenStream;
 
 use crate::{
     config::{HookConfig, MainConfig},
     errors::{both, with_errors},
+    test_config::TestConfig,
 };
 
 /// Runs `fn main` under graceful: signals start an orderly shutdown, the shutdown hooks run
@@ -91,6 +96,7 @@ use crate::{
 /// | `report` | `"text"`, `"json"`, `"off"` or `"always"` (text on every run, a quiet one too) | `"text"` for a run something stopped or that went wrong (`GRACEFUL_REPORT` overrides it) |
 /// | `probe` | an address: `"127.0.0.1:9000"`, `"[::]:9000"` | no probe listener (`GRACEFUL_PROBE` overrides it) |
 /// | `second_signal` | `"force"` or `"ignore"` | `"force"`: a second signal ends the process (`GRACEFUL_SECOND_SIGNAL` overrides it) |
+/// | `crate` | a path: `gr`, `::my_framework::graceful` | `::graceful` |
 ///
 /// - **`timeout`**: the longest the whole shutdown may take, from its start (a signal,
 ///   `graceful::trigger()`, main returning) to the exit; past it the process exits at once
@@ -114,44 +120,50 @@ use crate::{
 /// fn main() -> Result<(), MyError> { /* body */ }
 /// ```
 /// is written as follows; each builder call is there only when its option is given, and
-/// with no options it is `let config = ::graceful::__private::Builder::new();`. The probe picks,
+/// with no options the builder is `::graceful::__private::Builder::new()`. The probe picks,
 /// from main's return type, how to turn the body's result into an outcome (is an `Err` a
 /// shutdown, or a failure?).
 /// ```ignore
 /// fn main() -> ::std::process::ExitCode {
-///     fn body() -> Result<(), MyError> { /* body, unchanged */ }
-///     let config = ::graceful::__private::Builder::new()
-///         .timeout(::graceful::__private::Duration::from_millis(30000))
-///         .body_timeout(::graceful::__private::Duration::from_millis(5000))
-///         .signals([::graceful::__private::Signal::SIGTERM, ::graceful::__private::Signal::SIGHUP])
-///         .exit_code(::graceful::__private::ExitPolicy::Signal)
-///         .quiet();
-///     ::graceful::__private::run(config, || {
-///         use ::graceful::__private::probe::*;
-///         (&&&Probe(body())).outcome()
-///     })
+///     fn __graceful_body() -> Result<(), MyError> { /* body, unchanged */ }
+///     ::graceful::__private::run(
+///         ::graceful::__private::Builder::new()
+///             .timeout(::graceful::__private::Duration::from_millis(30000))
+///             .body_timeout(::graceful::__private::Duration::from_millis(5000))
+///             .signals([::graceful::__private::Signal::SIGTERM, ::graceful::__private::Signal::SIGHUP])
+///             .exit_code(::graceful::__private::ExitPolicy::Signal)
+///             .quiet(),
+///         || {
+///             use ::graceful::__private::probe::*;
+///             (&&&Probe(__graceful_body())).outcome()
+///         },
+///     )
 /// }
 /// ```
 /// For an `async fn main` the runtime's attribute moves to an inner function that awaits the
 /// body inside the runtime:
 /// ```ignore
 /// fn main() -> ::std::process::ExitCode {
-///     async fn body() { /* body, unchanged */ }
+///     async fn __graceful_body() { /* body, unchanged */ }
 ///     #[tokio::main]
-///     async fn run() -> ::std::process::ExitCode {
-///         let config = ::graceful::__private::Builder::new();
-///         ::graceful::__private::run_async(config, async {
+///     async fn __graceful_run() -> ::std::process::ExitCode {
+///         ::graceful::__private::run_async(::graceful::__private::Builder::new(), async {
 ///             use ::graceful::__private::probe::*;
-///             (&&&Probe(body().await)).outcome()
+///             (&&&Probe(__graceful_body().await)).outcome()
 ///         })
 ///         .await
 ///     }
-///     run()
+///     __graceful_run()
 /// }
 /// ```
-/// Attributes and docs on `fn main` stay on the outer function. If the body itself names
-/// something `body`, the inner function is called `__graceful_body` instead, so it does not
-/// shadow it.
+/// Attributes and docs on `fn main` stay on the outer function. The names the expansion adds
+/// are ones nobody writes (`__graceful_*`), so the body's own `run`, `body` or `config` stay
+/// the user's.
+///
+/// # Hygiene
+/// - **`crate = path`**: where graceful is, when it is renamed (`gr = { package = "graceful" }`
+///   then `#[gr::main(crate = gr)]`) or re-exported by another crate
+///   (`crate = ::my_framework::graceful`). The default is `::graceful`.
 ///
 /// # Compile errors
 /// `async fn main` without a runtime's attribute below (the error says to add
@@ -190,6 +202,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | `order` | an integer that fits in `i32`, may be negative | 0 |
 /// | `name` | a non-empty string | the function's name |
 /// | `timeout` | a duration: `"2s"` | none: only the program's `timeout` bounds it |
+/// | `crate` | a path: `gr`, `::my_framework::graceful` | `::graceful` |
 ///
 /// - **`order`**: hooks run in ascending order; hooks of equal order run sorted by module
 ///   path, then name (closures registered at run time with the same order go first).
@@ -202,30 +215,29 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// #[graceful::on_shutdown(order = -5, timeout = "2s")]
 /// fn flush(shutdown: &graceful::Shutdown) -> std::io::Result<()> { /* ... */ }
 /// ```
-/// is the function, unchanged, then its registration in a link-time list:
+/// is the function, unchanged, then its registration in a link-time list; only the options
+/// given are written (`.order(..)`, `.timeout_ms(..)`), the defaults are the runtime's:
 /// ```ignore
 /// fn flush(shutdown: &graceful::Shutdown) -> std::io::Result<()> { /* ... */ }
 /// const _: () = {
 ///     #[::graceful::__private::linkme::distributed_slice(::graceful::__private::HOOKS)]
 ///     #[linkme(crate = ::graceful::__private::linkme)]
-///     static HOOK: ::graceful::__private::StaticHook = ::graceful::__private::StaticHook {
-///         name: "flush",
-///         order: -5,
-///         timeout: ::core::option::Option::Some(::graceful::__private::Duration::from_millis(2000)),
-///         module: ::core::module_path!(),
-///         file: ::core::file!(),
-///         line: ::core::line!(),
-///         run: ::graceful::__private::HookFn::Sync(|shutdown| {
-///             ::graceful::__private::hook_result(flush(shutdown))
-///         }),
-///     };
+///     static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = ::graceful::__private::StaticHook::new(
+///         "flush", (::core::module_path!(), ::core::file!(), ::core::line!()),
+///         ::graceful::__private::HookFn::Sync(|shutdown| ::graceful::__private::hook_result(flush(shutdown))),
+///     )
+///     .order(-5)
+///     .timeout_ms(2000);
 /// };
 /// ```
 /// A function without the parameter is called as `HookFn::Sync(|_| ...(flush()))`; an
 /// `async fn` as `HookFn::Async(|_| ::graceful::__private::async_hook(flush()))`, or with the
-/// parameter `HookFn::Async(|shutdown| async_hook(async move { flush(&shutdown).await }))`. `#[cfg(...)]`
-/// attributes of the function are copied onto the `const _` block, so a hook compiled out
-/// takes its registration with it.
+/// parameter `HookFn::Async(|shutdown| async_hook(async move { flush(&shutdown).await }))`.
+/// The closure's parameter is hygienic (a hook named `shutdown` is still called by its name),
+/// and the static's name is one nobody writes, so a hook may be called `HOOK`.
+/// `#[cfg(...)]` attributes of the function are copied onto the `const _` block, and so is
+/// the `cfg(...)` part of a `#[cfg_attr(...)]`, so a hook compiled out takes its registration
+/// with it.
 ///
 /// # Compile errors
 /// Methods (`self`, or `Self` in the signature), more
@@ -236,6 +248,80 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn on_shutdown(args: TokenStream, item: TokenStream) -> TokenStream {
     hook_attribute(args.into(), item.into()).into()
+}
+
+/// Tests a program's shutdown: the body runs in a child process, under graceful with every
+/// hook the test binary links, gets the signals the attribute names, and the parent checks the
+/// child's report (`graceful::test::Report`).
+///
+/// ```ignore
+/// #[graceful::test(signal = SIGTERM, check = flushed_then_released)]
+/// fn a_sigterm_flushes_then_releases() -> Result<(), graceful::Shutdown> {
+///     let _journal = Journal::open()?;
+///     graceful::test::ready();                  // the SIGTERM comes now
+///     loop {
+///         graceful::sleep(Duration::from_secs(1))?;
+///     }
+/// }
+///
+/// fn flushed_then_released(report: graceful::test::Report) {
+///     assert_eq!(report.hook_names(), ["flush journal", "release lock"], "{report}");
+/// }
+/// ```
+///
+/// # Options
+/// | option | value | default |
+/// | --- | --- | --- |
+/// | `signal` | `SIGTERM`, `SIGINT`, `SIGHUP` or `SIGQUIT` | none: the body ends on its own |
+/// | `after` | `ready`, or a duration from the start of the child's body (graceful installed): `"200ms"` | `ready`: when the body calls `graceful::test::ready()` |
+/// | `second` | a signal, sent after the first | none |
+/// | `second_after` | `ready` (the next `ready()` call), or a duration after the first signal | `"300ms"` |
+/// | `kill_after` | a duration from the child's start | `"30s"`: past it the child is killed and the test fails |
+/// | `check` | the path of a `fn(graceful::test::Report)`, run in the parent | `Report::assert_clean`: exit 0, every hook `Ok` |
+/// | `timeout`, `body_timeout`, `drain`, `signals`, `exit_code`, `second_signal`, `crate` | as for `#[graceful::main]` | as there |
+///
+/// The body is what `fn main`'s may be: no parameters, returning `()`, `Result<(), E>` or
+/// `ExitCode`, synchronous. Other attributes (`#[should_panic]`, `#[ignore]`, docs) stay on
+/// the test. `graceful::test` has the runtime's side: how the child is run, and the report.
+///
+/// # The equivalent code without the macro
+/// ```ignore
+/// #[::core::prelude::v1::test]
+/// fn a_sigterm_flushes_then_releases() {
+///     fn __graceful_body() -> Result<(), graceful::Shutdown> { /* body, unchanged */ }
+///     ::graceful::__private::test::run(
+///         ::graceful::__private::test::Plan::new(::core::module_path!(), "a_sigterm_flushes_then_releases")
+///             .signal(::graceful::__private::Signal::SIGTERM)
+///             .check(flushed_then_released),
+///         ::graceful::__private::Builder::new(),
+///         || {
+///             use ::graceful::__private::probe::*;
+///             (&&&Probe(__graceful_body())).outcome()
+///         },
+///     )
+/// }
+/// ```
+///
+/// # Compile errors
+/// Parameters, `async`, generics, `unsafe`, `const`, `extern`, `#[test]` as well, the
+/// attribute twice, a return type that is `impl Trait`, a reference or `!`, and any bad option
+/// (`after` without `signal`, `second_after` without `second`, `quiet` or `report`, which are
+/// the parent's to read).
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    test_attribute(args.into(), item.into()).into()
+}
+
+fn test_attribute(
+    args: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let config = args::parse(args).and_then(TestConfig::from_args);
+    let test = syn::parse2(item.clone()).and_then(validate_test::check);
+    match both(config, test) {
+        Ok((config, test)) => expand_test::expand(&config, test),
+        Err(error) => with_errors(item, error),
+    }
 }
 
 fn main_attribute(

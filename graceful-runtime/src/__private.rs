@@ -14,4 +14,5 @@ pub use crate::{
         HOOKS, HookFn, HookFuture, HookJob, HookResult, StaticHook, async_hook, hook_result, marker,
     },
     main_end::{MainEnd, probe},
+    test,
 };

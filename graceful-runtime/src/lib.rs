@@ -7,6 +7,7 @@
 //!
 //! | layer | modules | owns |
 //! | --- | --- | --- |
+//! | 0 | `test` | `#[graceful::test]`'s harness: the child runs the entry points, the parent reads its report |
 //! | 1 | `entry` | the entry points: [`Builder`] (`run`, `install`), the attribute's `run` and `run_async`, the install [`Guard`], [`exit`] |
 //! | 2 | `watchdog`, `wait`, `work`, `cancel`, `bridge`, `health`, `actions`, `children` | the safety net: the deadline, the second signal, `body_timeout`, stepping in when something is stuck; the cooperative API: [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`trigger`], [`shutdown()`]; work that holds the stop: [`thread::spawn`], `spawn` (tokio), [`tasks()`]; async work that ends at the stop: [`cancel_on_shutdown`], [`until_shutdown`]; bridges: `cancellation_token()` (`tokio-util`), `Shutdown` as a `miette::Diagnostic`; the probe listener (`/livez`, `/readyz`); actions for `SIGHUP`, `SIGUSR1`, `SIGUSR2` ([`on_signal`]) on their own thread; child processes stopped and reaped within the deadline (`child`, unix) |
 //! | 3 | `runner` | running the hooks: isolation, per-hook timeouts, carrying on past a stuck hook or a stuck write |
@@ -110,6 +111,7 @@ mod stopping;
 mod sys;
 #[cfg(all(unix, feature = "systemd"))]
 pub mod systemd;
+pub mod test;
 mod unwind;
 mod wait;
 mod watchdog;

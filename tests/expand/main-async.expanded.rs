@@ -1,17 +1,16 @@
 fn main() -> ::std::process::ExitCode {
-    async fn body() -> Result<(), graceful::Shutdown> {
+    async fn __graceful_body() -> Result<(), graceful::Shutdown> {
         graceful::shutdown().await;
         Ok(())
     }
-    fn run() -> ::std::process::ExitCode {
+    fn __graceful_run() -> ::std::process::ExitCode {
         let body = async {
-            let config = ::graceful::__private::Builder::new()
-                .timeout(::graceful::__private::Duration::from_millis(20000));
             ::graceful::__private::run_async(
-                    config,
+                    ::graceful::__private::Builder::new()
+                        .timeout(::graceful::__private::Duration::from_millis(20000)),
                     async {
                         use ::graceful::__private::probe::*;
-                        (&&&Probe(body().await)).outcome()
+                        (&&&Probe(__graceful_body().await)).outcome()
                     },
                 )
                 .await
@@ -37,5 +36,5 @@ fn main() -> ::std::process::ExitCode {
                 .block_on(body);
         }
     }
-    run()
+    __graceful_run()
 }

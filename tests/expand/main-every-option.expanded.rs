@@ -1,26 +1,25 @@
 /// Docs and attributes stay on the outer `fn main`.
 fn main() -> ::std::process::ExitCode {
-    fn body() -> std::io::Result<()> {
+    fn __graceful_body() -> std::io::Result<()> {
         Ok(())
     }
-    let config = ::graceful::__private::Builder::new()
-        .timeout(::graceful::__private::Duration::from_millis(30000))
-        .body_timeout(::graceful::__private::Duration::from_millis(5000))
-        .drain(::graceful::__private::Duration::from_millis(2000))
-        .signals([
-            ::graceful::__private::Signal::SIGTERM,
-            ::graceful::__private::Signal::SIGINT,
-            ::graceful::__private::Signal::SIGHUP,
-        ])
-        .exit_code(::graceful::__private::ExitPolicy::Signal)
-        .quiet()
-        .second_signal(::graceful::__private::SecondSignal::Ignore)
-        .probe(::graceful::__private::SocketAddr::from(([0, 0, 0, 0], 9000)));
     ::graceful::__private::run(
-        config,
+        ::graceful::__private::Builder::new()
+            .timeout(::graceful::__private::Duration::from_millis(30000))
+            .body_timeout(::graceful::__private::Duration::from_millis(5000))
+            .drain(::graceful::__private::Duration::from_millis(2000))
+            .signals([
+                ::graceful::__private::Signal::SIGTERM,
+                ::graceful::__private::Signal::SIGINT,
+                ::graceful::__private::Signal::SIGHUP,
+            ])
+            .exit_code(::graceful::__private::ExitPolicy::Signal)
+            .quiet()
+            .second_signal(::graceful::__private::SecondSignal::Ignore)
+            .probe(::graceful::__private::SocketAddr::from(([0, 0, 0, 0], 9000))),
         || {
             use ::graceful::__private::probe::*;
-            (&&&Probe(body())).outcome()
+            (&&&Probe(__graceful_body())).outcome()
         },
     )
 }

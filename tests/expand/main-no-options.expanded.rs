@@ -1,13 +1,12 @@
 fn main() -> ::std::process::ExitCode {
-    fn body() {
+    fn __graceful_body() {
         let _ = graceful::is_shutting_down();
     }
-    let config = ::graceful::__private::Builder::new();
     ::graceful::__private::run(
-        config,
+        ::graceful::__private::Builder::new(),
         || {
             use ::graceful::__private::probe::*;
-            (&&&Probe(body())).outcome()
+            (&&&Probe(__graceful_body())).outcome()
         },
     )
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds tests/external, a program outside the workspace that depends on `graceful` by path as
 # a user's would, starts it, stops it with a real SIGTERM, and checks its hooks' output, the
-# report and the exit code. Its build goes to target/external, apart from the workspace's.
+# report and the exit code; then the same for tests/external-renamed, which renames the
+# dependency (`gr = { package = "graceful" }`) and says `crate = gr`. Their builds go to
+# target/external, apart from the workspace's.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -93,3 +95,30 @@ hook:async_last'
 [ "$(cat "$out")" = "$expected" ] || fail "hooks did not run in the expected order"
 grep -q 'SIGTERM received' "$err" || fail "no report on stderr"
 echo "external: ok (SIGTERM, 5 hooks in order, exit 0)"
+
+# graceful renamed (`gr = { package = "graceful" }`), both attributes told so with `crate = gr`.
+renamed="$here/../external-renamed"
+cargo build --quiet --manifest-path "$renamed/Cargo.toml"
+"$CARGO_TARGET_DIR/debug/graceful-external-renamed" >"$out" 2>"$err" &
+pid=$!
+(sleep 30 && kill -KILL "$pid") >/dev/null 2>&1 &
+watchdog=$!
+for _ in $(seq 200); do
+    grep -qx ready "$out" && break
+    sleep 0.1
+done
+grep -qx ready "$out" || fail "renamed: never printed ready"
+kill -TERM "$pid"
+code=0
+wait "$pid" || code=$?
+kill "$watchdog" 2>/dev/null || true
+expected='ready
+hook:first:SIGTERM
+hook:closure
+hook:last
+hook:async_last'
+[ "$code" -eq 0 ] || fail "renamed: exit code $code, expected 0"
+[ "$(cat "$out")" = "$expected" ] || fail "renamed: hooks did not run in the expected order"
+echo "external: ok (graceful renamed gr, crate = gr: SIGTERM, 4 hooks in order, exit 0)"
+cargo test --quiet --manifest-path "$renamed/Cargo.toml"
+echo "external: ok (#[gr::test(crate = gr)]: a SIGTERM test in a child process passes)"

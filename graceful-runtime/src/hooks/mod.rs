@@ -47,6 +47,39 @@ pub struct StaticHook {
     pub run: HookFn,
 }
 
+impl StaticHook {
+    /// A hook with order 0 and no timeout of its own, declared `at` (module, file, line): the
+    /// attribute writes only the options given, on top of this.
+    pub const fn new(
+        name: &'static str,
+        at: (&'static str, &'static str, u32),
+        run: HookFn,
+    ) -> Self {
+        let (module, file, line) = at;
+        StaticHook {
+            name,
+            order: 0,
+            timeout: None,
+            module,
+            file,
+            line,
+            run,
+        }
+    }
+
+    /// `order = N`.
+    pub const fn order(mut self, order: i32) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// `timeout = ".."`, in milliseconds.
+    pub const fn timeout_ms(mut self, ms: u64) -> Self {
+        self.timeout = Some(Duration::from_millis(ms));
+        self
+    }
+}
+
 /// What a static hook runs. Not public API: used by generated code.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,8 @@
 //! One event as named fields: what the JSON object, `log` records and `tracing` events carry.
 //! The names are part of the documented schema (`docs/REPORT.md`): they are listed once, in the
 //! `fields!` invocation below, which writes the struct, the visitor that the JSON object and
-//! `log` read, and the `tracing` event.
+//! `log` read, the `tracing` event, and the owned form the JSON is read back into
+//! ([`Parsed`], for `graceful::test`).
 
 use super::{Event, HookOutcome};
 use crate::{
@@ -34,6 +35,36 @@ macro_rules! field_type {
     (opt_int) => { Option<i64> };
     (opt_float) => { Option<f64> };
     (opt_list) => { Option<Vec<String>> };
+}
+
+macro_rules! parsed_type {
+    (text) => { String };
+    (opt_text) => { Option<String> };
+    (opt_string) => { Option<String> };
+    (opt_int) => { Option<i64> };
+    (opt_float) => { Option<f64> };
+    (opt_list) => { Option<Vec<String>> };
+}
+
+macro_rules! parse_field {
+    (text, $k:expr, $v:expr) => {
+        $v.string($k)?
+    };
+    (opt_text, $k:expr, $v:expr) => {
+        Some($v.string($k)?)
+    };
+    (opt_string, $k:expr, $v:expr) => {
+        Some($v.string($k)?)
+    };
+    (opt_int, $k:expr, $v:expr) => {
+        Some($v.int($k)?)
+    };
+    (opt_float, $k:expr, $v:expr) => {
+        Some($v.float($k)?)
+    };
+    (opt_list, $k:expr, $v:expr) => {
+        Some($v.strings($k)?)
+    };
 }
 
 macro_rules! visit_field {
@@ -95,6 +126,31 @@ macro_rules! fields {
         #[derive(Debug, Default)]
         pub(crate) struct Fields {
             $(pub(crate) $name: field_type!($kind),)*
+        }
+
+        /// The fields of one event as read back from the JSON object: owned, and every one that
+        /// was present.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub(crate) struct Parsed {
+            $(pub(crate) $name: parsed_type!($kind),)*
+        }
+
+        impl Parsed {
+            /// Set the field named `key` to `value`, read as the writer writes that field.
+            ///
+            /// # Errors
+            /// A key outside the schema, or a value of another kind than the field's.
+            pub(crate) fn set(
+                &mut self,
+                key: &str,
+                value: super::value::Value,
+            ) -> Result<(), super::value::ParseError> {
+                match key {
+                    $(stringify!($name) => self.$name = parse_field!($kind, stringify!($name), value),)*
+                    _ => return Err(super::value::ParseError::UnknownKey(key.to_owned())),
+                }
+                Ok(())
+            }
         }
 
         impl Fields {

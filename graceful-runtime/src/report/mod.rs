@@ -39,10 +39,12 @@ use std::{
 
 mod fields;
 mod json;
+pub(crate) mod parse;
 pub(crate) mod reporter;
 mod sinks;
 pub(crate) mod stderr;
 mod text;
+pub(crate) mod value;
 
 pub(crate) use crate::event::{Event, HookOutcome};
 use crate::{
@@ -133,6 +135,15 @@ static TEXT: AtomicBool = AtomicBool::new(true);
 /// A quick hook's line waits (see the module's docs).
 static DEFERRED: AtomicBool = AtomicBool::new(false);
 
+/// Every run is reported, in any mode: for `graceful::test`'s child, whose parent reads the
+/// JSON report of a quiet run too.
+static EVERY_RUN: AtomicBool = AtomicBool::new(false);
+
+/// Report every run, a quiet one too, whatever the mode (see `EVERY_RUN`).
+pub(crate) fn report_every_run() {
+    EVERY_RUN.store(true, Ordering::Release);
+}
+
 /// The configured timeout, for the reporter's systemd extensions.
 static TIMEOUT_NS: AtomicU64 = AtomicU64::new(0);
 
@@ -221,7 +232,7 @@ impl Log {
     /// `trigger()`, a non-zero `exit()`, failed work, a panic) or went wrong, or the report is
     /// `Always`. A program that ended on its own with every hook fine is not spoken of.
     fn speaks(&self) -> bool {
-        if self.mode == Report::Always || self.noteworthy {
+        if self.mode == Report::Always || self.noteworthy || EVERY_RUN.load(Ordering::Acquire) {
             return true;
         }
         let asked = self.records.iter().find_map(|r| match r.event {

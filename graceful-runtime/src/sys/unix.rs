@@ -462,3 +462,15 @@ pub(crate) fn die_of(signal: Signal) -> ! {
     }
     exit_now(128 + raw)
 }
+
+/// Send `signal` to the process `pid` (a child of ours, for `graceful::test`), with kill(2).
+pub(crate) fn signal_process(pid: u32, signal: Signal) -> io::Result<()> {
+    let pid =
+        libc::pid_t::try_from(pid).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: kill(2) takes plain integers; the caller names a child it has not reaped, so the
+    // pid is still that child's.
+    match unsafe { libc::kill(pid, signal.as_raw()) } {
+        0 => Ok(()),
+        _ => Err(io::Error::last_os_error()),
+    }
+}

@@ -247,3 +247,9 @@ impl Word {
         }
     }
 }
+
+/// Signals cannot be sent to another process on Windows (console control events reach a
+/// whole console group, the sender's too).
+pub(crate) fn signal_process(_pid: u32, _signal: Signal) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}

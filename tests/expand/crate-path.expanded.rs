@@ -1,0 +1,37 @@
+extern crate graceful as gr;
+fn main() -> ::std::process::ExitCode {
+    fn __graceful_body() {}
+    gr::__private::run(
+        gr::__private::Builder::new(),
+        || {
+            use gr::__private::probe::*;
+            (&&&Probe(__graceful_body())).outcome()
+        },
+    )
+}
+fn flush() {}
+const _: () = {
+    #[used]
+    #[unsafe(link_section = "linkme_HOOKS")]
+    static __GRACEFUL_HOOK: gr::__private::StaticHook = {
+        #[allow(clippy::no_effect_underscore_binding)]
+        unsafe fn __typecheck(_: gr::__private::linkme::__private37::Void) {
+            #[allow(clippy::ref_option_ref)]
+            let __new = || -> fn() -> &'static gr::__private::StaticHook {
+                || &__GRACEFUL_HOOK
+            };
+            unsafe {
+                gr::__private::linkme::DistributedSlice::private_typecheck(
+                    gr::__private::HOOKS,
+                    __new(),
+                );
+            }
+        }
+        gr::__private::StaticHook::new(
+                "flush",
+                ("crate_path", "tests/expand/crate-path.rs", 8u32),
+                gr::__private::HookFn::Sync(|_| gr::__private::hook_result(flush())),
+            )
+            .order(1)
+    };
+};

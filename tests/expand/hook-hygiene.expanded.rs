@@ -1,0 +1,83 @@
+fn shutdown(shutdown: &graceful::Shutdown) {}
+const _: () = {
+    #[used]
+    #[unsafe(link_section = "linkme_HOOKS")]
+    static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = {
+        #[allow(clippy::no_effect_underscore_binding)]
+        unsafe fn __typecheck(_: ::graceful::__private::linkme::__private37::Void) {
+            #[allow(clippy::ref_option_ref)]
+            let __new = || -> fn() -> &'static ::graceful::__private::StaticHook {
+                || &__GRACEFUL_HOOK
+            };
+            unsafe {
+                ::graceful::__private::linkme::DistributedSlice::private_typecheck(
+                    ::graceful::__private::HOOKS,
+                    __new(),
+                );
+            }
+        }
+        ::graceful::__private::StaticHook::new(
+            "shutdown",
+            ("hook_hygiene", "tests/expand/hook-hygiene.rs", 4u32),
+            ::graceful::__private::HookFn::Sync(|shutdown| ::graceful::__private::hook_result(
+                shutdown(shutdown),
+            )),
+        )
+    };
+};
+#[allow(non_snake_case)]
+fn HOOK() {}
+const _: () = {
+    #[used]
+    #[unsafe(link_section = "linkme_HOOKS")]
+    static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = {
+        #[allow(clippy::no_effect_underscore_binding)]
+        unsafe fn __typecheck(_: ::graceful::__private::linkme::__private37::Void) {
+            #[allow(clippy::ref_option_ref)]
+            let __new = || -> fn() -> &'static ::graceful::__private::StaticHook {
+                || &__GRACEFUL_HOOK
+            };
+            unsafe {
+                ::graceful::__private::linkme::DistributedSlice::private_typecheck(
+                    ::graceful::__private::HOOKS,
+                    __new(),
+                );
+            }
+        }
+        ::graceful::__private::StaticHook::new(
+            "HOOK",
+            ("hook_hygiene", "tests/expand/hook-hygiene.rs", 8u32),
+            ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
+                HOOK(),
+            )),
+        )
+    };
+};
+fn on_unix() {}
+const _: () = {
+    #[used]
+    #[unsafe(link_section = "linkme_HOOKS")]
+    static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = {
+        #[allow(clippy::no_effect_underscore_binding)]
+        unsafe fn __typecheck(_: ::graceful::__private::linkme::__private37::Void) {
+            #[allow(clippy::ref_option_ref)]
+            let __new = || -> fn() -> &'static ::graceful::__private::StaticHook {
+                || &__GRACEFUL_HOOK
+            };
+            unsafe {
+                ::graceful::__private::linkme::DistributedSlice::private_typecheck(
+                    ::graceful::__private::HOOKS,
+                    __new(),
+                );
+            }
+        }
+        ::graceful::__private::StaticHook::new(
+            "on_unix",
+            ("hook_hygiene", "tests/expand/hook-hygiene.rs", 12u32),
+            ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
+                on_unix(),
+            )),
+        )
+    };
+};
+fn main() {}

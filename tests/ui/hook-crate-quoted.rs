@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(crate = "gr")]
+fn flush() {}
+
+fn main() {}

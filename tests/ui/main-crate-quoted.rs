@@ -1,0 +1,2 @@
+#[graceful::main(crate = "gr")]
+fn main() {}

@@ -1,0 +1,4 @@
+#[graceful::test(after = "1s")]
+fn stops() {}
+
+fn main() {}

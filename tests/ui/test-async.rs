@@ -1,0 +1,4 @@
+#[graceful::test]
+async fn stops() {}
+
+fn main() {}

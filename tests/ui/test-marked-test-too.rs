@@ -1,0 +1,5 @@
+#[graceful::test]
+#[test]
+fn stops() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[graceful::test(signal = SIGTERM, quiet)]
+fn stops() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[graceful::test(signal = SIGTERM)]
+fn stops(report: graceful::test::Report) {
+    let _ = report;
+}
+
+fn main() {}
