@@ -15,9 +15,12 @@
 //!
 //! ```text
 //! cargo run --example actix_download      # prints: listening on 127.0.0.1:PORT
-//! curl -o /dev/null 127.0.0.1:PORT/download/4 & kill -TERM <pid>   # the 4 s download completes
+//! curl -o /dev/null 127.0.0.1:PORT/download/2 & kill -TERM <pid>   # the 2 s download completes
 //! ACTIX_SHUTDOWN_TIMEOUT=30 cargo run --example actix_download     # the rule broken: 124
 //! ```
+//!
+//! A download longer than actix's own timeout is cut by actix, which then returns as from a
+//! clean stop: graceful cannot tell, so the download says so itself when it is dropped unfinished.
 
 use std::{
     pin::Pin,
@@ -35,6 +38,7 @@ use futures_core::Stream;
 /// graceful knows it is in flight.
 struct Download {
     left: u32,
+    chunks: u32,
     tick: rt::time::Interval,
     _in_flight: graceful::Hold,
 }
@@ -50,6 +54,19 @@ impl Stream for Download {
             self.left -= 1;
             Some(Ok(Bytes::from_static(&[b'x'; CHUNK])))
         })
+    }
+}
+
+/// Dropped with chunks left: actix cut it (at its `shutdown_timeout`, or the client left).
+impl Drop for Download {
+    fn drop(&mut self) {
+        if self.left > 0 {
+            eprintln!(
+                "download cut: {} of {} chunks sent",
+                self.chunks - self.left,
+                self.chunks
+            );
+        }
     }
 }
 
@@ -72,6 +89,7 @@ async fn download(req: HttpRequest) -> HttpResponse {
         .no_chunking(u64::from(chunks) * CHUNK as u64)
         .streaming(Download {
             left: chunks,
+            chunks,
             tick: rt::time::interval(Duration::from_millis(250)),
             _in_flight: hold,
         })

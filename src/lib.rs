@@ -59,7 +59,7 @@
 //! | what happened | exit |
 //! | --- | --- |
 //! | a second signal forced the exit | dies of that signal (default action restored, signal re-raised), so shells, systemd and Docker see 128+signo; where that cannot kill (PID 1) exits 128+signo; on Windows exits 0xC000013A |
-//! | the deadline passed, or the body was abandoned at `body_timeout` (still running, or work it holds still in flight) | 124, as GNU `timeout`; the report says which |
+//! | the deadline passed, or the body was abandoned at `body_timeout` (still running, or work it holds still in flight) | 124, as GNU `timeout`; the report says which; under `panic = "abort"`, an `exit(code)` whose thread had to park is not overruled by the abandonment |
 //! | main panicked, or work started with `thread::spawn` or `spawn` did (hooks still ran) | 101, as an unhandled Rust panic |
 //! | main failed: an `Err` that is not a shutdown, a failing `ExitCode`; else `exit(code)` with code ≠ 0, from main, a hook or work | 1 for `Err` (printed as std prints it), else that code; a code outside 0..=255 exits 255 |
 //! | a hook failed (`Err`, panic, past its timeout), or such work returned `Err` | 1 |

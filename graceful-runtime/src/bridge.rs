@@ -35,6 +35,8 @@ pub fn cancellation_token() -> tokio_util::sync::CancellationToken {
     struct Cancel(CancellationToken);
     impl Wake for Cancel {
         fn wake(self: Arc<Self>) {
+            // Whoever holds the token is told now: the body cooperates through it.
+            STATE.note_asked();
             self.0.cancel();
         }
     }

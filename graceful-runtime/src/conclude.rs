@@ -49,6 +49,7 @@ pub(crate) fn decision() -> Decision {
     decide(&Facts {
         reason: STATE.reason(),
         exit_request: STATE.exit_request(),
+        exit_parked: STATE.exit_parked(),
         hook_failed: STATE.hook_failed(),
         work_failed: STATE.work_failed(),
         policy: in_force().map(|c| c.exit_code).unwrap_or_default(),
@@ -107,6 +108,24 @@ pub(crate) fn at_deadline(timeout: Duration, still_running: Vec<String>) -> ! {
         clock::now_ns().saturating_add(LAST_WORDS_NS),
     );
     sys::exit_now(decision.code())
+}
+
+/// The watchdog's: `timeout` passed while the exit decided after the hooks was under way
+/// (stuck in an `atexit` handler or a flush). The report gave that exit (the JSON object too):
+/// one bounded line says what held it, and the process ends with that code.
+pub(crate) fn exit_late(timeout: Duration, code: i32) -> ! {
+    if report::writes_lines() {
+        let line = format!(
+            "graceful: the deadline of {} passed while exiting (an atexit handler, or a flush \
+             of stdout, is stuck): exit {code}, as reported\n",
+            crate::duration::show(timeout)
+        );
+        sys::stderr_bounded(
+            line.as_bytes(),
+            clock::now_ns().saturating_add(LAST_WORDS_NS),
+        );
+    }
+    sys::exit_now(code)
 }
 
 /// The watchdog's: a second signal. Bounded last words, then the process dies of it.

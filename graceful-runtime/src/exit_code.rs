@@ -101,6 +101,7 @@ pub(crate) struct Facts {
     pub(crate) deadline: bool,
     pub(crate) main: MainEnd,
     pub(crate) exit_request: Option<i32>,
+    pub(crate) exit_parked: bool,
     pub(crate) hook_failed: bool,
     pub(crate) work_failed: Option<Failure>,
     pub(crate) reason: Option<Reason>,
@@ -116,6 +117,7 @@ impl Facts {
             deadline: false,
             main,
             exit_request: None,
+            exit_parked: false,
             hook_failed: false,
             work_failed: None,
             reason: None,
@@ -145,9 +147,11 @@ pub(crate) const TABLE: [Row; 8] = [
     Row {
         what: "the deadline passed, or the body was abandoned at `body_timeout` (still running, \
                or work it holds still in flight)",
-        exit: "124, as GNU `timeout`; the report says which",
+        exit: "124, as GNU `timeout`; the report says which; under `panic = \"abort\"`, an \
+               `exit(code)` whose thread had to park is not overruled by the abandonment",
         applies: |f| {
-            (f.deadline || matches!(f.main, MainEnd::Abandoned)).then_some(Decision::Code(124))
+            let abandoned = matches!(f.main, MainEnd::Abandoned) && !f.exit_parked;
+            (f.deadline || abandoned).then_some(Decision::Code(124))
         },
     },
     Row {

@@ -45,6 +45,8 @@ pub(crate) struct State {
     duplicates: AtomicU32,
     /// The first `exit(code)` requested: 0 for none, else `1 << 32 | code`.
     exit_request: AtomicU64,
+    /// Under `panic = "abort"`, `exit()` parked a thread that could not unwind.
+    exit_parked: AtomicBool,
     body: AtomicU8,
     /// The configured drain (ns; 0 for none), when draining began (0: it did not), and the
     /// signal that began it.
@@ -117,6 +119,7 @@ impl State {
             first_at: AtomicU64::new(0),
             duplicates: AtomicU32::new(0),
             exit_request: AtomicU64::new(0),
+            exit_parked: AtomicBool::new(false),
             body: AtomicU8::new(Body::Absent as u8),
             drain_ns: AtomicU64::new(0),
             drain_at: AtomicU64::new(0),
@@ -273,6 +276,16 @@ impl State {
             Ordering::AcqRel,
             Ordering::Acquire,
         );
+    }
+
+    /// Under `panic = "abort"`: `exit()` parked its thread, which could not unwind (a thread the
+    /// body may be waiting for).
+    pub(crate) fn note_exit_parked(&self) {
+        self.exit_parked.store(true, Ordering::Release);
+    }
+
+    pub(crate) fn exit_parked(&self) -> bool {
+        self.exit_parked.load(Ordering::Acquire)
     }
 
     /// The first `exit(code)` requested, if any.

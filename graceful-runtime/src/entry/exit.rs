@@ -67,8 +67,9 @@ pub fn exit(code: i32) -> ! {
         std::process::exit(exit_with(code).code());
     }
     if runner::in_hook_left_behind() {
-        // The run went on without this hook: its exit changes nothing; the hook just ends.
-        if std::thread::panicking() {
+        // The run went on without this hook: its exit changes nothing; the hook just ends
+        // (where nothing can unwind, its thread parks).
+        if std::thread::panicking() || cfg!(panic = "abort") {
             park_forever();
         }
         std::panic::resume_unwind(Box::new(ExitPayload(code)));
@@ -83,6 +84,15 @@ pub fn exit(code: i32) -> ! {
         // The exit is under way: from an `atexit` handler or a destructor on the thread that
         // is ending the process, end it now; from another thread, wait for it.
         if conclude::exiting_here() {
+            // A non-zero code asked for after a zero one was claimed (an `atexit` handler that
+            // failed) wins, as a non-zero exit() after main returned does; it says so, since
+            // the report already gave the other.
+            let carried = exit_with(code).code();
+            if claimed == 0 && carried != 0 {
+                let line = format!("graceful: exit({code}) called while exiting: exit {carried}\n");
+                sys::stderr_bounded(line.as_bytes(), crate::clock::now_ns() + 100_000_000);
+                sys::exit_now(carried);
+            }
             sys::exit_now(claimed);
         }
         park_forever();
@@ -129,6 +139,9 @@ fn without_unwinding(code: i32) -> ! {
         runner::end_hook_here(code);
     } else {
         work::parked_by_exit();
+        // The body may be waiting for this thread (a join, a scope): should it be abandoned at
+        // body_timeout for that, the exit's code still wins.
+        STATE.note_exit_parked();
     }
     park_forever()
 }

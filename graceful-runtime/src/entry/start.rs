@@ -1,9 +1,9 @@
 //! Start-up: the configuration, the handlers, the watchdog, in that order, before the body runs.
 
 use crate::{
-    ConfigError, actions, body,
+    ConfigError, actions, body, clock,
     config::{self, Settings},
-    exit_code, health, intake, report,
+    exit_code, health, intake, report, runner,
     state::STATE,
     stopping, sys, watchdog,
 };
@@ -42,8 +42,32 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
         report::reporter::ensure_started();
         stopping::wake_reporter_at_signal();
     }
+    if cfg!(panic = "abort") {
+        announce_aborting_panics();
+    }
     body::enter(is_async);
     Ok(())
+}
+
+/// Under `panic = "abort"` a panic in main or in a hook ends the process before graceful can
+/// report it: a panic hook, chained before the one in place, says so in one bounded line.
+fn announce_aborting_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let what = match runner::current_hook_name() {
+            Some(name) => Some(format!("hook {name:?} panicked")),
+            None if body::is_body_thread() => Some("main panicked".to_owned()),
+            None => None,
+        };
+        if let Some(what) = what {
+            let line = format!(
+                "graceful: {what}, built with panic = \"abort\": the process aborts now, and \
+                 the hooks still to run do not\n"
+            );
+            sys::stderr_bounded(line.as_bytes(), clock::now_ns().saturating_add(100_000_000));
+        }
+        previous(info);
+    }));
 }
 
 /// A configuration error ends the process before the body runs: exit 78, `EX_CONFIG`. A

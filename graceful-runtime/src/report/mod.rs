@@ -271,10 +271,8 @@ impl Log {
         }
     }
 
-    /// The first line, rendered at start-up, copied out (so the lock is not held while it is
-    /// written) and marked as handed out: for a stop by a signal whose line nobody wrote yet,
-    /// in text mode.
-    fn take_first_line(&mut self) -> Option<([u8; 256], usize)> {
+    /// The first line, if it is due: a stop by a signal, in text mode, nothing printed yet.
+    fn first_line_due(&mut self) -> Option<&[u8]> {
         self.ensure_cause();
         if !self.mode.writes_lines() || self.printed != 0 {
             return None;
@@ -283,11 +281,19 @@ impl Log {
         else {
             return None;
         };
-        let line = self.notes.first_line(*s)?;
+        self.notes.first_line(*s)
+    }
+
+    /// The first line, rendered at start-up, copied out (so the lock is not held while it is
+    /// written) and marked as handed out: for a stop by a signal whose line nobody wrote yet,
+    /// in text mode.
+    fn take_first_line(&mut self) -> Option<([u8; 256], usize)> {
+        let line = self.first_line_due()?;
+        let len = line.len();
         let mut bytes = [0u8; 256];
-        bytes.get_mut(..line.len())?.copy_from_slice(line);
+        bytes.get_mut(..len)?.copy_from_slice(line);
         self.printed = 1;
-        Some((bytes, line.len()))
+        Some((bytes, len))
     }
 
     /// What is due to be written, marked as handed out, in the buffer `out` (taken from the
@@ -338,6 +344,11 @@ impl Log {
         }
         Some((out, self.printed))
     }
+}
+
+/// Whether the report writes text lines (readable without the lock).
+pub(crate) fn writes_lines() -> bool {
+    TEXT.load(Ordering::Acquire)
 }
 
 /// Record `event` now (and the cause of stopping before it, if not yet). It writes nothing:
@@ -400,6 +411,10 @@ fn write_first_line(insistent: bool) -> bool {
     }
     if WRITTEN_UPTO.load(Ordering::Acquire) != 0 {
         return true;
+    }
+    // Nothing to write (a quiet run, a stop that is not a signal's): std's lock is not needed.
+    if log().first_line_due().is_none() {
+        return false;
     }
     let Some(mut pen) = Pen::take(insistent) else {
         return false;

@@ -11,7 +11,7 @@ use std::{fmt::Write as _, time::Duration};
 use super::{Event, HookOutcome};
 use crate::{
     Reason, Signal,
-    duration::show as show_duration,
+    duration::show as parseable,
     event::{AfterTimeout, ChildEnd, Fate, Hint},
     main_end::MainEnd,
 };
@@ -132,8 +132,8 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
             push_t(out, t_ns);
             let _ = write!(
                 out,
-                " {s} received again: ignored, as later ones will be (second_signal = \
-                 \"ignore\"); the deadline holds"
+                " {s} received while stopping: ignored, as later signals will be \
+                 (second_signal = \"ignore\"); the deadline holds"
             );
         }
         Event::Duplicate(s) => {
@@ -287,7 +287,8 @@ fn outcome_text(out: &mut String, outcome: &HookOutcome, took_ns: u64) {
 /// The hint for a body abandoned without ever asking whether to stop.
 const NEVER_ASKED: &str = "; nothing called graceful's check(), sleep(), wait() or \
     shutdown() since the stop began (is_shutting_down() is not counted): a loop that asks one \
-    of them stops in time";
+    of them stops in time; a framework or library that stops on the signal by itself needs its \
+    own timeout below body_timeout (the budget rule, docs/FRAMEWORKS.md)";
 
 /// What a stop's first line adds in a build with `panic = "abort"`.
 const ABORT: &str = "; built with panic = \"abort\": a panic in main or a hook ends the process \
@@ -336,11 +337,22 @@ fn same_unit(a: Duration, b: Duration) -> (String, String) {
     if a_ms % 60_000 == 0 && b_ms % 60_000 == 0 {
         return (format!("{}m", a_ms / 60_000), format!("{}m", b_ms / 60_000));
     }
-    let secs = |d: Duration| {
-        let text = format!("{:.3}", d.as_secs_f64());
-        format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
-    };
-    (secs(a), secs(b))
+    (seconds(a), seconds(b))
+}
+
+/// `1.5s`, `10s`.
+fn seconds(d: Duration) -> String {
+    let text = format!("{:.3}", d.as_secs_f64());
+    format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// A budget as the report gives it, in the unit the first line uses for it: under a second in
+/// ms, whole minutes in m, else seconds with their fraction (`1.5s`, never `1500ms`).
+fn show_duration(d: Duration) -> String {
+    match d.as_millis() {
+        ms if ms < 1000 || ms % 60_000 == 0 => parseable(d),
+        _ => seconds(d),
+    }
 }
 
 /// `+1.2ms`: the time since the start.

@@ -52,6 +52,14 @@ pub(crate) fn in_hook() -> bool {
     RUNNING.with(Cell::get).is_some()
 }
 
+/// The name of the hook this thread runs, if it runs one (the run's lock only tried: for a
+/// panic hook).
+pub(crate) fn current_hook_name() -> Option<String> {
+    let (_, index) = RUNNING.with(Cell::get)?;
+    let run = try_run()?;
+    run.plan.get(index).map(|p| p.info.name().to_owned())
+}
+
 /// `true` on a thread running a hook that was left behind (past its timeout, or its runner
 /// taken over): nothing it does counts any more. Takes the run's lock: not for the watchdog.
 pub(crate) fn in_hook_left_behind() -> bool {

@@ -112,6 +112,9 @@ pub(crate) enum Action {
     Deadline,
     /// The exit was claimed with this code but cannot finish (its write to stderr is stuck).
     ExitNow(i32),
+    /// The deadline passed while the decided exit was under way (an `atexit` handler, a flush):
+    /// say so, and exit with the code the report gave.
+    ExitLate(i32),
     ReportAbsorbed(Signal),
     /// A second signal, with `second_signal = "ignore"`: reported, the stop goes on.
     ReportIgnored(Signal),
@@ -192,7 +195,10 @@ impl Watch {
             self.seen_signals += 1;
             let signal = v.last_signal.unwrap_or(Signal::SIGTERM);
             if self.seen_signals >= 2 {
+                // After the guard handed back no deadline bounds the process: a second signal
+                // must still end it, whatever `second_signal` says.
                 match self.timing.second_signal {
+                    _ if v.handed_back => return Look::ends(Action::Force(signal)),
                     SecondSignal::Force => return Look::ends(Action::Force(signal)),
                     SecondSignal::Ignore => {
                         // Once: a storm of them must not flood the report.
@@ -208,7 +214,9 @@ impl Watch {
                 look.actions.push(Action::ReportAbsorbed(signal));
             }
         }
-        if !self.duplicate_reported && v.duplicates > 0 {
+        // A duplicate of the first signal, unless a second one was seen meanwhile (the line
+        // would then contradict the one about it).
+        if !self.duplicate_reported && v.duplicates > 0 && self.seen_signals < 2 {
             self.duplicate_reported = true;
             let signal = v.last_signal.unwrap_or(Signal::SIGTERM);
             look.actions.push(Action::ReportDuplicate(signal));
@@ -252,6 +260,11 @@ impl Watch {
             .unwrap_or(start)
             .saturating_add(self.timing.timeout);
         if now >= deadline {
+            // An exit already decided and reported (its code in the JSON object too), stuck in
+            // what std's exit runs (an `atexit` handler, a flush): it ends with that code.
+            if let Some((code, _)) = v.exit {
+                return Look::ends(Action::ExitLate(code));
+            }
             return Look::ends(Action::Deadline);
         }
         look.at(deadline);
@@ -545,6 +558,33 @@ mod tests {
         v.exit = Some((0, S));
         v.stderr_stalled = PATIENCE;
         assert_eq!(w.look(&v), Look::ends(Action::ExitNow(0)));
+    }
+
+    #[test]
+    fn an_exit_stuck_past_the_deadline_ends_with_the_code_it_reported() {
+        // Found by review: the JSON object said 0, the process exited 124.
+        let mut w = watch();
+        let mut v = stopping(60 * S);
+        v.exit = Some((0, S));
+        assert_eq!(w.look(&v), Look::ends(Action::ExitLate(0)));
+    }
+
+    #[test]
+    fn after_the_guard_handed_back_a_second_signal_forces_even_under_ignore() {
+        // Found by review: under ignore, SIGTERM could no longer end a main that went on.
+        let mut w = Watch::new(
+            Timing::new(
+                Duration::from_secs(10),
+                Duration::from_secs(5),
+                Duration::ZERO,
+            )
+            .second_signal(SecondSignal::Ignore),
+        );
+        let mut v = stopping(S);
+        v.handed_back = true;
+        let _ = w.look(&v);
+        v.signals = 2;
+        assert_eq!(w.look(&v), Look::ends(Action::Force(Signal::SIGTERM)));
     }
 
     #[test]

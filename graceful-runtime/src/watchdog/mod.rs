@@ -100,6 +100,20 @@ fn held() -> Vec<String> {
     vec!["(the list of holds was busy)".to_owned()]
 }
 
+/// What was still running at the deadline: main and the work it holds, if the body had not
+/// ended (`body_timeout` as long as `timeout` gives it the whole budget), then the hooks.
+fn still_running() -> Vec<String> {
+    let mut running = Vec::new();
+    match STATE.body() {
+        Body::Running => running.push("main".to_owned()),
+        Body::Returned => {}
+        _ => return runner::still_running(),
+    }
+    running.extend(held());
+    running.extend(runner::still_running());
+    running
+}
+
 /// Record an event of the watchdog's, if the report's lock comes free within 10 ms, and let
 /// the reporter write it.
 fn note(event: Event) {
@@ -111,8 +125,9 @@ fn note(event: Event) {
 fn act(action: Action, now: u64, (timeout, body_timeout, drain): (Duration, Duration, Duration)) {
     match action {
         Action::Force(signal) => conclude::forced(signal),
-        Action::Deadline => conclude::at_deadline(timeout, runner::still_running()),
+        Action::Deadline => conclude::at_deadline(timeout, still_running()),
         Action::ExitNow(code) => sys::exit_now(code),
+        Action::ExitLate(code) => conclude::exit_late(timeout, code),
         Action::ReportAbsorbed(s) => note(Event::Absorbed(s)),
         Action::ReportIgnored(s) => note(Event::Ignored(s)),
         Action::ReportDuplicate(s) => note(Event::Duplicate(s)),

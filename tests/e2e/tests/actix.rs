@@ -114,3 +114,22 @@ fn a_framework_timeout_above_body_timeout_is_named_in_the_report() {
     );
     within(signalled, Duration::from_secs(9));
 }
+
+#[test]
+fn a_download_longer_than_actixs_own_timeout_is_cut_and_says_so() {
+    // Found by review: the example's docs promised a 4 s download would complete, and actix's
+    // 3 s shutdown_timeout cut it while graceful reported a clean stop (it cannot tell). The
+    // download now says so from its `Drop`.
+    let (p, addr) = start_server("actix_download", &[]);
+    let client = download(addr, 5);
+    p.kill(SIGTERM);
+    let (_, length, body) = client.join().unwrap();
+    let end = p.wait();
+    assert!(body < length, "{body} of {length}: {end:#?}");
+    assert_eq!(
+        end.code(),
+        Some(0),
+        "actix returned as from a clean stop: {end:#?}"
+    );
+    assert!(end.stderr.contains("download cut: "), "{}", end.stderr);
+}

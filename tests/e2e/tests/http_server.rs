@@ -129,7 +129,7 @@ fn readiness_flips_at_the_signal_and_the_service_answers_through_the_drain() {
     );
     let end = p.wait();
     assert_eq!(end.code(), Some(0), "{end:#?}");
-    assert!(end.stderr.contains("draining for 1500ms"), "{}", end.stderr);
+    assert!(end.stderr.contains("draining for 1.5s"), "{}", end.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
