@@ -145,7 +145,7 @@
 //!   another thread while it lives on, without main's thread-locals, and may race it.
 #![forbid(unsafe_code)]
 
-pub use graceful_macros::{main, on_shutdown, test};
+pub use graceful_macros::{main, on_shutdown, on_signal, test};
 pub use graceful_runtime::{
     ActionError, Builder, CancelOnShutdown, ConfigError, DurationError, EnvProblem, ExitPolicy,
     Guard, Hold, HookHandle, HookInfo, HookReturn, IntoAction, IntoHook, MainReturn, Reason,

@@ -456,7 +456,7 @@ fn order(key: &Ident, value: Value) -> syn::Result<i32> {
     })
 }
 
-fn name(key: &Ident, value: Value) -> syn::Result<LitStr> {
+pub(crate) fn name(key: &Ident, value: Value) -> syn::Result<LitStr> {
     match value {
         Value::Str(lit) if lit.value().trim().is_empty() => Err(syn::Error::new(
             lit.span(),

@@ -75,7 +75,7 @@ pub(crate) fn expand(config: HookConfig, hook: &Hook, item: TokenStream) -> Toke
 /// The part of a function's attribute that must be on its registration too: `#[cfg(..)]`
 /// whole, and of `#[cfg_attr(pred, ..)]` the `cfg(..)` it may come to (other attributes, say
 /// `inline`, do not belong on a static).
-fn registration_cfg(attr: &Attribute) -> Option<TokenStream> {
+pub(crate) fn registration_cfg(attr: &Attribute) -> Option<TokenStream> {
     if attr.path().is_ident("cfg") {
         return Some(quote!(#attr));
     }

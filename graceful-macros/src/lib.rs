@@ -22,15 +22,18 @@
 //! report its signature again as an invalid entry point.)
 //! Only this file touches `proc_macro`; every stage works on `proc_macro2` and is unit-tested.
 
+mod action_config;
 mod args;
 mod config;
 mod duration;
 mod errors;
+mod expand_action;
 mod expand_hook;
 mod expand_main;
 mod expand_test;
 mod signature;
 mod test_config;
+mod validate_action;
 mod validate_hook;
 mod validate_main;
 mod validate_test;
@@ -38,6 +41,7 @@ mod validate_test;
 use proc_macro::TokenStream;
 
 use crate::{
+    action_config::ActionConfig,
     config::{HookConfig, MainConfig},
     errors::{both, with_errors},
     test_config::TestConfig,
@@ -248,6 +252,70 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn on_shutdown(args: TokenStream, item: TokenStream) -> TokenStream {
     hook_attribute(args.into(), item.into()).into()
+}
+
+/// Runs a function each time a signal arrives while the program runs: reload the configuration
+/// on `SIGHUP`, reopen the log files on `SIGUSR1`. The signal comes first, `SIGHUP`, `SIGUSR1`
+/// or `SIGUSR2`; a stop signal is refused.
+///
+/// Put it on a free function with no parameters, returning `()` or `Result<(), E>` with
+/// `E: Display`, sync or `async`, in any crate the binary links. It runs on graceful's
+/// actions' thread, one run at a time (repeats that arrive meanwhile make one more run), never
+/// once Stopping has begun; an `Err` or a panic is reported and the program goes on. With the
+/// `systemd` feature a `SIGHUP` action is a reload: `RELOADING=1` before, `READY=1` after.
+/// The actions are armed when graceful is installed (`#[graceful::main]`, `install()`).
+///
+/// ```ignore
+/// #[graceful::on_signal(SIGHUP, name = "reload settings")]
+/// fn reload() -> std::io::Result<()> {
+///     let fresh = std::fs::read_to_string("/etc/app.toml")?;
+///     *SETTINGS.write().unwrap() = fresh;
+///     Ok(())
+/// }
+/// ```
+///
+/// # Options
+/// | option | value | default |
+/// | --- | --- | --- |
+/// | the signal, first | `SIGHUP`, `SIGUSR1` or `SIGUSR2` | required |
+/// | `name` | a non-empty string | the function's name |
+/// | `crate` | a path: `gr`, `::my_framework::graceful` | `::graceful` |
+///
+/// # The equivalent code without the macro
+/// The function, unchanged, then its registration in a link-time list:
+/// ```ignore
+/// const _: () = {
+///     #[::graceful::__private::linkme::distributed_slice(::graceful::__private::SIGNAL_ACTIONS)]
+///     #[linkme(crate = ::graceful::__private::linkme)]
+///     static __GRACEFUL_ACTION: ::graceful::__private::StaticAction = ::graceful::__private::StaticAction::new(
+///         ::graceful::__private::Signal::SIGHUP, "reload settings", ::core::panic::Location::caller(),
+///         ::graceful::__private::ActionFn::Sync(|| ::graceful::__private::hook_result(reload())),
+///     );
+/// };
+/// ```
+/// For closures that hold state, `graceful::on_signal(Signal::SIGHUP, "reload", closure)`.
+///
+/// # Compile errors
+/// A stop signal (`SIGTERM`, `SIGINT`, `SIGQUIT`), `SIGKILL` or `SIGSTOP`, an unknown or a
+/// second signal, parameters, methods, generics, `unsafe`, `const`, `extern`, the attribute
+/// twice, a return type that is `impl Trait`, a reference or `!`, and any bad option. A signal
+/// that `#[graceful::main(signals = [..])]` also lists is refused when graceful is installed
+/// (exit 78, naming both).
+#[proc_macro_attribute]
+pub fn on_signal(args: TokenStream, item: TokenStream) -> TokenStream {
+    action_attribute(args.into(), item.into()).into()
+}
+
+fn action_attribute(
+    args: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let config = args::parse(args).and_then(ActionConfig::from_args);
+    let action = syn::parse2(item.clone()).and_then(validate_action::check);
+    match both(config, action) {
+        Ok((config, action)) => expand_action::expand(config, &action, item),
+        Err(error) => with_errors(item, error),
+    }
 }
 
 /// Tests a program's shutdown: the body runs in a child process, under graceful with every

@@ -137,6 +137,22 @@ pub(crate) fn is_graceful_attribute(attr: &syn::Attribute, name: &str) -> bool {
         && segments.last().is_some_and(|s| s.ident == name)
 }
 
+/// The attribute `#[graceful::NAME]` found again on the item it expands: an error on each,
+/// saying what a second one would do (`consequence`: ", which would run the hook twice").
+pub(crate) fn check_not_twice(
+    attrs: &[syn::Attribute],
+    name: &str,
+    consequence: &str,
+    errors: &mut Errors,
+) {
+    for attr in attrs.iter().filter(|a| is_graceful_attribute(a, name)) {
+        errors.push(syn::Error::new_spanned(
+            attr.to_token_stream(),
+            format!("#[graceful::{name}] is applied twice{consequence}: remove this one"),
+        ));
+    }
+}
+
 /// A runtime's entry attribute such as `#[tokio::main]` or `#[async_std::main]`: a path of
 /// two or more segments ending in `main`, other than graceful's own.
 pub(crate) fn is_runtime_attribute(attr: &syn::Attribute) -> bool {

@@ -49,15 +49,12 @@ pub(crate) fn check(item: Item) -> syn::Result<Hook> {
         errors.take(check_parameters(&sig.inputs));
     }
     signature::check_common(sig, &TARGET, &mut errors);
-    for attr in &item.attrs {
-        if signature::is_graceful_attribute(attr, "on_shutdown") {
-            errors.push(syn::Error::new_spanned(
-                attr.to_token_stream(),
-                "#[graceful::on_shutdown] is applied twice, which would run the hook twice: \
-                 remove this one",
-            ));
-        }
-    }
+    signature::check_not_twice(
+        &item.attrs,
+        "on_shutdown",
+        ", which would run the hook twice",
+        &mut errors,
+    );
     errors.finish()?;
     let takes_shutdown = !item.sig.inputs.is_empty();
     Ok(Hook {

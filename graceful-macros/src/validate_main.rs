@@ -64,14 +64,7 @@ pub(crate) fn check(item: Item) -> syn::Result<ItemFn> {
         }
         _ => {}
     }
-    for attr in &main.attrs {
-        if signature::is_graceful_attribute(attr, "main") {
-            errors.push(syn::Error::new_spanned(
-                attr.to_token_stream(),
-                "#[graceful::main] is applied twice: remove this one",
-            ));
-        }
-    }
+    signature::check_not_twice(&main.attrs, "main", "", &mut errors);
     errors.finish()?;
     Ok(main)
 }

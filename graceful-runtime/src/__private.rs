@@ -8,7 +8,7 @@ pub use linkme;
 
 pub use crate::{
     Builder, ExitPolicy, Report, SecondSignal, Shutdown, Signal,
-    actions::{ActionJob, marker as action_marker},
+    actions::{ActionFn, ActionJob, SIGNAL_ACTIONS, StaticAction, marker as action_marker},
     entry::{run, run_async},
     hooks::{
         HOOKS, HookFn, HookFuture, HookJob, HookResult, StaticHook, async_hook, hook_result, marker,

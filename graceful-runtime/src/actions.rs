@@ -100,6 +100,47 @@ where
     }
 }
 
+/// How an action written with `#[graceful::on_signal]` runs. Not public API.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub enum ActionFn {
+    /// A plain `fn`.
+    Sync(fn() -> HookResult),
+    /// An `async fn`, driven on the actions' thread.
+    Async(fn() -> HookFuture),
+}
+
+/// One `#[graceful::on_signal]`, as its expansion describes it. Not public API.
+#[doc(hidden)]
+pub struct StaticAction {
+    signal: Signal,
+    name: &'static str,
+    at: &'static Location<'static>,
+    run: ActionFn,
+}
+
+impl StaticAction {
+    /// Not public API: used by generated code.
+    pub const fn new(
+        signal: Signal,
+        name: &'static str,
+        at: &'static Location<'static>,
+        run: ActionFn,
+    ) -> StaticAction {
+        StaticAction {
+            signal,
+            name,
+            at,
+            run,
+        }
+    }
+}
+
+/// Every `#[graceful::on_signal]` in the binary, gathered at link time. Not public API.
+#[doc(hidden)]
+#[linkme::distributed_slice]
+pub static SIGNAL_ACTIONS: [StaticAction];
+
 /// Why [`on_signal`] refused an action.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -199,7 +240,46 @@ pub fn on_signal<M>(
     name: impl Into<Cow<'static, str>>,
     action: impl IntoAction<M>,
 ) -> Result<(), ActionError> {
-    let at = Location::caller();
+    register(
+        signal,
+        name.into(),
+        Location::caller(),
+        action.into_action().0,
+    )
+}
+
+/// At installation: the actions of `#[graceful::on_signal]`, registered in link order, each as
+/// [`on_signal`] would; the first one refused is the start-up error.
+pub(crate) fn register_static() -> Result<(), crate::ConfigError> {
+    for a in SIGNAL_ACTIONS.iter() {
+        let job = match a.run {
+            ActionFn::Sync(f) => Job::Sync(Box::new(f)),
+            ActionFn::Async(f) => Job::Async(Box::new(f)),
+        };
+        register(a.signal, a.name.into(), a.at, job).map_err(|e| match e {
+            ActionError::Os(e) => crate::ConfigError::Os(e),
+            _ => unreachable_refusal(a),
+        })?;
+    }
+    Ok(())
+}
+
+/// The macro admits only SIGHUP, SIGUSR1 and SIGUSR2, the stop signals are not claimed yet at
+/// this point, and Stopping cannot have begun before the body: an OS error is the only refusal.
+fn unreachable_refusal(a: &StaticAction) -> crate::ConfigError {
+    crate::ConfigError::Os(io::Error::other(format!(
+        "the action {:?} for {} was refused",
+        a.name, a.signal
+    )))
+}
+
+/// Register one action (a closure's, or an attribute's).
+fn register(
+    signal: Signal,
+    name: Cow<'static, str>,
+    at: &'static Location<'static>,
+    job: Job,
+) -> Result<(), ActionError> {
     if !Signal::ACTIONS.contains(&signal) {
         return Err(ActionError::NotAnActionSignal(signal));
     }
@@ -219,9 +299,9 @@ pub fn on_signal<M>(
     arm(signal).map_err(ActionError::Os)?;
     registry.actions.push(Arc::new(Action {
         signal,
-        name: name.into(),
+        name,
         at,
-        job: Mutex::new(action.into_action().0),
+        job: Mutex::new(job),
     }));
     Ok(())
 }

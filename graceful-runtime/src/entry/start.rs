@@ -21,6 +21,7 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
         return Err(ConfigError::AlreadyInstalled);
     }
     // A signal means one thing: a stop signal that an action took is refused.
+    actions::register_static()?;
     actions::claim_stop_signals(&config.signals)?;
     report::configure(&config);
     STATE.set_drain(crate::clock::ns(config.drain));

@@ -15,8 +15,8 @@ use super::{HookFuture, HookResult};
 /// assert_eq!(failed.into_hook_result(), Err("disk full".to_owned()));
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be returned by a shutdown hook",
-    label = "a hook returns () or Result<(), E> where E: Display",
+    message = "`{Self}` cannot be returned by a shutdown hook or a signal's action",
+    label = "a hook or an action returns () or Result<(), E> where E: Display",
     note = "turn other values into () or an error the report can print"
 )]
 pub trait HookReturn {

@@ -1,0 +1,5 @@
+// A stop signal cannot run an action: it stops the program.
+#[graceful::on_signal(SIGTERM)]
+fn reload() {}
+
+fn main() {}

@@ -1,0 +1,11 @@
+// Sync and async actions, with a name and without, next to a main.
+#[graceful::on_signal(SIGHUP, name = "reload settings")]
+fn reload() -> std::io::Result<()> {
+    Ok(())
+}
+
+#[graceful::on_signal(SIGUSR1)]
+async fn reopen_logs() {}
+
+#[graceful::main]
+fn main() {}
