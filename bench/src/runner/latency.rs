@@ -18,58 +18,84 @@ use super::{Dist, child::Child, child::bin, progress};
 
 /// One contender: a binary in `src/bin/` and how it is started.
 pub(crate) struct Contender {
+    /// A peer (not the floor, not graceful): the best of these is graceful's bar.
+    pub(crate) peer: bool,
     pub(crate) label: &'static str,
     pub(crate) bin: &'static str,
     pub(crate) env: &'static [(&'static str, &'static str)],
     /// Handles more than one signal, so has a warm figure.
     pub(crate) warm: bool,
+    /// The signal it is measured on: SIGTERM, but for an action's.
+    pub(crate) signal: i32,
     /// Colour in the chart.
     pub(crate) color: &'static str,
 }
 
-/// The floor comes first: ratios are taken to it.
-pub(crate) const CONTENDERS: [Contender; 6] = [
+/// The floor comes first: ratios are taken to it. Then graceful's two rows, the peers, and
+/// last graceful's action row (measured on SIGHUP, compared with graceful's first hook).
+pub(crate) const CONTENDERS: [Contender; 7] = [
     Contender {
+        peer: false,
         label: "raw sigaction handler (floor)",
         bin: "latency_floor",
         env: &[],
         warm: true,
+        signal: libc::SIGTERM,
         color: "#555555",
     },
     Contender {
+        peer: false,
         label: "graceful",
         bin: "latency_graceful",
         env: &[],
         warm: false,
+        signal: libc::SIGTERM,
         color: "#d62728",
     },
     Contender {
+        peer: false,
         label: "graceful, GRACEFUL_REPORT=off",
         bin: "latency_graceful",
         env: &[("GRACEFUL_REPORT", "off")],
         warm: false,
+        signal: libc::SIGTERM,
         color: "#ff7f0e",
     },
     Contender {
+        peer: true,
         label: "ctrlc 3.5 (termination)",
         bin: "latency_ctrlc",
         env: &[],
         warm: true,
+        signal: libc::SIGTERM,
         color: "#1f77b4",
     },
     Contender {
+        peer: true,
         label: "signal-hook 0.4 iterator",
         bin: "latency_signal_hook",
         env: &[],
         warm: true,
+        signal: libc::SIGTERM,
         color: "#2ca02c",
     },
     Contender {
+        peer: true,
         label: "tokio 1 signal (current-thread)",
         bin: "latency_tokio",
         env: &[],
         warm: true,
+        signal: libc::SIGTERM,
         color: "#9467bd",
+    },
+    Contender {
+        peer: false,
+        label: "graceful SIGHUP action (on_signal)",
+        bin: "latency_action",
+        env: &[],
+        warm: true,
+        signal: libc::SIGHUP,
+        color: "#8c564b",
     },
 ];
 
@@ -80,16 +106,24 @@ const WARM_GAP: Duration = Duration::from_millis(5);
 /// Between two settled processes' signals: the previous one has exited, the next is alone.
 const SETTLED_GAP: Duration = Duration::from_millis(10);
 
-/// One cold sample: a fresh process, one SIGTERM.
+/// One cold sample: a fresh process, one signal (then SIGTERM, for an action's, to end it).
 fn cold_sample(c: &Contender) -> Result<u64, String> {
     let mut child = Child::start(&bin(c.bin), &[], c.env).map_err(|e| e.to_string())?;
     child.ready()?;
     std::thread::sleep(SETTLE);
-    let sent = child.signal(libc::SIGTERM);
+    let sent = child.signal(c.signal);
     let seen = child.number()?;
-    child.reap()?;
+    end(c, child)?;
     seen.checked_sub(sent)
         .ok_or_else(|| "the child's time is before the signal".into())
+}
+
+/// Reap a child after its sample; one measured on an action's signal is still running: stop it.
+fn end(c: &Contender, child: Child) -> Result<(), String> {
+    if c.signal != libc::SIGTERM {
+        child.signal(libc::SIGTERM);
+    }
+    child.reap().map(drop)
 }
 
 /// graceful's path cut where `graceful::sleep` returns (`latency_stages`), with the report on
@@ -194,12 +228,12 @@ pub(crate) fn settled(per_batch: usize, batches: usize, settle: Duration) -> Vec
         std::thread::sleep(settle);
         for (i, mut child) in ready {
             std::thread::sleep(SETTLED_GAP);
-            let sent = child.signal(libc::SIGTERM);
+            let sent = child.signal(CONTENDERS[i].signal);
             let sample = child.number().and_then(|seen| {
                 seen.checked_sub(sent)
                     .ok_or_else(|| "the child's time is before the signal".into())
             });
-            let sample = match (sample, child.reap()) {
+            let sample = match (sample, end(&CONTENDERS[i], child)) {
                 (Ok(v), Ok(_)) => Ok(v),
                 (Err(e), _) | (Ok(_), Err(e)) => Err(e),
             };
@@ -242,7 +276,7 @@ pub(crate) fn warm(signals: usize) -> Vec<Dist> {
                 continue;
             };
             std::thread::sleep(WARM_GAP);
-            let sent = child.signal(libc::SIGTERM);
+            let sent = child.signal(warm[i].signal);
             let sample = child.number().and_then(|seen| {
                 seen.checked_sub(sent)
                     .ok_or_else(|| "the child's time is before the signal".into())
