@@ -343,7 +343,7 @@ fn action_attribute(
 /// | `signal` | `SIGTERM`, `SIGINT`, `SIGHUP` or `SIGQUIT` | none: the body ends on its own |
 /// | `after` | `ready`, or a duration from the start of the child's body (graceful installed): `"200ms"` | `ready`: when the body calls `graceful::test::ready()` |
 /// | `second` | a signal, sent after the first | none |
-/// | `second_after` | `ready` (the next `ready()` call), or a duration after the first signal | `"300ms"` |
+/// | `second_after` | `ready` (a `ready()` call made once the child is stopping), or a duration after the first signal (at least 150 ms are kept) | `"300ms"` |
 /// | `kill_after` | a duration from the child's start | `"30s"`: past it the child is killed and the test fails |
 /// | `check` | the path of a `fn(graceful::test::Report)`, run in the parent | `Report::assert_clean`: exit 0, every hook `Ok` |
 /// | `timeout`, `body_timeout`, `drain`, `signals`, `exit_code`, `second_signal`, `crate` | as for `#[graceful::main]` | as there |

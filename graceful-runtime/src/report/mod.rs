@@ -139,8 +139,14 @@ static DEFERRED: AtomicBool = AtomicBool::new(false);
 /// JSON report of a quiet run too.
 static EVERY_RUN: AtomicBool = AtomicBool::new(false);
 
-/// Report every run, a quiet one too, whatever the mode (see `EVERY_RUN`).
-pub(crate) fn report_every_run() {
+/// For `graceful::test`'s child: the line written just before the JSON object, on a line of its
+/// own, so that its parent finds this report and no other line that looks like one.
+static OBJECT_MARK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Report every run, a quiet one too, whatever the mode (see `EVERY_RUN`), the JSON object
+/// after the line `mark`.
+pub(crate) fn report_every_run(mark: String) {
+    let _ = OBJECT_MARK.set(mark);
     EVERY_RUN.store(true, Ordering::Release);
 }
 
@@ -340,6 +346,11 @@ impl Log {
         }
         if self.mode == Report::Json && !self.json_written && self.exit_recorded && self.speaks() {
             self.json_written = true;
+            if let Some(mark) = OBJECT_MARK.get() {
+                // Found at the end of a line, even one the program left unfinished.
+                out.push_str(mark);
+                out.push('\n');
+            }
             out.push_str(&json::object(&self.records, start, STATE.reason()));
         }
         Some((out, self.printed))

@@ -11,6 +11,7 @@
 //! | `spawn(name, f)` | start one of graceful's threads |
 //! | `not_inherited_by_forks(listener)` | a forked child closes the probe listener at once |
 //! | `register(signals, on_signal)` | a handler for an action's signal |
+//! | `kill_group(pgid)`, `die_with_parent(pid)` | `graceful::test`: a hung child's group killed; a child that dies with its parent |
 //! | `signal_process(pid, signal)` | send a signal to a child (`graceful::test`; unsupported on Windows) |
 //!
 //! Layer 8: it imports only the state machine and the leaves.
@@ -19,16 +20,16 @@
 mod unix;
 #[cfg(unix)]
 pub(crate) use unix::{
-    Word, die_of, exit_now, install, not_inherited_by_forks, register, signal_process,
-    stderr_bounded,
+    Word, die_of, die_with_parent, exit_now, install, kill_group, not_inherited_by_forks, register,
+    signal_process, stderr_bounded,
 };
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
 pub(crate) use windows::{
-    Word, die_of, exit_now, install, not_inherited_by_forks, register, signal_process,
-    stderr_bounded,
+    Word, die_of, die_with_parent, exit_now, install, kill_group, not_inherited_by_forks, register,
+    signal_process, stderr_bounded,
 };
 
 /// Start a thread named `name` running `f`: graceful's one way to start its threads, so std's

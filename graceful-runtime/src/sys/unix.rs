@@ -474,3 +474,25 @@ pub(crate) fn signal_process(pid: u32, signal: Signal) -> io::Result<()> {
         _ => Err(io::Error::last_os_error()),
     }
 }
+
+/// `graceful::test`'s: SIGKILL the process group `pgid` (a hung child and what it started).
+pub(crate) fn kill_group(pgid: u32) {
+    if let Ok(pgid) = libc::pid_t::try_from(pgid)
+        && pgid > 0
+    {
+        // SAFETY: kill(2) with plain integers, on the group of a child not yet reaped (its pid
+        // is its group's id, so the group is still its).
+        unsafe { libc::kill(-pgid, libc::SIGKILL) };
+    }
+}
+
+/// `graceful::test`'s child: die with the parent that waits for it (Linux), rather than run on
+/// unsupervised; `false` if that parent is gone already.
+pub(crate) fn die_with_parent(parent: u32) -> bool {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl(PR_SET_PDEATHSIG) takes plain integers and changes only this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
+    std::os::unix::process::parent_id() == parent
+}

@@ -253,3 +253,11 @@ impl Word {
 pub(crate) fn signal_process(_pid: u32, _signal: Signal) -> std::io::Result<()> {
     Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
+
+/// No process groups to kill here: `graceful::test` cannot signal on Windows.
+pub(crate) fn kill_group(_pgid: u32) {}
+
+/// No parent-death signal on Windows: the child runs on if its parent dies.
+pub(crate) fn die_with_parent(_parent: u32) -> bool {
+    true
+}

@@ -6,12 +6,12 @@ use std::{
     fmt,
     io::{self, BufRead, BufReader, Read},
     process::{Child, Command, Stdio},
-    sync::mpsc,
+    sync::{Arc, Mutex, PoisonError, mpsc},
     thread::JoinHandle,
     time::{Duration, Instant},
 };
 
-use super::{CHILD_ENV, READY_MARKER, Report, STARTED_MARKER, plan::Plan, plan::When};
+use super::{CHILD_ENV, Marker, Report, plan::Plan, plan::When};
 use crate::{
     Signal,
     config::{ENV_DRAIN, ENV_PROBE, ENV_REPORT, ENV_SECOND_SIGNAL, ENV_TIMEOUT},
@@ -34,8 +34,17 @@ pub(crate) enum ChildError {
         stderr: String,
     },
     /// The child ended without graceful's report (killed, or its body never ran under
-    /// graceful).
+    /// graceful, or ended the process itself).
     NoReport {
+        status: String,
+        /// Its body had started, under graceful.
+        started: bool,
+        stdout: String,
+        stderr: String,
+    },
+    /// The child ended before the plan's signal was sent: the test tested no stop.
+    EndedBeforeSignal {
+        signal: Signal,
         status: String,
         stdout: String,
         stderr: String,
@@ -62,12 +71,30 @@ impl fmt::Display for ChildError {
             ),
             ChildError::NoReport {
                 status,
+                started,
                 stdout,
                 stderr,
             } => write!(
                 f,
-                "the child ended ({status}) without graceful's report\n--- stdout\n{stdout}\
-                 --- stderr\n{stderr}---"
+                "the child ended ({status}) without graceful's report{}\n--- stdout\n{stdout}\
+                 --- stderr\n{stderr}---",
+                if *started {
+                    " (its body ran: std::process::exit, or anything else that ends the process \
+                     on the spot, bypasses graceful; use graceful::exit)"
+                } else {
+                    ""
+                }
+            ),
+            ChildError::EndedBeforeSignal {
+                signal,
+                status,
+                stdout,
+                stderr,
+            } => write!(
+                f,
+                "the child ended ({status}) before its {signal} was sent, so no stop was tested: \
+                 call graceful::test::ready() before the body ends, or shorten `after`\n\
+                 --- stdout\n{stdout}--- stderr\n{stderr}---"
             ),
             ChildError::BadReport(e, line) => write!(f, "{e}: {line}"),
         }
@@ -87,7 +114,11 @@ impl std::error::Error for ChildError {
 /// Run the child for the test `name` under `plan` and read its report.
 pub(crate) fn run(plan: &Plan, name: &str) -> Result<Report, ChildError> {
     let exe = std::env::current_exe().map_err(ChildError::Spawn)?;
+    let token = token();
     let mut command = Command::new(exe);
+    // A group of its own: what the child starts is killed with it if it hangs.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
     command
         .args([
             name,
@@ -97,7 +128,10 @@ pub(crate) fn run(plan: &Plan, name: &str) -> Result<Report, ChildError> {
             "--test-threads=1",
             "--include-ignored",
         ])
-        .env(CHILD_ENV, name)
+        .env(
+            CHILD_ENV,
+            format!("{name}\n{}\n{token}", std::process::id()),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -113,41 +147,74 @@ pub(crate) fn run(plan: &Plan, name: &str) -> Result<Report, ChildError> {
     }
     command.env_remove("NOTIFY_SOCKET");
     let mut child = command.spawn().map_err(ChildError::Spawn)?;
-    let outputs = Outputs::read(&mut child);
-    let status = match supervise(&mut child, plan, &outputs.markers) {
-        Ok(status) => status,
-        Err(Stuck::Signal(s, e)) => {
+    let outputs = Outputs::read(&mut child, token);
+    let ended = match supervise(&mut child, plan, &outputs.markers) {
+        Ok(ended) => ended,
+        Err(stuck) => {
+            sys::kill_group(child.id());
             let _ = child.kill();
             let _ = child.wait();
-            return Err(ChildError::Signal(s, e));
-        }
-        Err(Stuck::Hung(waiting)) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            let (stdout, stderr) = outputs.join();
-            return Err(ChildError::Hung {
-                after: plan.kill_after,
-                waiting,
-                stdout,
-                stderr,
+            return Err(match stuck {
+                Stuck::Signal(s, e) => ChildError::Signal(s, e),
+                Stuck::Hung(waiting) => {
+                    let (stdout, stderr, _) = outputs.join();
+                    ChildError::Hung {
+                        after: plan.kill_after,
+                        waiting,
+                        stdout,
+                        stderr,
+                    }
+                }
             });
         }
     };
-    let (stdout, mut stderr) = outputs.join();
-    let Some((start, line)) = report_line(&stderr) else {
-        return Err(ChildError::NoReport {
+    let (stdout, stderr, report) = outputs.join();
+    let status = ended.status;
+    // Shown by the harness as any test's output: on failure, or with --show-output.
+    print!("{stdout}");
+    eprint!("{stderr}");
+    let unsent = match (plan.first, ended.first_sent, plan.second, ended.second_sent) {
+        (Some((signal, _)), false, ..) | (_, _, Some((signal, _)), false) => Some(signal),
+        _ => None,
+    };
+    if let Some(signal) = unsent {
+        return Err(ChildError::EndedBeforeSignal {
+            signal,
             status: status.to_string(),
             stdout,
             stderr,
         });
+    }
+    let Some(line) = report else {
+        return Err(ChildError::NoReport {
+            status: status.to_string(),
+            started: ended.started,
+            stdout,
+            stderr,
+        });
     };
-    let parsed = parse::report(line).map_err(|e| ChildError::BadReport(e, line.to_owned()))?;
-    stderr.replace_range(start..start + line.len(), "");
+    let parsed = parse::report(&line).map_err(|e| ChildError::BadReport(e, line.clone()))?;
     #[cfg(unix)]
     let signal = std::os::unix::process::ExitStatusExt::signal(&status);
     #[cfg(not(unix))]
     let signal = None;
     Ok(Report::new(parsed, status.code(), signal, stdout, stderr))
+}
+
+/// A token for this run of one test: the child's markers end with it.
+fn token() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{}-{nanos:x}", std::process::id())
+}
+
+/// How the child ended, and which of the plan's signals it got.
+struct Ended {
+    status: std::process::ExitStatus,
+    started: bool,
+    first_sent: bool,
+    second_sent: bool,
 }
 
 /// Why supervision stopped before the child ended.
@@ -164,32 +231,46 @@ fn supervise(
     child: &mut Child,
     plan: &Plan,
     markers: &mpsc::Receiver<Marker>,
-) -> Result<std::process::ExitStatus, Stuck> {
+) -> Result<Ended, Stuck> {
     let spawned = Instant::now();
     let mut body_started: Option<Instant> = None;
     let mut readies = 0_usize;
-    // When the first signal went, and how many `ready()` calls had come by then.
+    // `ready()` calls made once the child was stopping: what `second_after = ready` waits for.
+    let mut readies_stopping = 0_usize;
+    // When the first signal went, and how many such calls had come by then.
     let mut first: Option<(Instant, usize)> = None;
     let mut second_sent = false;
     loop {
         if let Ok(Some(status)) = child.try_wait() {
-            return Ok(status);
+            return Ok(Ended {
+                status,
+                started: body_started.is_some(),
+                first_sent: first.is_some(),
+                second_sent,
+            });
         }
         let now = Instant::now();
-        let due = |when: When, since: Instant, readies_before: usize| match when {
-            When::Ready => readies > readies_before,
-            When::After(delay) => now >= since + delay,
-        };
         if let (Some((signal, when)), None, Some(body)) = (plan.first, first, body_started) {
-            if due(when, body, 0) {
+            let due = match when {
+                When::Ready => readies > 0,
+                When::After(delay) => now >= body + delay,
+            };
+            if due {
                 sys::signal_process(child.id(), signal).map_err(|e| Stuck::Signal(signal, e))?;
-                first = Some((now, readies));
+                first = Some((now, readies_stopping));
             }
         }
         if let (Some((signal, when)), Some((at, readies_then)), false) =
             (plan.second, first, second_sent)
         {
-            if due(when, at, readies_then) {
+            // Never within 100 ms of the first: the kernel would deliver the lower-numbered of
+            // two pending signals first, and graceful takes a repeat that close as one.
+            let due = now >= at + SECOND_GAP
+                && match when {
+                    When::Ready => readies_stopping > readies_then,
+                    When::After(delay) => now >= at + delay,
+                };
+            if due {
                 sys::signal_process(child.id(), signal).map_err(|e| Stuck::Signal(signal, e))?;
                 second_sent = true;
             }
@@ -201,8 +282,8 @@ fn supervise(
                     "it never called graceful::test::ready(), which the signal waits for"
                 }
                 (_, _, Some((_, When::Ready)), false) if first.is_some() => {
-                    "it never called graceful::test::ready() again, which the second signal \
-                     waits for"
+                    "it never called graceful::test::ready() again while stopping, which the \
+                     second signal waits for"
                 }
                 (Some(_), Some(_), ..) => "it did not end after its signal",
                 _ => "its body did not end",
@@ -211,76 +292,106 @@ fn supervise(
         }
         match markers.recv_timeout(Duration::from_millis(5)) {
             Ok(Marker::Started) => body_started = Some(Instant::now()),
-            Ok(Marker::Ready) => readies += 1,
-            Err(_) => {}
+            Ok(Marker::Ready { stopping }) => {
+                readies += 1;
+                readies_stopping += usize::from(stopping);
+            }
+            Ok(Marker::Report) | Err(_) => {}
         }
     }
 }
 
-/// What the child tells the parent, on a line of stderr of its own.
-enum Marker {
-    /// Its body starts, graceful installed.
-    Started,
-    /// It called `ready()`.
-    Ready,
+/// The least time between the first signal and the second.
+const SECOND_GAP: Duration = Duration::from_millis(150);
+
+/// What the child's stderr gave: its text, markers taken out, and the report's line.
+#[derive(Default)]
+struct Stderr {
+    text: String,
+    report: Option<String>,
 }
 
-/// The child's stdout and stderr, read on two threads; the markers are taken out of stderr and
-/// sent on `markers`.
+/// The child's stdout and stderr, read on two threads into buffers the parent can take even
+/// if a reader never ends (a grandchild that keeps the pipes open); the markers are taken out
+/// of stderr and sent on `markers`.
 struct Outputs {
     markers: mpsc::Receiver<Marker>,
-    stdout: Option<JoinHandle<String>>,
-    stderr: Option<JoinHandle<String>>,
+    stdout: Arc<Mutex<Vec<u8>>>,
+    stderr: Arc<Mutex<Stderr>>,
+    readers: Vec<JoinHandle<()>>,
 }
 
+/// How long the readers get, once the child is reaped, to reach the end of its output.
+const DRAIN: Duration = Duration::from_secs(1);
+
 impl Outputs {
-    fn read(child: &mut Child) -> Outputs {
+    fn read(child: &mut Child, token: String) -> Outputs {
         let (tx, markers) = mpsc::channel();
-        let stdout = child.stdout.take().map(|mut out| {
-            std::thread::spawn(move || {
-                let mut bytes = Vec::new();
-                let _ = out.read_to_end(&mut bytes);
-                without_harness_line(&String::from_utf8_lossy(&bytes)).to_owned()
-            })
-        });
-        let stderr = child.stderr.take().map(|err| {
-            std::thread::spawn(move || {
-                let mut text = String::new();
+        let stdout: Arc<Mutex<Vec<u8>>> = Arc::default();
+        let stderr: Arc<Mutex<Stderr>> = Arc::default();
+        let mut readers = Vec::new();
+        if let Some(mut out) = child.stdout.take() {
+            let sink = stdout.clone();
+            readers.push(std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n @ 1..) = out.read(&mut buf) {
+                    lock(&sink).extend_from_slice(&buf[..n]);
+                }
+            }));
+        }
+        if let Some(err) = child.stderr.take() {
+            let sink = stderr.clone();
+            readers.push(std::thread::spawn(move || {
                 let mut reader = BufReader::new(err);
                 let mut line = Vec::new();
+                let mut report_next = false;
                 while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
-                    let s = String::from_utf8_lossy(&line);
+                    let s = String::from_utf8_lossy(&line).into_owned();
+                    line.clear();
+                    let mut out = lock(&sink);
+                    if std::mem::take(&mut report_next) {
+                        out.report = Some(s);
+                        continue;
+                    }
                     let bare = s.trim_end_matches('\n');
-                    let marked = [
-                        (READY_MARKER, Marker::Ready),
-                        (STARTED_MARKER, Marker::Started),
-                    ]
-                    .into_iter()
-                    .find_map(|(m, marker)| Some((bare.strip_suffix(m)?, marker)));
-                    match marked {
-                        Some((before, marker)) => {
-                            text.push_str(before);
+                    match Marker::find(bare, &token) {
+                        Some((marker, at)) => {
+                            out.text.push_str(&bare[..at]);
+                            report_next = marker == Marker::Report;
                             let _ = tx.send(marker);
                         }
-                        None => text.push_str(&s),
+                        None => out.text.push_str(&s),
                     }
-                    line.clear();
                 }
-                text
-            })
-        });
+            }));
+        }
         Outputs {
             markers,
             stdout,
             stderr,
+            readers,
         }
     }
 
-    fn join(mut self) -> (String, String) {
-        let take =
-            |h: Option<JoinHandle<String>>| h.and_then(|h| h.join().ok()).unwrap_or_default();
-        (take(self.stdout.take()), take(self.stderr.take()))
+    /// The output so far, once the readers are done or `DRAIN` has passed: stdout, stderr and
+    /// the report's line.
+    fn join(self) -> (String, String, Option<String>) {
+        let until = Instant::now() + DRAIN;
+        while self.readers.iter().any(|r| !r.is_finished()) && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let stdout = String::from_utf8_lossy(&lock(&self.stdout)).into_owned();
+        let stderr = std::mem::take(&mut *lock(&self.stderr));
+        (
+            without_harness_line(&stdout).to_owned(),
+            stderr.text,
+            stderr.report,
+        )
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The harness's first words in the child (`running 1 test`) are not the test's.
@@ -289,30 +400,25 @@ fn without_harness_line(stdout: &str) -> &str {
     rest.strip_prefix("running 1 test\n").unwrap_or(stdout)
 }
 
-/// Where graceful's JSON report is in `stderr`, and the line with its newline: the last line
-/// that is one.
-fn report_line(stderr: &str) -> Option<(usize, &str)> {
-    let start = stderr
-        .rmatch_indices("{\"reason\":")
-        .map(|(i, _)| i)
-        .find(|&i| i == 0 || stderr.as_bytes()[i - 1] == b'\n')?;
-    let end = stderr[start..]
-        .find('\n')
-        .map_or(stderr.len(), |e| start + e + 1);
-    Some((start, &stderr[start..end]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_report_is_the_last_line_that_is_one() {
-        let stderr = "a\n{\"reason\":null}\nb {\"reason\":1}\n{\"reason\":\"SIGTERM\"}\n";
-        let (start, line) = report_line(stderr).unwrap();
-        assert_eq!(line, "{\"reason\":\"SIGTERM\"}\n");
-        assert_eq!(&stderr[..start], "a\n{\"reason\":null}\nb {\"reason\":1}\n");
-        assert!(report_line("no report\n").is_none());
+    fn only_a_marker_with_the_runs_token_counts() {
+        assert_eq!(
+            Marker::find("progress: 100%graceful::test::ready 7-ab", "7-ab"),
+            Some((Marker::Ready { stopping: false }, 14))
+        );
+        assert_eq!(
+            Marker::find("graceful::test::ready-stopping 7-ab", "7-ab"),
+            Some((Marker::Ready { stopping: true }, 0))
+        );
+        assert_eq!(
+            Marker::find("next step: graceful::test::ready", "7-ab"),
+            None
+        );
+        assert_eq!(Marker::find("graceful::test::report 8-cd", "7-ab"), None);
     }
 
     #[test]

@@ -71,7 +71,7 @@ impl Plan {
         self
     }
 
-    /// `second_after = ready`: when the child calls `ready()` again after the first signal.
+    /// `second_after = ready`: when the child calls `ready()` once it is stopping.
     pub fn second_after_ready(mut self) -> Plan {
         if let Some((_, when)) = &mut self.second {
             *when = When::Ready;
