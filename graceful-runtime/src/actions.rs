@@ -8,7 +8,8 @@
 //!   burst of signals is one more run, not one per signal.
 //! - None starts once Stopping has begun. One still running then holds the stop, as a
 //!   [`hold`](crate::hold) does: the hooks wait for it, up to `body_timeout`.
-//! - Each run is isolated: a panic or an `Err` is reported and the program keeps running.
+//! - Each run is isolated: a panic or an `Err` is reported and the program keeps running
+//!   (under `panic = "abort"` a panic ends the process, as everywhere, with a line saying so).
 //! - With the `systemd` feature, `SIGHUP`'s actions are a reload: `RELOADING=1` with
 //!   `MONOTONIC_USEC=` before them, `READY=1` after, and `STATUS=` naming a failure.
 //!
@@ -396,25 +397,50 @@ fn run_all(signal: Signal) {
         if STATE.stopping() {
             break;
         }
+        RUNNING.with(|r| *r.borrow_mut() = Some((action.name.clone(), hold)));
         let t0 = clock::now_ns();
         let outcome = run_one(action);
         let took_ns = clock::now_ns().saturating_sub(t0);
+        // The run is over: the stop need not wait for its report line (stderr may be full).
+        drop(RUNNING.with(|r| r.borrow_mut().take()));
         if failed.is_none()
             && let HookOutcome::Failed(m) | HookOutcome::Panicked(m) = &outcome
         {
-            failed = Some(format!("{} failed: {m}", action.name));
+            failed = Some(format!("{}: {m}", action.name));
         }
-        report::action(&Event::Action {
+        report::at_once(&Event::Action {
             signal,
             name: action.name.clone(),
             at: action.at,
             outcome,
             took_ns,
         });
-        drop(hold);
     }
     if reload {
         notify::reloaded(failed.as_deref());
+    }
+}
+
+thread_local! {
+    /// The action this thread runs, with its hold: for `exit()` under `panic = "abort"`, which
+    /// parks the thread, and for the panic hook there.
+    static RUNNING: std::cell::RefCell<Option<(Cow<'static, str>, holds::Hold)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The name of the action this thread runs, if it runs one.
+pub(crate) fn current_action_name() -> Option<String> {
+    RUNNING
+        .try_with(|r| r.borrow().as_ref().map(|(name, _)| name.to_string()))
+        .ok()
+        .flatten()
+}
+
+/// `exit()` parks this thread for good (under `panic = "abort"`): the action's run is over,
+/// and its hold goes.
+pub(crate) fn parked_by_exit() {
+    if let Ok(Some((_, hold))) = RUNNING.try_with(|r| r.borrow_mut().take()) {
+        drop(hold);
     }
 }
 
@@ -450,10 +476,13 @@ mod notify {
     }
 
     /// `READY=1` after the reload, with `STATUS=` naming a failure (still `READY=1`: the
-    /// service runs on, with its old configuration).
+    /// service runs on, with its old configuration), and clearing it at the next success. Not
+    /// once the stop has begun: systemd has heard `STOPPING=1`.
     #[cfg_attr(not(all(unix, feature = "systemd")), allow(unused_variables))]
     pub(super) fn reloaded(failed: Option<&str>) {
         #[cfg(all(unix, feature = "systemd"))]
-        crate::systemd::reloaded(failed);
+        if !crate::state::STATE.stopping() {
+            crate::systemd::reloaded(failed);
+        }
     }
 }

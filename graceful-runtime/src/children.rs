@@ -5,6 +5,15 @@
 //! [`hold`](crate::hold) does, so the hooks run once the children are gone, and all of it is
 //! inside `body_timeout`.
 //!
+//! - A budget past `body_timeout` is cut short: 100 ms before it, every child still there is
+//!   killed, so none outlives the process.
+//! - With `process_group()`, the group is waited for until it is empty, its leader's exit
+//!   included, and killed whole at the budget. A child that leads no group is signalled alone.
+//! - A child that ends before the stop is reaped and said at once, in a line of its own.
+//! - Hand a child to graceful or wait for it yourself, not both: one the program reaps itself is
+//!   reported as lost, and should its pid be given to another child of the program meanwhile,
+//!   graceful cannot tell that one from it.
+//!
 //! As PID 1 it can also reap the orphans the kernel hands it ([`reap_orphans`]).
 //!
 //! One thread, started with the first child, does all of it: while the program runs it reaps
@@ -25,10 +34,11 @@ use std::{
 };
 
 use crate::{
-    Shutdown, Signal, clock,
+    Shutdown, Signal, clock, config,
     event::{ChildEnd, Event},
     holds::{self, Hold, TaskKind},
     report,
+    state::STATE,
     stopping::wait_for_stop,
 };
 
@@ -146,14 +156,18 @@ impl ChildStop {
     /// # Errors
     /// `Err(Shutdown)` once the hooks have begun: the child is left as it is, unsupervised (it
     /// was handed in, so it is dropped: std does not kill a dropped child).
-    pub fn supervise(self) -> Result<u32, Shutdown> {
+    pub fn supervise(mut self) -> Result<u32, Shutdown> {
         let pid = self.child.pid().unwrap_or(0);
+        // `kill(-pid)` reaches a group only if the child leads one: one that does not is
+        // signalled alone.
+        self.group &= leads_its_group(pid);
         let hold = holds::take(TaskKind::Child, self.name.clone(), self.at)?;
         let supervised = Supervised {
             stop: self,
             pid,
             hold: Some(hold),
             signalled_at: None,
+            leader_ended: None,
         };
         children().push(supervised);
         start_thread();
@@ -167,6 +181,8 @@ struct Supervised {
     hold: Option<Hold>,
     /// When its signal was sent (clock ns).
     signalled_at: Option<u64>,
+    /// A group's leader ended (its status), while members of its group remain.
+    leader_ended: Option<String>,
 }
 
 static CHILDREN: Mutex<Vec<Supervised>> = Mutex::new(Vec::new());
@@ -247,7 +263,19 @@ fn watch() {
         reap(|_, _| false);
         reap_unsupervised();
     }
+    // Past this every child is killed, whatever its budget: the hooks wait for the children up
+    // to body_timeout, and none must outlive the process.
+    let last_call = STATE
+        .stop_at()
+        .zip(config::in_force())
+        .map_or(u64::MAX, |(at, c)| {
+            at.saturating_add(clock::ns(c.body_timeout))
+                .saturating_sub(KILL_MARGIN_NS)
+        });
     loop {
+        // Those that ended (or were reaped by the program) first: a pid no longer ours is
+        // never signalled.
+        reap(|_, _| false);
         let now = clock::now_ns();
         for c in children().iter_mut().filter(|c| c.signalled_at.is_none()) {
             signal(c, c.stop.signal.as_raw());
@@ -255,11 +283,32 @@ fn watch() {
         }
         let left = reap(|c, now| {
             let since = now.saturating_sub(c.signalled_at.unwrap_or(now));
-            since >= clock::ns(c.stop.budget)
+            since >= clock::ns(c.stop.budget) || now >= last_call
         });
         reap_unsupervised();
         std::thread::sleep(Duration::from_millis(if left == 0 { 50 } else { 5 }));
     }
+}
+
+/// How long before `body_timeout` the children still there are killed.
+const KILL_MARGIN_NS: u64 = 100_000_000;
+
+/// Whether `pid` leads a process group of its own.
+fn leads_its_group(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: getpgid(2) takes a plain integer and only reads.
+    pid > 0 && unsafe { libc::getpgid(pid) } == pid
+}
+
+/// Whether a process of group `pgid` is still there (zombies count until reaped).
+fn group_alive(pgid: u32) -> bool {
+    let Ok(pgid) = libc::pid_t::try_from(pgid) else {
+        return false;
+    };
+    // SAFETY: kill(2) with signal 0 only asks whether the group exists.
+    pgid > 0 && unsafe { libc::kill(-pgid, 0) } == 0
 }
 
 /// Reap what has ended, report it and let its hold go; kill a child `overdue` says is past its
@@ -270,6 +319,20 @@ fn reap(overdue: impl Fn(&Supervised, u64) -> bool) -> usize {
     let mut list = children();
     list.retain_mut(|c| {
         let end = match c.stop.child.try_wait() {
+            // A group's leader ended, and members of its group remain: wait for them too (the
+            // group's id is not reused while it has members), and kill them at the budget.
+            Ok(Some(status)) if c.stop.group && c.signalled_at.is_some() && group_alive(c.pid) => {
+                c.leader_ended.get_or_insert_with(|| status_of(status));
+                if overdue(c, now) {
+                    signal(c, libc::SIGKILL);
+                    Some(ChildEnd::Killed {
+                        budget: c.stop.budget,
+                        status: c.leader_ended.take(),
+                    })
+                } else {
+                    None
+                }
+            }
             Ok(Some(status)) => Some(match c.signalled_at {
                 None => ChildEnd::Before(status_of(status)),
                 Some(at) => ChildEnd::Stopped {
@@ -300,8 +363,20 @@ fn reap(overdue: impl Fn(&Supervised, u64) -> bool) -> usize {
     let left = list.len();
     drop(list);
     for (name, pid, end, hold) in ended {
-        report::record(Event::Child { name, pid, end });
+        let event = Event::Child { name, pid, end };
         drop(hold);
+        if matches!(
+            event,
+            Event::Child {
+                end: ChildEnd::Before(_),
+                ..
+            }
+        ) {
+            // Not part of a stop: said at once, not kept for the stop's report.
+            report::at_once(&event);
+        } else {
+            report::record(event);
+        }
     }
     left
 }
@@ -342,6 +417,7 @@ fn signal(c: &Supervised, raw: i32) {
     }
     let target = if c.stop.group { -pid } else { pid };
     // SAFETY: kill(2) with plain integers; the pid is a child of ours not yet reaped (reaping
-    // removes it from the list under the same lock), so it names no other process.
+    // removes it from the list under the same lock, and each round reaps before it signals),
+    // so it names no other process; a group's id is not reused while the group has members.
     unsafe { libc::kill(target, raw) };
 }

@@ -112,11 +112,18 @@ pub(crate) fn reloading(monotonic_usec: u64) {
     let _ = notify(&format!("RELOADING=1\nMONOTONIC_USEC={monotonic_usec}"));
 }
 
-/// After a reload: `READY=1`, with `STATUS=` naming the failure if it failed (the service goes
-/// on with its old configuration, so it is ready either way).
+/// After a reload: `READY=1`, with `STATUS=` naming the failure on one line (the service goes
+/// on with its old configuration, so it is ready either way), and a plain status again at the
+/// next reload that succeeds.
 pub(crate) fn reloaded(failed: Option<&str>) {
+    static FAILED_LAST: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let was_failed = FAILED_LAST.swap(failed.is_some(), std::sync::atomic::Ordering::AcqRel);
     let _ = match failed {
-        Some(why) => notify(&format!("STATUS=reload failed: {why}\nREADY=1")),
+        Some(why) => {
+            let why = why.replace(['\n', '\r'], " ");
+            notify(&format!("STATUS=reload failed: {why}\nREADY=1"))
+        }
+        None if was_failed => notify("STATUS=reloaded\nREADY=1"),
         None => notify("READY=1"),
     };
 }

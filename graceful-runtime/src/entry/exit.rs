@@ -4,7 +4,7 @@ use std::io::Write as _;
 
 use super::finish;
 use crate::{
-    Reason, body, conclude,
+    Reason, actions, body, conclude,
     conclude::park_forever,
     exit_code::exit_with,
     main_end::MainEnd,
@@ -139,6 +139,7 @@ fn without_unwinding(code: i32) -> ! {
         runner::end_hook_here(code);
     } else {
         work::parked_by_exit();
+        actions::parked_by_exit();
         // The body may be waiting for this thread (a join, a scope): should it be abandoned at
         // body_timeout for that, the exit's code still wins.
         STATE.note_exit_parked();

@@ -55,10 +55,11 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
 fn announce_aborting_panics() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let what = match runner::current_hook_name() {
-            Some(name) => Some(format!("hook {name:?} panicked")),
-            None if body::is_body_thread() => Some("main panicked".to_owned()),
-            None => None,
+        let what = match (runner::current_hook_name(), actions::current_action_name()) {
+            (Some(name), _) => Some(format!("hook {name:?} panicked")),
+            (None, Some(name)) => Some(format!("action {name:?} panicked")),
+            _ if body::is_body_thread() => Some("main panicked".to_owned()),
+            _ => None,
         };
         if let Some(what) = what {
             let line = format!(

@@ -475,10 +475,10 @@ pub(crate) fn main_error(message: &str) {
     log().push(Event::MainError(message.to_owned()), now);
 }
 
-/// An action ended: its line now (text or JSON, as the report is set), and its event to the
-/// sinks, on the caller's thread (the actions' own). Not recorded: a program that reloads for
-/// months keeps no list of its reloads.
-pub(crate) fn action(event: &Event) {
+/// An event outside any stop (an action ended, a child ended by itself): its line now (text
+/// or JSON, as the report is set), and its event to the sinks, on the caller's thread. Not
+/// recorded: a program that reloads for months keeps no list of its reloads.
+pub(crate) fn at_once(event: &Event) {
     let mode = log().mode;
     let line = match mode {
         Report::Text | Report::Always => {

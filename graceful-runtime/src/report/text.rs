@@ -202,8 +202,13 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
             outcome_text(out, outcome, *took_ns);
         }
         Event::Child { name, pid, end } => {
-            push_t(out, t_ns);
-            let _ = write!(out, " child {name:?} (pid {pid}) ");
+            // One that ended before the stop is said at once, outside it: no time since its
+            // start.
+            if !matches!(end, ChildEnd::Before(_)) {
+                push_t(out, t_ns);
+                out.push(' ');
+            }
+            let _ = write!(out, "child {name:?} (pid {pid}) ");
             let _ = match end {
                 ChildEnd::Before(status) => write!(out, "had ended before the stop: {status}"),
                 ChildEnd::Stopped { status, after_ns } => {

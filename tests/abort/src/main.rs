@@ -46,6 +46,21 @@ fn main() -> Result<(), graceful::Shutdown> {
             let _ = graceful::on_shutdown("panics", || -> () { panic!("hook exploded") });
             let _ = graceful::on_shutdown("later", || println!("hook:later")).order(1);
         }
+        // A SIGHUP action that calls exit(3).
+        "action_exit" => {
+            graceful::on_signal(graceful::Signal::SIGHUP, "exits", || -> () {
+                println!("action:exit");
+                graceful::exit(3)
+            })
+            .unwrap();
+        }
+        // A SIGHUP action that panics.
+        "action_panics" => {
+            graceful::on_signal(graceful::Signal::SIGHUP, "explodes", || -> () {
+                panic!("action exploded")
+            })
+            .unwrap();
+        }
         _ => {}
     }
     println!("ready");
