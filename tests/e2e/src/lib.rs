@@ -247,3 +247,19 @@ pub fn start_server(name: &str, env: &[(&str, &str)]) -> (Proc, std::net::Socket
 pub fn within(t0: Instant, limit: Duration) {
     assert!(t0.elapsed() < limit, "took {:?}", t0.elapsed());
 }
+
+/// `tests/abort`, a program outside the workspace built with `panic = "abort"`, built (once
+/// per change; cargo keeps it up to date) into `target/abort`: its binary's path.
+pub fn abort_bin() -> String {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let target = format!("{root}/target/abort");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let ok = Command::new(cargo)
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(format!("{root}/tests/abort/Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "cannot build tests/abort");
+    format!("{target}/debug/graceful-abort-check")
+}

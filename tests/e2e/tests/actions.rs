@@ -229,8 +229,7 @@ fn systemd_hears_reloading_then_ready_and_the_status_of_a_failure() {
     assert!(recv().starts_with("RELOADING=1\nMONOTONIC_USEC="));
     let failed = recv();
     assert!(
-        failed.starts_with("STATUS=reload failed: reload: ")
-            && failed.ends_with("\nREADY=1"),
+        failed.starts_with("STATUS=reload failed: reload: ") && failed.ends_with("\nREADY=1"),
         "{failed:?}"
     );
     p.kill(SIGTERM);

@@ -123,29 +123,13 @@ fn the_json_object_gives_the_exit_code_the_process_exits_with() {
     );
 }
 
-/// tests/abort, built with panic = "abort" into target/abort.
-fn abort_bin() -> String {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-    let target = format!("{root}/target/abort");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let ok = std::process::Command::new(cargo)
-        .args(["build", "--quiet", "--manifest-path"])
-        .arg(format!("{root}/tests/abort/Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "cannot build tests/abort");
-    format!("{target}/debug/graceful-abort-check")
-}
-
 #[test]
 fn under_panic_abort_exit_in_a_hook_left_behind_touches_nothing() {
     // A hook past its timeout (left running) calls exit(5) later. Under panic = "unwind" that
     // exit only ends the hook; under panic = "abort", exit() resume_unwind()s before it looks
     // at cfg!(panic = "abort"): observed SIGABRT (134), the later hook skipped, the report cut
     // mid-line. Expected: the later hook runs and the exit is the timed-out hook's 1.
-    let bin = abort_bin();
+    let bin = graceful_e2e::abort_bin();
     let p = Proc::start(&bin, &["left_behind_exit"], &[]);
     p.wait_for("ready");
     p.kill(SIGTERM);
@@ -163,7 +147,7 @@ fn under_panic_abort_exit_from_a_scoped_thread_exits_with_its_code() {
     // ends, main is abandoned at body_timeout (2.5 s) and the exit is 124, with the
     // never_asked hint ("a loop that asks one of them stops in time") for a main that is
     // blocked in a join and cannot ask. Under panic = "unwind" the same program exits 3.
-    let bin = abort_bin();
+    let bin = graceful_e2e::abort_bin();
     let t0 = Instant::now();
     let p = Proc::start(&bin, &["scoped_exit"], &[]);
     let end = p.wait();
@@ -265,7 +249,7 @@ fn under_panic_abort_the_report_says_a_panicking_hook_ends_the_process() {
     // panicking hook ends the process)". Observed: the report's first line, std's panic
     // message, SIGABRT: no line of graceful's names the hook, says the process ends, or that
     // hook "later" is skipped (a panic hook chained before std's could say it).
-    let bin = abort_bin();
+    let bin = graceful_e2e::abort_bin();
     let p = Proc::start(&bin, &["hook_panics"], &[]);
     p.wait_for("ready");
     p.kill(SIGTERM);

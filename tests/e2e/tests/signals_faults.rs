@@ -280,29 +280,13 @@ fn a_failed_reloads_status_is_one_line_naming_the_failure_once() {
     assert_eq!(failed.matches("failed").count(), 1, "{failed:?}");
 }
 
-/// tests/abort, built with panic = "abort" into target/abort (as drop_in.rs does).
-fn abort_bin() -> String {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-    let target = format!("{root}/target/abort");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let ok = Command::new(cargo)
-        .args(["build", "--quiet", "--manifest-path"])
-        .arg(format!("{root}/tests/abort/Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "cannot build tests/abort");
-    format!("{target}/debug/graceful-abort-check")
-}
-
 /// Under panic = "abort", exit(3) from an action parks the actions' thread with the action's
 /// hold still taken: the stop waits the whole body_timeout (2.5 s) and the report says the
 /// action is "still at work". A `graceful::thread::spawn` worker's hold is let go when it
 /// parks; the action's should be too.
 #[test]
 fn under_panic_abort_exit_from_an_action_exits_at_once() {
-    let bin = abort_bin();
+    let bin = graceful_e2e::abort_bin();
     let p = Proc::start(&bin, &["action_exit"], &[]);
     p.wait_for("ready");
     let t0 = Instant::now();
@@ -322,7 +306,7 @@ fn under_panic_abort_exit_from_an_action_exits_at_once() {
 /// says nothing of the action.
 #[test]
 fn under_panic_abort_the_report_says_a_panicking_action_ends_the_process() {
-    let bin = abort_bin();
+    let bin = graceful_e2e::abort_bin();
     let p = Proc::start(&bin, &["action_panics"], &[]);
     p.wait_for("ready");
     p.kill(libc::SIGHUP);
