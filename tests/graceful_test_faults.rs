@@ -2,11 +2,10 @@
 //! output open, lines that look like graceful's markers or report, a child whose parent is
 //! killed, signals planned but never sent. Each test failed before its fix.
 //!
-//! The `*_inner` functions are fixtures, not tests to run on their own: some hang or fail by
-//! design. They carry `#[ignore]` so that `cargo test` does not run them directly; the outer
-//! `#[test]` next to each runs its fixture in a test binary of its own (`NAME --exact
-//! --include-ignored`), as a user's `cargo test NAME` would, and checks what the user would see
-//! (the time taken, the output shown, the failure message).
+//! The `*_inner` tests are fixtures: each passes when `cargo test` runs it as it runs any test,
+//! and the outer `#[test]` next to it also runs it in a test binary of its own (`NAME
+//! --exact`), as a user's `cargo test NAME` would, to check what the user sees (the time taken,
+//! the output shown, the failure message, a child left behind).
 
 use std::{
     process::{Command, Stdio},
@@ -30,7 +29,7 @@ fn sleep_until_stopped() -> Result<(), Shutdown> {
 /// in time, how long it took, its stdout and stderr.
 fn run_alone(name: &str, extra: &[&str], bound: Duration) -> (bool, Duration, String, String) {
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([name, "--exact", "--include-ignored"])
+        .args([name, "--exact"])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -60,7 +59,6 @@ fn run_alone(name: &str, extra: &[&str], bound: Duration) -> (bool, Duration, St
 // ---- 1. A grandchild that inherits the child's stdout/stderr holds the parent until it ends.
 
 #[graceful::test]
-#[ignore]
 fn a_background_grandchild_inner() {
     // A helper the body starts and leaves running (a server under test, `sleep`): it inherits
     // the child's stdout and stderr, as Command does by default.
@@ -83,7 +81,6 @@ fn a_background_grandchild_does_not_hold_the_test() {
 
 #[graceful::test(signal = SIGTERM, kill_after = "1s")]
 #[should_panic(expected = "killed it")]
-#[ignore]
 fn kill_after_with_a_grandchild_inner() {
     // The point of the fixture: a process started and left behind, holding the output.
     #[expect(clippy::zombie_processes, reason = "a process left behind, on purpose")]
@@ -141,7 +138,6 @@ fn the_line_is_the_users(report: graceful::test::Report) {
 // ---- 4. GRACEFUL_TEST_CHILD is inherited by the child's own children.
 
 #[graceful::test]
-#[ignore]
 fn a_plain_graceful_test_inner() {}
 
 /// A body that runs a test binary (this one, or a workspace's other) as a tool: the grandchild
@@ -150,11 +146,7 @@ fn a_plain_graceful_test_inner() {}
 #[graceful::test]
 fn a_grandchild_test_binary_is_not_taken_for_the_child() {
     let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "a_plain_graceful_test_inner",
-            "--exact",
-            "--include-ignored",
-        ])
+        .args(["a_plain_graceful_test_inner", "--exact"])
         .output()
         .unwrap();
     assert!(
@@ -168,7 +160,6 @@ fn a_grandchild_test_binary_is_not_taken_for_the_child() {
 // ---- 5. --show-output / --nocapture never show a passing child's output.
 
 #[graceful::test]
-#[ignore]
 fn a_child_that_prints_inner() {
     println!("the child says hello");
 }
@@ -225,8 +216,10 @@ fn the_childs_own_report(report: graceful::test::Report) {
 // ---- 8. A child outlives its parent: the test runner killed (a CI timeout's SIGKILL, an OOM
 // kill), the child waiting for a signal runs on, orphaned, for ever.
 
-#[graceful::test(signal = SIGTERM)]
-#[ignore]
+// Run alone it waits for a signal that never comes, and is killed at its bound: the test
+// expects that. The outer test kills its parent long before.
+#[graceful::test(signal = SIGTERM, kill_after = "3s")]
+#[should_panic(expected = "killed it")]
 fn an_orphan_inner() -> Result<(), Shutdown> {
     if let Some(path) = std::env::var_os("ORPHAN_PID_FILE") {
         std::fs::write(path, std::process::id().to_string()).unwrap();
@@ -242,7 +235,7 @@ fn the_child_does_not_outlive_a_killed_parent() {
         std::env::temp_dir().join(format!("graceful-test-orphan-{}", std::process::id()));
     let _ = std::fs::remove_file(&pid_file);
     let mut parent = Command::new(std::env::current_exe().unwrap())
-        .args(["an_orphan_inner", "--exact", "--include-ignored"])
+        .args(["an_orphan_inner", "--exact"])
         .env("ORPHAN_PID_FILE", &pid_file)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
