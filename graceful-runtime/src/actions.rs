@@ -408,7 +408,7 @@ fn run_all(signal: Signal) {
         {
             failed = Some(format!("{}: {m}", action.name));
         }
-        report::at_once(&Event::Action {
+        report::at_once(Event::Action {
             signal,
             name: action.name.clone(),
             at: action.at,

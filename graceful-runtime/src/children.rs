@@ -373,7 +373,7 @@ fn reap(overdue: impl Fn(&Supervised, u64) -> bool) -> usize {
             }
         ) {
             // Not part of a stop: said at once, not kept for the stop's report.
-            report::at_once(&event);
+            report::at_once(event);
         } else {
             report::record(event);
         }

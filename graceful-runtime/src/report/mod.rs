@@ -46,6 +46,7 @@ pub(crate) mod stderr;
 mod text;
 pub(crate) mod value;
 
+use crate::event::ChildEnd;
 pub(crate) use crate::event::{Event, HookOutcome};
 use crate::{
     Reason, Report, Signal, clock, config::Config, exit_code::Decision, state::STATE,
@@ -229,6 +230,11 @@ impl Log {
                 self.noteworthy |= STATE.exit_request().is_some_and(|c| c != 0);
             }
             Event::Stopping(_) | Event::MainEnded(_) | Event::Waiting(_) => {}
+            // Said in a stop that began meanwhile: worth the report only if it went wrong.
+            Event::Action { outcome, .. } => self.noteworthy |= outcome.is_failure(),
+            Event::Child { end, .. } => {
+                self.noteworthy |= matches!(end, ChildEnd::Killed { .. } | ChildEnd::Lost(_));
+            }
             _ => self.noteworthy = true,
         }
         self.records.push(Record { at, event });
@@ -478,27 +484,35 @@ pub(crate) fn main_error(message: &str) {
 /// An event outside any stop (an action ended, a child ended by itself): its line now (text
 /// or JSON, as the report is set), and its event to the sinks, on the caller's thread. Not
 /// recorded: a program that reloads for months keeps no list of its reloads.
-pub(crate) fn at_once(event: &Event) {
+pub(crate) fn at_once(event: Event) {
     let mode = log().mode;
+    // The pen first: once this thread has it, an exit waits for this line to be out.
+    let pen = (mode != Report::Off).then(|| Pen::take(true)).flatten();
+    if STATE.stopping() {
+        // The stop's report has begun and the exit may come at any moment: the line goes with
+        // the stop's, in order, and cannot be lost to the exit.
+        drop(pen);
+        record(event);
+        write_now();
+        return;
+    }
     let line = match mode {
         Report::Text | Report::Always => {
             let mut line = String::from("graceful: ");
-            text::write_line(&mut line, event, 0, &log().notes);
+            text::write_line(&mut line, &event, 0, &log().notes);
             line.push('\n');
-            Some(line)
+            line
         }
-        Report::Json => Some(json::line(event)),
-        Report::Off => None,
+        Report::Json => json::line(&event),
+        Report::Off => String::new(),
     };
-    if let Some(line) = line
-        && let Some(mut pen) = Pen::take(true)
-    {
+    if let Some(mut pen) = pen {
         pen.write(line.as_bytes());
     }
     if sinks::ANY {
-        let fields = fields::Fields::of(event);
+        let fields = fields::Fields::of(&event);
         let mut text = String::new();
-        text::write_line(&mut text, event, 0, &log().notes);
+        text::write_line(&mut text, &event, 0, &log().notes);
         let _ = contained(|| sinks::emit(&fields, &text));
     }
 }

@@ -16,6 +16,8 @@ fn attribute_actions_run_on_their_signals_and_a_failure_is_only_reported() {
     p.wait_for("reopened");
     p.kill(libc::SIGHUP);
     p.kill(libc::SIGUSR2);
+    // Each before the stop: an action due once stopping has begun does not start.
+    p.wait_for("reload:tried");
     p.wait_for("counted:2");
     p.kill(SIGTERM);
     let end = p.wait();

@@ -22,6 +22,7 @@ async fn reopen_logs() {
 
 #[graceful::on_signal(SIGHUP)]
 fn reload() -> Result<(), String> {
+    println!("reload:tried");
     Err("no such file: /etc/app.toml".into())
 }
 
