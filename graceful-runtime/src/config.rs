@@ -13,6 +13,7 @@
 //! | report | text, for a run something stopped or that went wrong | `GRACEFUL_REPORT` (`text`, `json`, `off`, `always`) |
 //! | probe listener | none | `GRACEFUL_PROBE` (`127.0.0.1:9000`, `[::]:9000`; `off`) |
 //! | a second signal | forces the exit | `GRACEFUL_SECOND_SIGNAL` (`force`, `ignore`) |
+//! | hooks that nothing orders | run one at a time | `GRACEFUL_HOOKS` (`sequential`, `concurrent`) |
 
 use std::{fmt, io, net::SocketAddr, time::Duration};
 
@@ -108,6 +109,7 @@ pub(crate) struct Settings {
     pub(crate) report: Report,
     pub(crate) probe: Option<SocketAddr>,
     pub(crate) second_signal: SecondSignal,
+    pub(crate) concurrent_hooks: bool,
 }
 
 impl Default for Settings {
@@ -123,6 +125,7 @@ impl Default for Settings {
             report: Report::Text,
             probe: None,
             second_signal: SecondSignal::Force,
+            concurrent_hooks: false,
         }
     }
 }
@@ -200,6 +203,20 @@ impl Settings {
                 }
             };
         }
+        let mut concurrent_hooks = self.concurrent_hooks;
+        if let Some(value) = env(ENV_HOOKS).filter(|v| !v.is_empty()) {
+            concurrent_hooks = match value.as_str() {
+                "concurrent" => true,
+                "sequential" => false,
+                _ => {
+                    return Err(ConfigError::Env {
+                        var: ENV_HOOKS,
+                        value,
+                        problem: EnvProblem::Hooks,
+                    });
+                }
+            };
+        }
         if let Some(addr) = probe.filter(|a| a.port() == 0) {
             return Err(ConfigError::Probe {
                 addr,
@@ -215,6 +232,7 @@ impl Settings {
             report,
             probe,
             second_signal,
+            concurrent_hooks,
         })
     }
 }
@@ -224,6 +242,7 @@ pub(crate) const ENV_PROBE: &str = "GRACEFUL_PROBE";
 pub(crate) const ENV_SECOND_SIGNAL: &str = "GRACEFUL_SECOND_SIGNAL";
 pub(crate) const ENV_REPORT: &str = "GRACEFUL_REPORT";
 pub(crate) const ENV_DRAIN: &str = "GRACEFUL_DRAIN";
+pub(crate) const ENV_HOOKS: &str = "GRACEFUL_HOOKS";
 
 /// The configuration in force, set once at start-up.
 static IN_FORCE: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
@@ -249,6 +268,8 @@ pub(crate) struct Config {
     pub(crate) report: Report,
     pub(crate) probe: Option<SocketAddr>,
     pub(crate) second_signal: SecondSignal,
+    /// Hooks that nothing orders run at the same time.
+    pub(crate) concurrent_hooks: bool,
 }
 
 /// Graceful could not start. The attribute and [`install`](crate::install) print it and exit
@@ -308,6 +329,8 @@ pub enum EnvProblem {
     PortZero,
     /// Not `force` or `ignore`.
     SecondSignal,
+    /// Not `sequential` or `concurrent`.
+    Hooks,
 }
 
 /// Why port 0 is refused for the probe listener.
@@ -330,6 +353,7 @@ impl fmt::Display for ConfigError {
                     }
                     EnvProblem::PortZero => f.write_str(PORT_ZERO),
                     EnvProblem::SecondSignal => f.write_str("use force or ignore"),
+                    EnvProblem::Hooks => f.write_str("use sequential or concurrent"),
                 }
             }
             ConfigError::DrainTooLong { drain, timeout } => write!(

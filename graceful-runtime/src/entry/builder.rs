@@ -98,6 +98,21 @@ impl Builder {
         self
     }
 
+    /// Run the hooks that nothing orders at the same time (default `false`: one at a time;
+    /// `GRACEFUL_HOOKS=concurrent|sequential` overrides it). Stages (`order`) stay barriers
+    /// and `after`/`before` still sequence hooks; each hook is still isolated and timed, and
+    /// all of them share the one deadline.
+    ///
+    /// ```
+    /// # use graceful_runtime as graceful;
+    /// let b = graceful::Builder::new().concurrent_hooks(true);
+    /// # let _ = b;
+    /// ```
+    pub fn concurrent_hooks(mut self, concurrent: bool) -> Self {
+        self.settings.concurrent_hooks = concurrent;
+        self
+    }
+
     /// Silence the report: the same as `.report(Report::Off)`.
     pub fn quiet(self) -> Self {
         self.report(Report::Off)

@@ -36,7 +36,6 @@ pub(crate) type SendHookFuture = Pin<Box<dyn Future<Output = HookResult> + Send>
 
 /// A hook declared with `#[graceful::on_shutdown]`. Not public API: used by generated code.
 #[doc(hidden)]
-#[derive(Debug)]
 pub struct StaticHook {
     pub name: &'static str,
     pub order: i32,
@@ -45,7 +44,33 @@ pub struct StaticHook {
     pub file: &'static str,
     pub line: u32,
     pub run: HookFn,
+    /// `after = [..]`: the hooks this one runs after.
+    pub after: &'static [HookRef],
+    /// `before = [..]`: the hooks this one runs before.
+    pub before: &'static [HookRef],
+    /// `final`: runs in the final stage, after the report has gone to its sinks.
+    pub last: bool,
 }
+
+/// The hook a `#[graceful::on_shutdown]` function registered, reached through the type the
+/// attribute declares beside it (same name, type namespace). `after = path` names
+/// `<path as Hook>::HOOK`, so a path that is no hook is a compile error. Not public API.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a #[graceful::on_shutdown] hook",
+    label = "`after` and `before` name functions marked #[graceful::on_shutdown]",
+    note = "a closure hook is ordered by name at run time: HookHandle::after(\"name\")"
+)]
+pub trait Hook {
+    /// Its registration.
+    const HOOK: HookRef;
+}
+
+/// A static hook, reached by calling it: a function and not a reference, so that hooks that
+/// name each other (a cycle, to be reported) do not make their statics' initializers depend
+/// on each other. Not public API.
+#[doc(hidden)]
+pub type HookRef = fn() -> &'static StaticHook;
 
 impl StaticHook {
     /// A hook with order 0 and no timeout of its own, declared `at` (module, file, line): the
@@ -64,7 +89,28 @@ impl StaticHook {
             file,
             line,
             run,
+            after: &[],
+            before: &[],
+            last: false,
         }
+    }
+
+    /// `after = [..]`.
+    pub const fn after(mut self, hooks: &'static [HookRef]) -> Self {
+        self.after = hooks;
+        self
+    }
+
+    /// `before = [..]`.
+    pub const fn before(mut self, hooks: &'static [HookRef]) -> Self {
+        self.before = hooks;
+        self
+    }
+
+    /// `final`.
+    pub const fn final_stage(mut self) -> Self {
+        self.last = true;
+        self
     }
 
     /// `order = N`.
@@ -77,6 +123,23 @@ impl StaticHook {
     pub const fn timeout_ms(mut self, ms: u64) -> Self {
         self.timeout = Some(Duration::from_millis(ms));
         self
+    }
+}
+
+impl fmt::Debug for StaticHook {
+    /// Names only for the edges: they may form a cycle.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = |hooks: &[HookRef]| hooks.iter().map(|h| h().name).collect::<Vec<_>>();
+        f.debug_struct("StaticHook")
+            .field("name", &self.name)
+            .field("order", &self.order)
+            .field("timeout", &self.timeout)
+            .field("module", &self.module)
+            .field("at", &(self.file, self.line))
+            .field("after", &names(self.after))
+            .field("before", &names(self.before))
+            .field("final", &self.last)
+            .finish_non_exhaustive()
     }
 }
 
