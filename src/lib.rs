@@ -148,10 +148,11 @@
 pub use graceful_macros::{main, on_shutdown, on_signal, test};
 pub use graceful_runtime::{
     ActionError, Builder, CancelOnShutdown, ConfigError, DurationError, EnvProblem, ExitPolicy,
-    Guard, Hold, HookHandle, HookInfo, HookReturn, IntoAction, IntoHook, MainReturn, Reason,
-    Report, SecondSignal, Shutdown, ShutdownFuture, Signal, Task, TaskKind, UntilShutdown, Work,
-    cancel_on_shutdown, check, exit, hold, hooks, install, is_ready, is_shutting_down, on_shutdown,
-    on_signal, shutdown, sleep, tasks, test, thread, trigger, until_shutdown, wait, wait_timeout,
+    GraphError, Guard, Hold, HookHandle, HookInfo, HookReturn, IntoAction, IntoHook, MainReturn,
+    OrderError, Plan, Reason, Report, SecondSignal, Shutdown, ShutdownFuture, Signal, Stage, Task,
+    TaskKind, UntilShutdown, Work, cancel_on_shutdown, check, exit, hold, hooks, install, is_ready,
+    is_shutting_down, on_shutdown, on_signal, shutdown, sleep, tasks, test, thread, trigger,
+    until_shutdown, wait, wait_timeout,
 };
 
 #[cfg(feature = "tokio")]

@@ -111,13 +111,18 @@ pub(crate) fn at_deadline(timeout: Duration, still_running: Vec<String>) -> ! {
 }
 
 /// The watchdog's: `timeout` passed while the exit decided after the hooks was under way
-/// (stuck in an `atexit` handler or a flush). The report gave that exit (the JSON object too):
-/// one bounded line says what held it, and the process ends with that code.
-pub(crate) fn exit_late(timeout: Duration, code: i32) -> ! {
+/// (the final stage's hooks, `running`, or an `atexit` handler or a flush stuck). The report
+/// gave that exit (the JSON object too): one bounded line says what held it, and the process
+/// ends with that code.
+pub(crate) fn exit_late(timeout: Duration, code: i32, running: Vec<String>) -> ! {
     if report::writes_lines() {
+        let held = match running.is_empty() {
+            true => "an atexit handler, or a flush of stdout, is stuck".to_owned(),
+            false => format!("the final stage still ran: {}", running.join(", ")),
+        };
         let line = format!(
-            "graceful: the deadline of {} passed while exiting (an atexit handler, or a flush \
-             of stdout, is stuck): exit {code}, as reported\n",
+            "graceful: the deadline of {} passed while exiting ({held}): exit {code}, as \
+             reported\n",
             crate::duration::show(timeout)
         );
         sys::stderr_bounded(

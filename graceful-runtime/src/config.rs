@@ -14,6 +14,7 @@
 //! | probe listener | none | `GRACEFUL_PROBE` (`127.0.0.1:9000`, `[::]:9000`; `off`) |
 //! | a second signal | forces the exit | `GRACEFUL_SECOND_SIGNAL` (`force`, `ignore`) |
 //! | hooks that nothing orders | run one at a time | `GRACEFUL_HOOKS` (`sequential`, `concurrent`) |
+//! | print the stop's plan at start-up | no | `GRACEFUL_PLAN` (`1`, `0`) |
 
 use std::{fmt, io, net::SocketAddr, time::Duration};
 
@@ -217,6 +218,17 @@ impl Settings {
                 }
             };
         }
+        let print_plan = match env(ENV_PLAN).as_deref() {
+            None | Some("" | "0") => false,
+            Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError::Env {
+                    var: ENV_PLAN,
+                    value: other.to_owned(),
+                    problem: EnvProblem::Flag,
+                });
+            }
+        };
         if let Some(addr) = probe.filter(|a| a.port() == 0) {
             return Err(ConfigError::Probe {
                 addr,
@@ -233,6 +245,7 @@ impl Settings {
             probe,
             second_signal,
             concurrent_hooks,
+            print_plan,
         })
     }
 }
@@ -243,6 +256,7 @@ pub(crate) const ENV_SECOND_SIGNAL: &str = "GRACEFUL_SECOND_SIGNAL";
 pub(crate) const ENV_REPORT: &str = "GRACEFUL_REPORT";
 pub(crate) const ENV_DRAIN: &str = "GRACEFUL_DRAIN";
 pub(crate) const ENV_HOOKS: &str = "GRACEFUL_HOOKS";
+pub(crate) const ENV_PLAN: &str = "GRACEFUL_PLAN";
 
 /// The configuration in force, set once at start-up.
 static IN_FORCE: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
@@ -270,6 +284,8 @@ pub(crate) struct Config {
     pub(crate) second_signal: SecondSignal,
     /// Hooks that nothing orders run at the same time.
     pub(crate) concurrent_hooks: bool,
+    /// `GRACEFUL_PLAN=1`: the stop's plan goes to stderr at start-up.
+    pub(crate) print_plan: bool,
 }
 
 /// Graceful could not start. The attribute and [`install`](crate::install) print it and exit
@@ -306,6 +322,9 @@ pub enum ConfigError {
         /// The action's name.
         action: String,
     },
+    /// The static hooks' `after`/`before` admit no order: a cycle, or an edge against the
+    /// stages.
+    HookGraph(crate::hooks::GraphError),
     /// The probe listener could not listen on its address (in use, not this host's).
     Probe {
         /// The address in force (`GRACEFUL_PROBE`, the builder or the attribute).
@@ -331,6 +350,8 @@ pub enum EnvProblem {
     SecondSignal,
     /// Not `sequential` or `concurrent`.
     Hooks,
+    /// Not `1` or `0`.
+    Flag,
 }
 
 /// Why port 0 is refused for the probe listener.
@@ -354,6 +375,7 @@ impl fmt::Display for ConfigError {
                     EnvProblem::PortZero => f.write_str(PORT_ZERO),
                     EnvProblem::SecondSignal => f.write_str("use force or ignore"),
                     EnvProblem::Hooks => f.write_str("use sequential or concurrent"),
+                    EnvProblem::Flag => f.write_str("use 1 or 0"),
                 }
             }
             ConfigError::DrainTooLong { drain, timeout } => write!(
@@ -373,6 +395,7 @@ impl fmt::Display for ConfigError {
                  a signal means one thing; take {signal} out of signals, or give the action \
                  another signal"
             ),
+            ConfigError::HookGraph(problem) => write!(f, "{problem}"),
             ConfigError::Probe { addr, error } => write!(
                 f,
                 "the probe listener cannot listen on {addr} ({ENV_PROBE} or the attribute's \
@@ -390,6 +413,7 @@ impl std::error::Error for ConfigError {
                 ..
             } => Some(e),
             ConfigError::Os(e) | ConfigError::Probe { error: e, .. } => Some(e),
+            ConfigError::HookGraph(problem) => Some(problem),
             _ => None,
         }
     }

@@ -5,7 +5,12 @@
 
 use std::{borrow::Cow, panic::Location, time::Duration};
 
-use crate::{Reason, Signal, Work, exit_code::Decision, hooks::HookInfo, main_end::MainEnd};
+use crate::{
+    Reason, Signal, Work,
+    exit_code::Decision,
+    hooks::{GraphError, HookInfo},
+    main_end::MainEnd,
+};
 
 #[derive(Clone, Debug)]
 pub(crate) enum Event {
@@ -26,6 +31,8 @@ pub(crate) enum Event {
     /// kept in the report's order so it is never written inside or after the report's lines
     /// about it.
     MainError(String),
+    /// The closures' `after`/`before` admit no order: the hooks run without the edges.
+    PlanDropped(GraphError),
     /// main returned with work still in flight: the hooks wait for it (described, the first
     /// few and a count).
     Waiting(Vec<String>),
@@ -44,10 +51,12 @@ pub(crate) enum Event {
         work: Work,
         error: String,
     },
+    /// A hook ended: `started_ns` after the stop began, it ran `took_ns`.
     Hook {
         info: HookInfo,
         outcome: HookOutcome,
         took_ns: u64,
+        started_ns: u64,
     },
     /// `timeout` passed; what was still running.
     Deadline {

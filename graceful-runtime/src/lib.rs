@@ -130,7 +130,10 @@ pub use config::{ConfigError, EnvProblem, ExitPolicy, Report, SecondSignal};
 pub use duration::DurationError;
 pub use entry::{Builder, Guard, exit, install};
 pub use holds::{Hold, Task, TaskKind, hold};
-pub use hooks::{HookHandle, HookInfo, HookReturn, IntoHook, hooks, on_shutdown};
+pub use hooks::{
+    GraphError, HookHandle, HookInfo, HookReturn, IntoHook, OrderError, Plan, Stage, hooks,
+    on_shutdown,
+};
 pub use main_end::MainReturn;
 pub use shutdown::{Reason, Shutdown, Work};
 pub use signal::Signal;

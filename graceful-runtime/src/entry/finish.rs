@@ -66,7 +66,7 @@ pub(crate) fn claim(end: &MainEnd, began: bool) -> bool {
 /// Run the claimed hooks on this thread, then decide.
 pub(crate) fn run_here() -> Decision {
     match runner::run_hooks(0) {
-        Finish::Done => conclude::conclude(),
+        Finish::Done => runner::conclude(),
         Finish::Superseded => park_forever(),
     }
 }

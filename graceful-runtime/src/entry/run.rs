@@ -93,7 +93,7 @@ pub(crate) async fn run_async(
         park_forever();
     }
     match runner::run_hooks_async(0).await {
-        Finish::Done => conclude::end_process(conclude::conclude()),
+        Finish::Done => conclude::end_process(runner::conclude()),
         Finish::Superseded => park_forever(),
     }
 }

@@ -3,7 +3,7 @@
 use crate::{
     ConfigError, actions, body, clock,
     config::{self, Settings},
-    exit_code, health, intake, report, runner,
+    exit_code, health, hooks, intake, report, runner,
     state::STATE,
     stopping, sys, watchdog,
 };
@@ -12,6 +12,8 @@ use crate::{
 pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigError> {
     let config =
         settings.resolve(|var| std::env::var_os(var).map(|v| v.to_string_lossy().into_owned()))?;
+    // The static hooks' edges admit an order, or the body never runs.
+    hooks::check_statics().map_err(ConfigError::HookGraph)?;
     // What can fail for want of a resource comes before anything is installed.
     let probe = match config.probe {
         Some(addr) => Some(health::bind(addr).map_err(|error| ConfigError::Probe { addr, error })?),
@@ -31,7 +33,12 @@ pub(crate) fn start(settings: &Settings, is_async: bool) -> Result<(), ConfigErr
     if let Some(listener) = probe {
         health::start(listener).map_err(ConfigError::Os)?;
     }
+    let print_plan = config.print_plan;
     config::set_in_force(config);
+    if print_plan {
+        // `GRACEFUL_PLAN=1`: what the stop will run, before the body does.
+        eprint!("graceful: {}", hooks::hooks());
+    }
     if stopping::futures_waiting() {
         // Futures polled before graceful was installed: the reporter wakes them at the stop.
         report::reporter::ensure_started();

@@ -10,7 +10,7 @@ use std::{
     time::Duration,
 };
 
-use super::{HookInfo, HookResult, HookReturn, Job, Planned, SendHookFuture};
+use super::{Edges, HOOKS, HookInfo, HookResult, HookReturn, Job, Planned, SendHookFuture};
 
 pub(crate) type ClosureFn = Box<dyn FnOnce() -> HookResult + Send>;
 
@@ -23,6 +23,17 @@ pub(crate) enum ClosureJob {
 struct Registered {
     info: HookInfo,
     f: ClosureJob,
+    after: Vec<Cow<'static, str>>,
+    before: Vec<Cow<'static, str>>,
+}
+
+impl Registered {
+    fn edges(&self) -> Edges {
+        Edges::Named {
+            after: self.after.clone(),
+            before: self.before.clone(),
+        }
+    }
 }
 
 /// What [`on_shutdown`] accepts: a closure returning `()` or `Result<(), E: Display>`; a
@@ -198,8 +209,18 @@ where
         file: at.file(),
         line: at.line(),
         seq: Some(seq),
+        last: false,
+        after: Vec::new(),
     };
-    registry.waiting.push((seq, Some(Registered { info, f })));
+    registry.waiting.push((
+        seq,
+        Some(Registered {
+            info,
+            f,
+            after: Vec::new(),
+            before: Vec::new(),
+        }),
+    ));
     HookHandle { seq }
 }
 
@@ -214,6 +235,83 @@ impl HookHandle {
         if let Some(r) = registry().find(self.seq) {
             f(&mut r.info);
         }
+    }
+
+    /// Run this hook after every hook named `name` (static or closure) in its stage. The name
+    /// is checked now: a hook of that name must be registered already, else
+    /// [`OrderError::NoSuchHook`] (the handle is in the error). Edges that form a cycle are
+    /// found when the stop is planned: they are then dropped, reported, and the exit is 1.
+    ///
+    /// ```
+    /// # use graceful_runtime as graceful;
+    /// let pool = graceful::on_shutdown("close pool", || ());
+    /// let flush = graceful::on_shutdown("flush cache", || ()).after("close pool")?;
+    /// let plan = graceful::hooks();
+    /// let pos = |n: &str| plan.iter().position(|h| h.name() == n).unwrap();
+    /// assert!(pos("close pool") < pos("flush cache"));
+    /// # pool.cancel(); flush.cancel();
+    /// # Ok::<(), graceful::OrderError>(())
+    /// ```
+    pub fn after(self, name: impl Into<Cow<'static, str>>) -> Result<Self, OrderError> {
+        self.edge(name.into(), |r, n| r.after.push(n))
+    }
+
+    /// Run this hook before every hook named `name` in its stage; checked as
+    /// [`after`](Self::after) is.
+    ///
+    /// ```
+    /// # use graceful_runtime as graceful;
+    /// let pool = graceful::on_shutdown("close pool", || ());
+    /// let drain = graceful::on_shutdown("drain queue", || ()).before("close pool")?;
+    /// # pool.cancel(); drain.cancel();
+    /// # Ok::<(), graceful::OrderError>(())
+    /// ```
+    pub fn before(self, name: impl Into<Cow<'static, str>>) -> Result<Self, OrderError> {
+        self.edge(name.into(), |r, n| r.before.push(n))
+    }
+
+    fn edge(
+        self,
+        name: Cow<'static, str>,
+        add: impl FnOnce(&mut Registered, Cow<'static, str>),
+    ) -> Result<Self, OrderError> {
+        let mut registry = registry();
+        let own = registry.find(self.seq).map(|r| r.info.name.clone());
+        if own.as_deref() == Some(name.as_ref()) {
+            drop(registry);
+            return Err(OrderError::Itself { handle: self });
+        }
+        let known = HOOKS.iter().any(|h| h.name == name)
+            || registry
+                .waiting
+                .iter()
+                .any(|(_, r)| r.as_ref().is_some_and(|r| r.info.name == name));
+        if !known {
+            drop(registry);
+            return Err(OrderError::NoSuchHook {
+                name: name.into_owned(),
+                handle: self,
+            });
+        }
+        if let Some(r) = registry.find(self.seq) {
+            add(r, name);
+        }
+        drop(registry);
+        Ok(self)
+    }
+
+    /// Run this hook in the final stage: after graceful's report has gone to its sinks (text,
+    /// JSON, `log`, `tracing`), within what is left of the deadline; the place to flush
+    /// telemetry. Its outcome cannot change the exit, which the report gave.
+    ///
+    /// ```
+    /// # use graceful_runtime as graceful;
+    /// let h = graceful::on_shutdown("flush traces", || ()).final_stage();
+    /// # h.cancel();
+    /// ```
+    pub fn final_stage(self) -> Self {
+        self.edit(|i| i.last = true);
+        self
     }
 
     /// Set the hook's `order` (default 0); lower runs earlier.
@@ -263,14 +361,64 @@ impl HookHandle {
     }
 }
 
-/// The registered closures' descriptions.
-pub(super) fn list() -> Vec<HookInfo> {
+/// The registered closures, described (no job), for [`hooks()`](super::hooks).
+pub(super) fn list() -> Vec<Planned> {
     registry()
         .waiting
         .iter()
-        .filter_map(|(_, r)| Some(r.as_ref()?.info.clone()))
+        .filter_map(|(_, r)| {
+            let r = r.as_ref()?;
+            Some(Planned {
+                info: r.info.clone(),
+                job: None,
+                edges: r.edges(),
+            })
+        })
         .collect()
 }
+
+/// An edge [`HookHandle::after`] or [`HookHandle::before`] could not add. The handle is kept
+/// in it: the hook itself stays registered either way.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum OrderError {
+    /// No hook of that name is registered (yet): static hooks are named by their `name` (the
+    /// function's, unless `name = ".."`), closures by the name given to `on_shutdown`.
+    NoSuchHook {
+        /// The name asked for.
+        name: String,
+        /// The hook's handle.
+        handle: HookHandle,
+    },
+    /// The name is the hook's own.
+    Itself {
+        /// The hook's handle.
+        handle: HookHandle,
+    },
+}
+
+impl OrderError {
+    /// The handle of the hook the edge was for.
+    pub fn into_handle(self) -> HookHandle {
+        match self {
+            OrderError::NoSuchHook { handle, .. } | OrderError::Itself { handle } => handle,
+        }
+    }
+}
+
+impl std::fmt::Display for OrderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OrderError::NoSuchHook { name, .. } => write!(
+                f,
+                "no hook named {name:?} is registered: name a #[graceful::on_shutdown] hook (its                  name = \"..\", else its function's name) or a closure registered before this call"
+            ),
+            OrderError::Itself { .. } => f.write_str("a hook cannot run after or before itself"),
+        }
+    }
+}
+
+impl std::error::Error for OrderError {}
 
 /// Take every registered closure out of the registry, to run it. They stay cancellable until
 /// the run starts each (`start_closure`).
@@ -289,6 +437,7 @@ pub(crate) fn take_closures() -> Vec<Planned> {
         .into_iter()
         .filter_map(|(_, r)| r)
         .map(|r| Planned {
+            edges: r.edges(),
             info: r.info,
             job: Some(match r.f {
                 ClosureJob::Sync(f) => Job::Closure(f),

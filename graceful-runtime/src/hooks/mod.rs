@@ -2,11 +2,15 @@
 //! time, and the one order both run in.
 //!
 //! # Order
-//! Hooks run one at a time, in ascending `order`. Within one `order`, closures run first,
-//! last-registered first (like nested `finally` blocks); static hooks follow, sorted by module
-//! path and then name, so the order is stable from build to build.
+//! Stages run one after another: ascending `order`, then the final stage. Within a stage the
+//! base order is: closures first, last-registered first (like nested `finally` blocks); static
+//! hooks follow, sorted by module path and then name, so the order is stable from build to
+//! build. `after`/`before` edges reorder a stage where they must (`graph.rs`); what they leave
+//! free keeps the base order, or, with `concurrent_hooks`, runs at the same time.
 
 mod closures;
+pub(crate) mod graph;
+mod plan;
 mod result;
 
 use std::{
@@ -15,12 +19,14 @@ use std::{
     fmt,
     future::Future,
     pin::Pin,
-    sync::{Mutex, PoisonError},
     time::Duration,
 };
 
 pub(crate) use closures::{ClosureFn, start_closure, take_closures};
-pub use closures::{HookHandle, HookJob, IntoHook, marker, on_shutdown};
+pub use closures::{HookHandle, HookJob, IntoHook, OrderError, marker, on_shutdown};
+pub use graph::{GraphError, Stage};
+pub use plan::{Plan, hooks};
+pub(crate) use plan::{check_statics, plan, prepare};
 pub use result::{HookReturn, async_hook, hook_result};
 
 use crate::Shutdown;
@@ -178,6 +184,10 @@ pub struct HookInfo {
     pub(crate) line: u32,
     /// Closures only: registration sequence, for last-registered-first.
     pub(crate) seq: Option<u64>,
+    /// In the final stage (`final`).
+    pub(crate) last: bool,
+    /// The hooks it runs after, by name, as the plan resolved its edges (either side's).
+    pub(crate) after: Vec<Cow<'static, str>>,
 }
 
 impl HookInfo {
@@ -205,6 +215,19 @@ impl HookInfo {
     pub fn is_closure(&self) -> bool {
         self.seq.is_some()
     }
+    /// Its stage: its `order`, or the final stage.
+    pub fn stage(&self) -> Stage {
+        if self.last {
+            Stage::Final
+        } else {
+            Stage::Order(self.order)
+        }
+    }
+    /// The hooks of its stage it runs after, by name (its own `after`, and others' `before`).
+    /// Filled in by [`hooks()`] and the stop's plan.
+    pub fn after(&self) -> impl Iterator<Item = &str> {
+        self.after.iter().map(|n| n.as_ref())
+    }
 
     pub(crate) fn of_static(h: &StaticHook) -> HookInfo {
         HookInfo {
@@ -215,13 +238,16 @@ impl HookInfo {
             file: h.file,
             line: h.line,
             seq: None,
+            last: h.last,
+            after: Vec::new(),
         }
     }
 
-    /// The run order: `order`, then closures (newest first), then statics by module and name.
+    /// The base order: the stage, then closures (newest first), then statics by module and
+    /// name.
     pub(crate) fn run_order(&self, other: &HookInfo) -> Ordering {
-        self.order
-            .cmp(&other.order)
+        self.stage()
+            .cmp(&other.stage())
             .then_with(|| match (self.seq, other.seq) {
                 (Some(a), Some(b)) => b.cmp(&a),
                 (Some(_), None) => Ordering::Less,
@@ -233,11 +259,11 @@ impl HookInfo {
 
 impl fmt::Display for HookInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:?} (order {}, {}:{})",
-            self.name, self.order, self.file, self.line
-        )
+        match self.last {
+            false => write!(f, "{:?} (order {}, ", self.name, self.order)?,
+            true => write!(f, "{:?} (final, ", self.name)?,
+        }
+        write!(f, "{}:{})", self.file, self.line)
     }
 }
 
@@ -248,81 +274,43 @@ pub(crate) enum Job {
     AsyncClosure(SendHookFuture),
 }
 
-/// A hook ready to run: its description and, until it is claimed, its job.
+/// Where a hook's edges come from: a static hook's `after`/`before` paths, or a closure's
+/// names.
+pub(crate) enum Edges {
+    Static(&'static StaticHook),
+    Named {
+        after: Vec<Cow<'static, str>>,
+        before: Vec<Cow<'static, str>>,
+    },
+}
+
+impl Edges {
+    pub(crate) fn is_empty(&self) -> bool {
+        match self {
+            Edges::Static(h) => h.after.is_empty() && h.before.is_empty(),
+            Edges::Named { after, before } => after.is_empty() && before.is_empty(),
+        }
+    }
+}
+
+/// A hook ready to run: its description, its edges and, until it is claimed, its job.
 pub(crate) struct Planned {
     pub(crate) info: HookInfo,
     pub(crate) job: Option<Job>,
+    pub(crate) edges: Edges,
 }
 
 impl Planned {
-    /// The run order (one comparator, so the sort is compiled once).
+    /// The base order (one comparator, so the sort is compiled once).
     pub(crate) fn run_order(a: &Planned, b: &Planned) -> Ordering {
         a.info.run_order(&b.info)
     }
-}
 
-/// The static hooks in run order, sorted ahead of need (`prepare`).
-static PREPARED: Mutex<Option<Vec<Planned>>> = Mutex::new(None);
-
-fn statics() -> Vec<Planned> {
-    let mut plan: Vec<Planned> = HOOKS
-        .iter()
-        .map(|h| Planned {
+    pub(crate) fn of_static(h: &'static StaticHook) -> Planned {
+        Planned {
             info: HookInfo::of_static(h),
             job: Some(Job::Static(h.run)),
-        })
-        .collect();
-    plan.sort_by(Planned::run_order);
-    plan
-}
-
-/// Sort the static hooks now, off the path from a signal to the first hook (the watchdog
-/// calls this at start-up): in a process that slept since, that path would otherwise take the
-/// page faults of reading the hooks' section and allocating the plan.
-pub(crate) fn prepare() {
-    // The lock is held while sorting: a stop that comes meanwhile waits for this sort rather
-    // than doing it a second time beside it.
-    let mut prepared = PREPARED.lock().unwrap_or_else(PoisonError::into_inner);
-    if prepared.is_none() {
-        *prepared = Some(statics());
+            edges: Edges::Static(h),
+        }
     }
-}
-
-/// Every static hook and every closure, in run order. The closures are taken out of the
-/// registry: each runs at most once.
-pub(crate) fn plan() -> Vec<Planned> {
-    let prepared = PREPARED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .take();
-    let mut plan = prepared.unwrap_or_else(statics);
-    let closures = take_closures();
-    if !closures.is_empty() {
-        plan.extend(closures);
-        // Stable, and the statics are in order already: closures slot in by their order.
-        plan.sort_by(Planned::run_order);
-    }
-    plan
-}
-
-/// The registered hooks in the order they will run, static and closures alike.
-///
-/// ```
-/// # use graceful_runtime as graceful;
-/// use graceful::{hooks, on_shutdown};
-/// let first = on_shutdown("registered first", || ());
-/// let second = on_shutdown("registered second", || ());
-/// let names: Vec<String> = hooks().iter().map(|h| h.name().to_owned()).collect();
-/// let pos = |n: &str| names.iter().position(|x| x == n).unwrap();
-/// assert!(pos("registered second") < pos("registered first")); // last registered first
-/// # first.cancel(); second.cancel();
-/// ```
-pub fn hooks() -> Vec<HookInfo> {
-    let mut all: Vec<HookInfo> = HOOKS
-        .iter()
-        .map(HookInfo::of_static)
-        .chain(closures::list())
-        .collect();
-    all.sort_by(HookInfo::run_order);
-    all
 }

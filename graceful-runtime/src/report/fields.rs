@@ -188,6 +188,8 @@ fields! {
     order: opt_int,
     at: opt_string,
     took_ms: opt_float,
+    started_ms: opt_float,
+    stage: opt_string,
     error: opt_string,
     still_running: opt_list,
     held: opt_list,
@@ -263,6 +265,10 @@ impl Fields {
                 });
                 f.error = Some(error.clone());
             }
+            Event::PlanDropped(problem) => {
+                f.event = "plan_dropped";
+                f.error = Some(problem.to_string());
+            }
             // The program's own line: kept out of the JSON object and the sinks.
             Event::MainError(m) => {
                 f.event = "main_error";
@@ -272,10 +278,15 @@ impl Fields {
                 info,
                 outcome,
                 took_ns,
+                started_ns,
             } => {
                 f.event = "hook";
                 f.name = Some(info.name().to_owned());
                 f.order = Some(i64::from(info.order()));
+                f.started_ms = Some(*started_ns as f64 / 1e6);
+                if info.stage() == crate::hooks::Stage::Final {
+                    f.stage = Some("final".to_owned());
+                }
                 let (file, line) = info.location();
                 f.at = Some(format!("{file}:{line}"));
                 f.outcome_of(outcome, *took_ns);
@@ -358,7 +369,7 @@ impl Fields {
         match (self.event, self.outcome) {
             ("deadline" | "forced", _) => Severity::Error,
             ("hook" | "action", Some("failed" | "panicked" | "timed_out"))
-            | ("main_abandoned" | "work_failed", _)
+            | ("main_abandoned" | "work_failed" | "plan_dropped", _)
             | ("child", Some("killed" | "lost")) => Severity::Warn,
             ("main_ended", _) if matches!(self.how.as_deref(), Some("failed" | "panicked")) => {
                 Severity::Warn

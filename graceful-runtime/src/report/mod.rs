@@ -171,6 +171,7 @@ pub(crate) fn configure(config: &Config) {
         &config.signals,
     );
     notes.second_ignored = config.second_signal == crate::SecondSignal::Ignore;
+    notes.concurrent = config.concurrent_hooks;
     TIMEOUT_NS.store(clock::ns(config.timeout), Ordering::Release);
     TEXT.store(config.report.writes_lines(), Ordering::Release);
     let mut log = log();
@@ -229,6 +230,7 @@ impl Log {
                 // A non-zero `exit()`, from anywhere, after main returned.
                 self.noteworthy |= STATE.exit_request().is_some_and(|c| c != 0);
             }
+            Event::PlanDropped(_) => self.noteworthy = true,
             Event::Stopping(_) | Event::MainEnded(_) | Event::Waiting(_) => {}
             // Said in a stop that began meanwhile: worth the report only if it went wrong.
             Event::Action { outcome, .. } => self.noteworthy |= outcome.is_failure(),
@@ -546,6 +548,28 @@ pub(crate) fn hook_ended(event: Event, now: u64) {
     }
 }
 
+/// A hook of the final stage ended, after the report: in the text report, its line follows the
+/// report's (if the report spoke, or the hook went wrong). It is not recorded, and not given
+/// to the sinks: the report (its JSON object too) is out, and the sinks may be what the final
+/// stage flushes.
+pub(crate) fn after_the_report(event: &Event) {
+    let failed = matches!(event, Event::Hook { outcome, .. } if outcome.is_failure());
+    let line = {
+        let log = log();
+        if !log.mode.writes_lines() || !(failed || log.speaks()) {
+            return;
+        }
+        let mut line = String::from("graceful: ");
+        let t = clock::now_ns().saturating_sub(log.start());
+        text::write_line(&mut line, event, t, &log.notes);
+        line.push('\n');
+        line
+    };
+    if let Some(mut pen) = Pen::take(true) {
+        pen.write(line.as_bytes());
+    }
+}
+
 /// The exit: record it, write everything that is left (the JSON object in JSON mode), waiting
 /// for std's lock, and let the sinks have the last events, for at most `sinks_until`. Should
 /// the wait or the write get stuck, the watchdog ends the process with the exit's code.
@@ -662,6 +686,8 @@ mod tests {
             file: "src/main.rs",
             line: 1,
             seq: None,
+            last: false,
+            after: Vec::new(),
         }
     }
 
@@ -756,6 +782,7 @@ mod tests {
                 info: info.clone(),
                 outcome: HookOutcome::Exit(0),
                 took_ns: 1,
+                started_ns: 0,
             },
             1,
         );
@@ -765,6 +792,7 @@ mod tests {
                 info,
                 outcome: HookOutcome::Exit(3),
                 took_ns: 1,
+                started_ns: 0,
             },
             2,
         );
@@ -784,6 +812,7 @@ mod tests {
                 info,
                 outcome: HookOutcome::Failed("disk full".into()),
                 took_ns: 1,
+                started_ns: 0,
             },
             3,
         );

@@ -29,6 +29,8 @@ pub(super) struct Notes {
     first_lines: Vec<(Signal, Box<[u8]>)>,
     /// `second_signal = "ignore"`: a later signal does not force the exit.
     pub(super) second_ignored: bool,
+    /// `concurrent_hooks`: each hook's line says when it began.
+    pub(super) concurrent: bool,
 }
 
 impl Notes {
@@ -39,6 +41,7 @@ impl Notes {
         drain: false,
         first_lines: Vec::new(),
         second_ignored: false,
+        concurrent: false,
     };
 
     pub(super) fn new(
@@ -57,6 +60,7 @@ impl Notes {
             drain: !drain.is_zero(),
             first_lines: Vec::new(),
             second_ignored: false,
+            concurrent: false,
         };
         if !notes.drain {
             for &s in signals {
@@ -188,6 +192,13 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
                 held.join(", ")
             );
         }
+        Event::PlanDropped(problem) => {
+            push_t(out, t_ns);
+            let _ = write!(
+                out,
+                " the hooks run in their base order, without their edges: {problem}"
+            );
+        }
         Event::WorkFailed { work, error } => {
             push_t(out, t_ns);
             let _ = write!(out, " {work}: {error}");
@@ -196,10 +207,15 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
             info,
             outcome,
             took_ns,
+            started_ns,
         } => {
             push_t(out, t_ns);
             let _ = write!(out, " hook {info} ");
             outcome_text(out, outcome, *took_ns);
+            if notes.concurrent {
+                // Hooks overlap: when each began shows how.
+                let _ = write!(out, ", from +{}", ms(*started_ns));
+            }
         }
         Event::Child { name, pid, end } => {
             // One that ended before the stop is said at once, outside it: no time since its

@@ -1,18 +1,23 @@
-//! The runner: hooks one at a time, in order, each isolated and each bounded.
+//! The runner: hooks run in their plan's order, each isolated and each bounded, on one lane
+//! (sequential, the default) or on as many as there are hooks ready at once
+//! (`concurrent_hooks`). The state of a run, and its lanes, are in `run.rs`.
 //!
-//! Hooks run on the thread that claimed the cleanup (normally main's, right after the body
-//! returned: no thread hop before the first hook). A hook past its own `timeout` cannot be
-//! stopped, so it is *left behind*: the watchdog bumps the run's generation, reports the hook
-//! as timed out and starts a fresh thread that carries on from the next hook. The thread left
-//! behind sees the new generation when (if ever) its hook returns, and stops. The same happens
-//! when the runner is stuck between two hooks (writing the report to a stderr nobody reads):
-//! the watchdog calls that a take-over. Claiming the next hook is one uncontended lock, so
+//! The first lane is the thread that claimed the cleanup (normally main's, right after the body
+//! returned: no thread hop before the first hook); other lanes are threads of their own. A hook
+//! past its own `timeout` cannot be stopped, so it is *left behind*: the watchdog drops its
+//! lane, reports the hook as timed out and starts a fresh lane that carries on. The thread left
+//! behind finds its lane gone when (if ever) its hook returns, and stops. The same happens when
+//! a lane is stuck between two hooks (writing the report to a stderr nobody reads): the
+//! watchdog calls that a take-over. Claiming the next hook is one uncontended lock, so
 //! thousands of hooks cost little.
 //!
 //! An async hook past its timeout is cancelled instead: its task is woken (by the reporter:
 //! wakers are user code) and drops the future, running its destructors, and the run carries on
 //! on the same runtime. An async hook that blocks its thread cannot be cancelled; a moment
 //! later it is left behind like a sync one.
+//!
+//! The final stage runs after the report has gone to its sinks (`conclude`), on the concluding
+//! thread; its lines come after the report's, and it cannot change the exit.
 //!
 //! The watchdog's calls here (`view`, `time_out`, `take_over_between`, `still_running`) only
 //! try the lock.
@@ -21,6 +26,7 @@
 //! `stopping` (7), the platform (8), the state machine (9) and the leaves.
 
 pub(crate) mod exec;
+mod run;
 
 use std::{
     cell::Cell,
@@ -33,8 +39,10 @@ use std::{
 
 use crate::{
     Reason, Shutdown, clock, conclude,
-    event::AfterTimeout,
-    hooks::{self, HookFn, HookFuture, HookInfo, HookResult, Job, Planned, SendHookFuture},
+    conclude::park_forever,
+    config,
+    exit_code::Decision,
+    hooks::{self, HookFn, HookFuture, HookResult, Job, SendHookFuture},
     report::{self, Event, HookOutcome},
     state::STATE,
     stopping::{forget_waker, keep_waker, request_wakes, wake_dog_by},
@@ -42,8 +50,13 @@ use crate::{
     unwind::{ExitPayload, contained, drop_payload, panic_message},
 };
 
+#[cfg(test)]
+pub(crate) use run::HookView;
+pub(crate) use run::{Finish, LaneView, RunnerView};
+use run::{Claimed, Overdue, Run};
+
 thread_local! {
-    /// The hook this thread runs right now, as (generation, index) of the run.
+    /// The hook this thread runs right now, as (lane, index) of the run.
     static RUNNING: Cell<Option<(u64, usize)>> = const { Cell::new(None) };
 }
 
@@ -60,35 +73,12 @@ pub(crate) fn current_hook_name() -> Option<String> {
     run.plan.get(index).map(|p| p.info.name().to_owned())
 }
 
-/// `true` on a thread running a hook that was left behind (past its timeout, or its runner
+/// `true` on a thread running a hook that was left behind (past its timeout, or its lane
 /// taken over): nothing it does counts any more. Takes the run's lock: not for the watchdog.
 pub(crate) fn in_hook_left_behind() -> bool {
     RUNNING
         .with(Cell::get)
-        .is_some_and(|(generation, _)| run().generation != generation)
-}
-
-/// The hook being run.
-struct Current {
-    index: usize,
-    started: u64,
-    deadline: Option<u64>,
-    is_async: bool,
-    /// An async hook the watchdog cancelled, and when.
-    cancelled_at: Option<u64>,
-}
-
-/// One run of the hooks.
-pub(crate) struct Run {
-    plan: Vec<Planned>,
-    next: usize,
-    /// Bumped when the hooks go on on a fresh thread; a runner of an older one stops.
-    generation: u64,
-    current: Option<Current>,
-    /// Since when the runner is between hooks (before the first, after each), while it is.
-    between_since: Option<u64>,
-    /// Hooks past their timeout whose thread has not come back: (generation, description).
-    left_behind: Vec<(u64, String)>,
+        .is_some_and(|(lane, index)| !run().runs(lane, index))
 }
 
 static RUN: Mutex<Run> = Mutex::new(Run::new());
@@ -105,225 +95,38 @@ fn try_run() -> Option<MutexGuard<'static, Run>> {
     }
 }
 
-pub(crate) enum Finish {
-    /// Every hook ran: the caller concludes.
-    Done,
-    /// Another thread took over: the caller must not conclude.
-    Superseded,
-}
-
-/// A hook this runner is about to run.
-struct Claimed {
-    index: usize,
-    job: Option<Job>,
-    info: HookInfo,
-    started: u64,
-}
-
-/// What the watchdog sees of the run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct RunnerView {
-    pub(crate) between_since: Option<u64>,
-    pub(crate) hook: Option<HookView>,
-}
-
-/// The hook under way, as the watchdog sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct HookView {
-    pub(crate) deadline: Option<u64>,
-    pub(crate) is_async: bool,
-    pub(crate) cancelled_at: Option<u64>,
-}
-
-/// What the watchdog's look at an overdue hook led to.
-pub(crate) enum Overdue {
-    /// An async hook to cancel: its task is to be woken.
-    Cancel,
-    /// Left behind: its event, and the generation a fresh runner carries on with.
-    LeftBehind(Event, u64),
-}
-
-impl Run {
-    const fn new() -> Run {
-        Run {
-            plan: Vec::new(),
-            next: 0,
-            generation: 0,
-            current: None,
-            between_since: None,
-            left_behind: Vec::new(),
-        }
-    }
-
-    fn start(&mut self, plan: Vec<Planned>, now: u64) {
-        self.plan = plan;
-        self.between_since = Some(now);
-    }
-
-    /// Take the next hook, unless another runner took over or none is left. Closures
-    /// cancelled since the plan was made are skipped; their jobs go to `discarded`, for the
-    /// caller to drop once the lock is let go (a closure's captures are user code).
-    fn claim(
-        &mut self,
-        generation: u64,
-        now: u64,
-        discarded: &mut Vec<Job>,
-    ) -> Result<Claimed, Finish> {
-        if self.generation != generation {
-            return Err(Finish::Superseded);
-        }
-        loop {
-            if self.next == self.plan.len() {
-                let mut late = hooks::take_closures();
-                if late.is_empty() {
-                    return Err(Finish::Done);
-                }
-                late.sort_by(Planned::run_order);
-                self.plan.extend(late);
-            }
-            let planned = &mut self.plan[self.next];
-            match planned.info.seq {
-                Some(seq) if !hooks::start_closure(seq) => {
-                    discarded.extend(planned.job.take());
-                    self.next += 1;
-                }
-                _ => break,
-            }
-        }
-        let index = self.next;
-        self.next += 1;
-        let info = self.plan[index].info.clone();
-        let job = self.plan[index].job.take();
-        self.current = Some(Current {
-            index,
-            started: now,
-            deadline: info.timeout.map(|t| now.saturating_add(clock::ns(t))),
-            is_async: matches!(
-                job,
-                Some(Job::Static(HookFn::Async(_)) | Job::AsyncClosure(_))
-            ),
-            cancelled_at: None,
-        });
-        self.between_since = None;
-        Ok(Claimed {
-            index,
-            job,
-            info,
-            started: now,
-        })
-    }
-
-    /// A hook ended (`None`: an async hook that went when cancelled). `Err` when this runner
-    /// was left behind meanwhile. A hook the watchdog cancelled is reported as such, whatever
-    /// it returned as it went.
-    fn complete(
-        &mut self,
-        generation: u64,
-        index: usize,
-        outcome: Option<HookOutcome>,
-        now: u64,
-    ) -> Result<HookOutcome, Finish> {
-        if self.generation != generation {
-            self.left_behind.retain(|(g, _)| *g != generation);
-            return Err(Finish::Superseded);
-        }
-        let cancelled = self
-            .current
-            .as_ref()
-            .is_some_and(|c| c.index == index && c.cancelled_at.is_some());
-        self.current = None;
-        self.between_since = Some(now);
-        Ok(match outcome {
-            Some(outcome) if !cancelled => outcome,
-            _ => HookOutcome::TimedOut {
-                after: self.plan[index].info.timeout.unwrap_or_default(),
-                then: AfterTimeout::Cancelled,
-            },
-        })
-    }
-
-    fn view(&self) -> RunnerView {
-        RunnerView {
-            between_since: self.between_since,
-            hook: self.current.as_ref().map(|c| HookView {
-                deadline: c.deadline,
-                is_async: c.is_async,
-                cancelled_at: c.cancelled_at,
-            }),
-        }
-    }
-
-    /// The hook under way is past its deadline: cancel it (async, first time) or leave it
-    /// behind.
-    fn time_out(&mut self, now: u64, leave: bool) -> Option<Overdue> {
-        let c = self.current.as_mut()?;
-        if c.deadline.is_none_or(|d| now < d) {
-            return None;
-        }
-        let info = self.plan[c.index].info.clone();
-        let timed_out = |then| Event::Hook {
-            outcome: HookOutcome::TimedOut {
-                after: info.timeout.unwrap_or_default(),
-                then,
-            },
-            took_ns: now.saturating_sub(c.started),
-            info: info.clone(),
-        };
-        if c.is_async && !leave {
-            if c.cancelled_at.is_some() {
-                return None;
-            }
-            // Reported when it goes (by the runner), or when it does not (left behind).
-            c.cancelled_at = Some(now);
-            return Some(Overdue::Cancel);
-        }
-        let event = timed_out(AfterTimeout::LeftRunning);
-        let old = self.generation;
-        self.generation += 1;
-        self.current = None;
-        self.between_since = Some(now);
-        self.left_behind.push((old, format!("hook {info}")));
-        Some(Overdue::LeftBehind(event, self.generation))
-    }
-
-    /// The runner is stuck between hooks: a fresh runner carries on, with the generation
-    /// returned.
-    fn take_over_between(&mut self, now: u64, patience: u64) -> Option<u64> {
-        let since = self.between_since?;
-        if now.saturating_sub(since) < patience {
-            return None;
-        }
-        self.generation += 1;
-        self.between_since = Some(now);
-        Some(self.generation)
-    }
-
-    fn still_running(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.left_behind.iter().map(|(_, n)| n.clone()).collect();
-        if let Some(c) = &self.current {
-            names.insert(0, format!("hook {}", self.plan[c.index].info));
-        }
-        names
-    }
-}
-
-/// Gather the hooks. Called once, by whoever claimed the cleanup.
+/// Gather the hooks. Called once, by whoever claimed the cleanup. Edges among closures that
+/// admit no order are dropped, reported, and make the exit 1; the hooks run in their base
+/// order.
 pub(crate) fn start() {
-    let plan = hooks::plan();
-    report::expect_hooks(plan.len());
-    run().start(plan, clock::now_ns());
+    let arranged = hooks::plan();
+    if let Some(problem) = arranged.problem {
+        STATE.note_hook_failed();
+        report::record(Event::PlanDropped(problem));
+    }
+    report::expect_hooks(arranged.planned.len());
+    let concurrent = config::in_force().is_some_and(|c| c.concurrent_hooks);
+    run().start(
+        arranged.planned,
+        arranged.graph,
+        concurrent,
+        clock::now_ns(),
+    );
 }
 
 fn shutdown() -> Shutdown {
     Shutdown::new(STATE.reason().unwrap_or(Reason::MainReturned))
 }
 
-fn claim(generation: u64) -> Result<Claimed, Finish> {
+fn claim(lane: u64) -> Result<Claimed, Finish> {
     let mut discarded = Vec::new();
-    let claimed = run().claim(generation, clock::now_ns(), &mut discarded);
+    let claimed = run().claim(lane, clock::now_ns(), &mut discarded);
     dispose(discarded);
-    let claimed = claimed?;
-    RUNNING.with(|r| r.set(Some((generation, claimed.index))));
+    let mut claimed = claimed?;
+    for fresh in std::mem::take(&mut claimed.open) {
+        spawn(fresh, None);
+    }
+    RUNNING.with(|r| r.set(Some((lane, claimed.index))));
     if let Some(t) = claimed.info.timeout {
         // The watchdog times this hook.
         wake_dog_by(claimed.started.saturating_add(clock::ns(t)));
@@ -371,40 +174,51 @@ fn dispose(jobs: Vec<Job>) {
     }
 }
 
-/// Report a hook's outcome, unless this runner was left behind meanwhile.
-fn complete(generation: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result<(), Finish> {
+/// Report a hook's outcome, unless this lane was left behind meanwhile. A final hook's line
+/// comes after the report's, and its outcome cannot change the exit.
+fn complete(lane: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result<(), Finish> {
     RUNNING.with(|r| r.set(None));
     let now = clock::now_ns();
-    let outcome = run().complete(generation, claimed.index, outcome, now)?;
-    if outcome.is_failure() {
+    let (outcome, in_final) = {
+        let mut run = run();
+        (
+            run.complete(lane, claimed.index, outcome, now)?,
+            run.in_final(),
+        )
+    };
+    let event = Event::Hook {
+        info: claimed.info,
+        took_ns: now.saturating_sub(claimed.started),
+        started_ns: run::since_stop(claimed.started),
+        outcome,
+    };
+    if in_final {
+        report::after_the_report(&event);
+        return Ok(());
+    }
+    if matches!(&event, Event::Hook { outcome, .. } if outcome.is_failure()) {
         STATE.note_hook_failed();
     }
-    report::hook_ended(
-        Event::Hook {
-            info: claimed.info,
-            outcome,
-            took_ns: now.saturating_sub(claimed.started),
-        },
-        now,
-    );
+    report::hook_ended(event, now);
     Ok(())
 }
 
-/// Run hooks on this thread until none is left or another thread takes over. Async hooks are
-/// driven by `exec::block_on`.
-pub(crate) fn run_hooks(generation: u64) -> Finish {
-    // A runner that took over (a later generation) found stderr stuck: it does not wait on it.
-    report::before_first_hook(generation == 0);
+/// Run hooks on this lane until none is left, or the lane is dropped or retires. Async hooks
+/// are driven by `exec::block_on`.
+pub(crate) fn run_hooks(lane: u64) -> Finish {
+    // Only the first lane waits for stderr before its first hook: a lane that took over found
+    // it stuck, and other lanes start when the report is open.
+    report::before_first_hook(lane == 0);
     let finish = loop {
-        let mut claimed = match claim(generation) {
+        let mut claimed = match claim(lane) {
             Ok(c) => c,
             Err(finish) => break finish,
         };
         let outcome = match AsyncJob::take(&mut claimed.job) {
-            Some(job) => drive(generation, claimed.index, job),
+            Some(job) => drive(lane, claimed.index, job),
             None => Some(isolate(claimed.job.take())),
         };
-        if let Err(finish) = complete(generation, claimed, outcome) {
+        if let Err(finish) = complete(lane, claimed, outcome) {
             break finish;
         }
     };
@@ -414,33 +228,46 @@ pub(crate) fn run_hooks(generation: u64) -> Finish {
 
 /// Run hooks inside the program's async runtime (an async `main`): async hooks are awaited
 /// here, so tokio types work inside them.
-pub(crate) async fn run_hooks_async(generation: u64) -> Finish {
-    // A runner that took over (a later generation) found stderr stuck: it does not wait on it.
-    report::before_first_hook(generation == 0);
+pub(crate) async fn run_hooks_async(lane: u64) -> Finish {
+    report::before_first_hook(lane == 0);
     loop {
-        let mut claimed = match claim(generation) {
+        let mut claimed = match claim(lane) {
             Ok(c) => c,
             Err(finish) => return finish,
         };
         let outcome = match AsyncJob::take(&mut claimed.job) {
-            Some(job) => Guarded::new(claimed.index, job).await,
+            Some(job) => Guarded::new(lane, claimed.index, job).await,
             None => Some(isolate(claimed.job.take())),
         };
-        if let Err(finish) = complete(generation, claimed, outcome) {
+        if let Err(finish) = complete(lane, claimed, outcome) {
             return finish;
         }
     }
 }
 
+/// The hooks before the final stage are done: decide and finish the report (`conclude`), then
+/// run the final stage here. Returns the exit the report gave; parks when the final stage
+/// ended on another lane, which ends the process.
+pub(crate) fn conclude() -> Decision {
+    let decision = conclude::conclude();
+    let lane = run().open_final(decision.clone(), clock::now_ns());
+    if let Some(lane) = lane {
+        if let Finish::Superseded = run_hooks(lane) {
+            park_forever();
+        }
+    }
+    decision
+}
+
 /// An async hook, driven here, or on a thread of its own where this thread cannot drive it
 /// (see `exec::needs_a_thread_of_its_own`).
-fn drive(generation: u64, index: usize, job: AsyncJob) -> Option<HookOutcome> {
+fn drive(lane: u64, index: usize, job: AsyncJob) -> Option<HookOutcome> {
     if !exec::needs_a_thread_of_its_own() {
-        return exec::block_on(Guarded::new(index, job));
+        return exec::block_on(Guarded::new(lane, index, job));
     }
     let on_its_own = move || {
-        RUNNING.with(|r| r.set(Some((generation, index))));
-        let outcome = exec::block_on(Guarded::new(index, job));
+        RUNNING.with(|r| r.set(Some((lane, index))));
+        let outcome = exec::block_on(Guarded::new(lane, index, job));
         exec::shutdown();
         outcome
     };
@@ -529,6 +356,7 @@ impl AsyncJob {
 /// the watchdog when it overruns its timeout. Resolves to `None` when cancelled: the watchdog
 /// reported it.
 struct Guarded {
+    lane: u64,
     index: usize,
     /// `None` once it is dropped: on a cancellation, inside the hook's catch, so a `Drop` that
     /// panics or calls `exit()` costs that hook alone.
@@ -538,8 +366,9 @@ struct Guarded {
 }
 
 impl Guarded {
-    fn new(index: usize, job: AsyncJob) -> Guarded {
+    fn new(lane: u64, index: usize, job: AsyncJob) -> Guarded {
         Guarded {
+            lane,
             index,
             hook: Some(job.start()),
             waker: 0,
@@ -552,9 +381,8 @@ impl Future for Guarded {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let cancelled = run()
-            .current
-            .as_ref()
-            .is_some_and(|c| c.index == self.index && c.cancelled_at.is_some());
+            .current(self.lane, self.index)
+            .is_some_and(|c| c.cancelled_at.is_some());
         if cancelled {
             // Reported as timed out by the watchdog: what its `Drop`s do changes nothing more
             // (an `exit(code)` there has already asked for its code).
@@ -592,14 +420,16 @@ pub(crate) fn view() -> Option<RunnerView> {
     try_run().map(|run| run.view())
 }
 
-/// The watchdog's call for a hook past its deadline: cancel it (async, first) or leave it
-/// behind (`leave`: an async hook that did not go when cancelled) and carry on elsewhere.
-/// Records the event. `false` when the lock is busy this moment.
-pub(crate) fn time_out(now: u64, leave: bool, record: impl FnOnce(Event)) -> bool {
+/// The watchdog's call for the hook on `lane` past its deadline: cancel it (async, first) or
+/// leave it behind (`leave`: an async hook that did not go when cancelled) and carry on on a
+/// fresh lane. Records the event (a final hook's is said by the fresh lane, after the report).
+/// `false` when the lock is busy this moment.
+pub(crate) fn time_out(now: u64, lane: u64, leave: bool, record: impl FnOnce(Event)) -> bool {
     let Some(mut run) = try_run() else {
         return false;
     };
-    let overdue = run.time_out(now, leave);
+    let overdue = run.time_out(lane, now, leave);
+    let in_final = run.in_final();
     drop(run);
     match overdue {
         Some(Overdue::Cancel) => {
@@ -607,26 +437,27 @@ pub(crate) fn time_out(now: u64, leave: bool, record: impl FnOnce(Event)) -> boo
             request_wakes();
             report::reporter::nudge();
         }
-        Some(Overdue::LeftBehind(event, generation)) => {
+        Some(Overdue::LeftBehind(event, fresh)) if in_final => spawn(fresh, Some(event)),
+        Some(Overdue::LeftBehind(event, fresh)) => {
             STATE.note_hook_failed();
             record(event);
-            spawn(Some(generation));
+            spawn(fresh, None);
         }
         None => {}
     }
     true
 }
 
-/// The watchdog's call when the runner is stuck between hooks for `patience`: a fresh runner
-/// carries on. `false` when the lock is busy this moment.
+/// The watchdog's call when lanes are stuck between hooks for `patience`: fresh lanes carry
+/// on. `false` when the lock is busy this moment.
 pub(crate) fn take_over_between(now: u64, patience: u64) -> bool {
     let Some(mut run) = try_run() else {
         return false;
     };
-    let taken = run.take_over_between(now, patience);
+    let fresh = run.take_over_between(now, patience);
     drop(run);
-    if let Some(generation) = taken {
-        spawn(Some(generation));
+    for lane in fresh {
+        spawn(lane, None);
     }
     true
 }
@@ -635,27 +466,53 @@ pub(crate) fn take_over_between(now: u64, patience: u64) -> bool {
 /// everything that takes a lock (the plan, the registry) happens on the fresh thread.
 pub(crate) fn run_elsewhere() {
     if STATE.claim_cleanup() {
-        spawn(None);
+        let spawned = sys::spawn(
+            "graceful-hooks",
+            Box::new(|| {
+                start();
+                lane_thread(0);
+            }),
+        );
+        // Without a thread the hooks cannot run; the deadline still ends the process.
+        drop(spawned);
     }
 }
 
-/// Carry on with the hooks on a fresh thread (`Some(generation)`), or start them there
-/// (`None`); it ends the process when they are done.
-fn spawn(generation: Option<u64>) {
+/// Start `lane` on a thread of its own (saying `first` there: a final hook left behind). In a
+/// multi-thread tokio runtime the lane enters it, so async hooks there have its timers and
+/// sockets. A lane that cannot have a thread is dropped: the others, or the deadline, see to
+/// its share.
+fn spawn(lane: u64, first: Option<Event>) {
+    #[cfg(feature = "tokio")]
+    let runtime = tokio::runtime::Handle::try_current()
+        .ok()
+        .filter(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
     let spawned = sys::spawn(
         "graceful-hooks",
         Box::new(move || {
-            let generation = generation.unwrap_or_else(|| {
-                start();
-                0
-            });
-            if let Finish::Done = run_hooks(generation) {
-                conclude::end_process(conclude::conclude());
+            #[cfg(feature = "tokio")]
+            let _entered = runtime.as_ref().map(tokio::runtime::Handle::enter);
+            if let Some(event) = first {
+                report::after_the_report(&event);
             }
+            lane_thread(lane);
         }),
     );
-    // Without a thread the remaining hooks cannot run; the deadline still ends the process.
-    drop(spawned);
+    if spawned.is_err() {
+        run().unopened(lane);
+    }
+}
+
+/// A lane on a thread of its own: the one that ends the run ends the process.
+fn lane_thread(lane: u64) {
+    if let Finish::Done = run_hooks(lane) {
+        let in_final = run().in_final();
+        let decision = match in_final {
+            true => run().decision.clone().unwrap_or(Decision::Code(0)),
+            false => conclude(),
+        };
+        conclude::end_process(decision);
+    }
 }
 
 /// What is still running, for the deadline's report; empty when the lock is busy.
@@ -665,61 +522,23 @@ pub(crate) fn still_running() -> Vec<String> {
 
 /// `exit()` in a hook whose thread is already unwinding (a `Drop` run by the hook's panic):
 /// it cannot unwind again, so the hook ends here, reported as calling `exit`, and a fresh
-/// runner carries on. The caller parks. Nothing happens for a hook left behind (the run went
-/// on without it).
+/// lane carries on. The caller parks. Nothing happens for a hook left behind (the run went on
+/// without it).
 pub(crate) fn end_hook_here(code: i32) {
     let now = clock::now_ns();
-    let Some((mine, index)) = RUNNING.with(Cell::get) else {
+    let Some((lane, index)) = RUNNING.with(Cell::get) else {
         return;
     };
-    let mut run = run();
-    if run.generation != mine || run.current.as_ref().is_none_or(|c| c.index != index) {
-        return;
-    }
-    let Some(c) = run.current.take() else {
+    let Some((event, fresh)) = run().end_here(lane, index, HookOutcome::Exit(code), now) else {
         return;
     };
-    let info = run.plan[c.index].info.clone();
-    run.generation += 1;
-    run.between_since = Some(now);
-    let generation = run.generation;
-    drop(run);
-    report::hook_ended(
-        Event::Hook {
-            info,
-            outcome: HookOutcome::Exit(code),
-            took_ns: now.saturating_sub(c.started),
-        },
-        now,
-    );
-    spawn(Some(generation));
+    report::hook_ended(event, now);
+    spawn(fresh, None);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::{borrow::Cow, time::Duration};
-
-    fn planned(name: &'static str, timeout: Option<Duration>) -> Planned {
-        Planned {
-            info: HookInfo {
-                name: Cow::Borrowed(name),
-                order: 0,
-                timeout,
-                module: Some("m"),
-                file: "f.rs",
-                line: 1,
-                seq: None,
-            },
-            job: None,
-        }
-    }
-
-    fn run_of(hooks: Vec<Planned>) -> Run {
-        let mut run = Run::new();
-        run.start(hooks, 0);
-        run
-    }
 
     #[test]
     fn tokio_s_missing_runtime_panic_says_what_to_do_without_the_feature() {
@@ -731,103 +550,5 @@ mod tests {
             cfg!(not(feature = "tokio"))
         );
         assert_eq!(with_a_runtime_hint("boom".into()), "boom");
-    }
-
-    fn claim(run: &mut Run, generation: u64, now: u64) -> Result<Claimed, Finish> {
-        run.claim(generation, now, &mut Vec::new())
-    }
-
-    #[test]
-    fn hooks_are_claimed_in_order_once() {
-        let mut run = run_of(vec![planned("a", None), planned("b", None)]);
-        assert_eq!(run.view().between_since, Some(0));
-        let a = claim(&mut run, 0, 10).ok().unwrap();
-        assert_eq!(a.info.name(), "a");
-        assert!(run.view().hook.is_some() && run.view().between_since.is_none());
-        assert_eq!(
-            run.complete(0, a.index, Some(HookOutcome::Ok), 20).ok(),
-            Some(HookOutcome::Ok)
-        );
-        assert_eq!(run.view().between_since, Some(20));
-        let b = claim(&mut run, 0, 30).ok().unwrap();
-        assert_eq!(b.info.name(), "b");
-    }
-
-    #[test]
-    fn a_sync_hook_past_its_timeout_is_left_behind_and_its_runner_superseded() {
-        let mut run = run_of(vec![
-            planned("slow", Some(Duration::from_nanos(100))),
-            planned("next", None),
-        ]);
-        let slow = claim(&mut run, 0, 0).ok().unwrap();
-        assert!(run.time_out(50, false).is_none(), "not yet due");
-        let Some(Overdue::LeftBehind(Event::Hook { outcome, .. }, generation)) =
-            run.time_out(100, false)
-        else {
-            panic!("not left behind");
-        };
-        assert_eq!(generation, 1);
-        assert!(matches!(
-            outcome,
-            HookOutcome::TimedOut {
-                then: AfterTimeout::LeftRunning,
-                ..
-            }
-        ));
-        assert_eq!(run.still_running(), ["hook \"slow\" (order 0, f.rs:1)"]);
-        // The fresh runner takes the next hook; the old one, when its hook returns, stops.
-        assert_eq!(claim(&mut run, 1, 110).ok().unwrap().info.name(), "next");
-        assert!(matches!(
-            run.complete(0, slow.index, Some(HookOutcome::Ok), 500),
-            Err(Finish::Superseded)
-        ));
-        assert!(run.still_running().iter().all(|n| !n.contains("slow")));
-    }
-
-    #[test]
-    fn an_async_hook_is_cancelled_first_then_left_behind_if_it_does_not_go() {
-        let mut run = run_of(vec![planned("a", Some(Duration::from_nanos(100)))]);
-        let a = claim(&mut run, 0, 0).ok().unwrap();
-        run.current.as_mut().unwrap().is_async = true;
-        assert!(matches!(run.time_out(100, false), Some(Overdue::Cancel)));
-        assert!(run.time_out(150, false).is_none(), "cancelled once");
-        // Its thread is blocked: left behind, and reported as left running.
-        let Some(Overdue::LeftBehind(Event::Hook { outcome, .. }, 1)) = run.time_out(400, true)
-        else {
-            panic!("not left behind");
-        };
-        assert!(matches!(
-            outcome,
-            HookOutcome::TimedOut {
-                then: AfterTimeout::LeftRunning,
-                ..
-            }
-        ));
-        assert!(run.complete(0, a.index, None, 500).is_err());
-    }
-
-    #[test]
-    fn a_cancelled_hook_that_goes_is_reported_as_cancelled_whatever_it_returned() {
-        let mut run = run_of(vec![planned("a", Some(Duration::from_nanos(100)))]);
-        let a = claim(&mut run, 0, 0).ok().unwrap();
-        run.current.as_mut().unwrap().is_async = true;
-        run.time_out(100, false);
-        assert!(matches!(
-            run.complete(0, a.index, Some(HookOutcome::Ok), 120),
-            Ok(HookOutcome::TimedOut {
-                then: AfterTimeout::Cancelled,
-                ..
-            })
-        ));
-    }
-
-    #[test]
-    fn a_runner_stuck_between_hooks_is_taken_over_after_its_patience() {
-        let mut run = run_of(vec![planned("a", None)]);
-        assert_eq!(run.take_over_between(100, 500), None);
-        assert_eq!(run.take_over_between(600, 500), Some(1));
-        assert!(matches!(claim(&mut run, 0, 700), Err(Finish::Superseded)));
-        assert!(claim(&mut run, 1, 700).is_ok());
-        assert_eq!(run.take_over_between(5_000, 500), None, "not between hooks");
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::{
     Reason, SecondSignal, Signal, clock,
-    runner::{HookView, RunnerView},
+    runner::{LaneView, RunnerView},
     state::Body,
 };
 
@@ -132,11 +132,13 @@ pub(crate) enum Action {
     },
     /// An abandoned async body's runtime did not run the hooks in time: run them elsewhere.
     RunHooksElsewhere,
-    /// The hook under way is past its timeout (`leave`: an async one did not go when
-    /// cancelled).
+    /// The hook under way on `lane` is past its timeout (`leave`: an async one did not go
+    /// when cancelled).
     TimeOutHook {
+        lane: u64,
         leave: bool,
     },
+    /// Lanes are stuck between hooks (on stderr): fresh ones carry on.
     TakeOverRunner,
     TakeOverReporter,
 }
@@ -270,12 +272,13 @@ impl Watch {
         look.at(deadline);
         self.body(v, start, &mut look);
         if let Some(runner) = &v.runner {
-            if let Some(hook) = &runner.hook {
-                hook_due(hook, now, &mut look);
+            for lane in &runner.lanes {
+                hook_due(lane, now, &mut look);
             }
-            let stuck_between = runner
-                .between_since
-                .is_some_and(|since| now.saturating_sub(since) >= PATIENCE);
+            let stuck_between = runner.lanes.iter().any(|l| {
+                l.between_since
+                    .is_some_and(|since| now.saturating_sub(since) >= PATIENCE)
+            });
             if stuck_between && v.stderr_stalled >= PATIENCE {
                 look.actions.push(Action::TakeOverRunner);
             }
@@ -314,8 +317,11 @@ impl Watch {
     }
 }
 
-/// The hook under way: its timeout.
-fn hook_due(hook: &HookView, now: u64, look: &mut Look) {
+/// The hook under way on a lane: its timeout.
+fn hook_due(lane_view: &LaneView, now: u64, look: &mut Look) {
+    let (lane, Some(hook)) = (lane_view.lane, &lane_view.hook) else {
+        return;
+    };
     let Some(deadline) = hook.deadline else {
         return;
     };
@@ -324,13 +330,13 @@ fn hook_due(hook: &HookView, now: u64, look: &mut Look) {
         return;
     }
     match (hook.is_async, hook.cancelled_at) {
-        (false, _) => look.actions.push(Action::TimeOutHook { leave: false }),
+        (false, _) => look.actions.push(Action::TimeOutHook { lane, leave: false }),
         (true, None) => {
-            look.actions.push(Action::TimeOutHook { leave: false });
+            look.actions.push(Action::TimeOutHook { lane, leave: false });
             look.at(now.saturating_add(ASYNC_GRACE));
         }
         (true, Some(at)) if now >= at.saturating_add(ASYNC_GRACE) => {
-            look.actions.push(Action::TimeOutHook { leave: true });
+            look.actions.push(Action::TimeOutHook { lane, leave: true });
         }
         (true, Some(at)) => look.at(at.saturating_add(ASYNC_GRACE)),
     }
@@ -339,6 +345,7 @@ fn hook_due(hook: &HookView, now: u64, look: &mut Look) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runner::HookView;
 
     const S: u64 = 1_000_000_000;
 
@@ -504,30 +511,45 @@ mod tests {
             is_async: false,
             cancelled_at: None,
         };
-        v.runner = Some(RunnerView {
+        let lane = |lane, hook| LaneView {
+            lane,
             between_since: None,
             hook: Some(hook),
+        };
+        let not_due = HookView {
+            deadline: Some(3 * S),
+            ..hook
+        };
+        v.runner = Some(RunnerView {
+            lanes: vec![lane(0, not_due), lane(4, hook)],
         });
-        assert!(
-            w.look(&v)
-                .actions
-                .contains(&Action::TimeOutHook { leave: false })
+        let timed_out: Vec<Action> = (w.look(&v).actions.into_iter())
+            .filter(|a| matches!(a, Action::TimeOutHook { .. }))
+            .collect();
+        assert_eq!(
+            timed_out,
+            [Action::TimeOutHook {
+                lane: 4,
+                leave: false
+            }],
+            "each lane's hook has its own timeout"
         );
         v.runner = Some(RunnerView {
-            between_since: None,
-            hook: Some(HookView {
-                is_async: true,
-                cancelled_at: Some(2 * S),
-                ..hook
-            }),
+            lanes: vec![lane(
+                4,
+                HookView {
+                    is_async: true,
+                    cancelled_at: Some(2 * S),
+                    ..hook
+                },
+            )],
         });
         assert!(w.look(&v).actions.is_empty());
         v.now = 2 * S + ASYNC_GRACE;
-        assert!(
-            w.look(&v)
-                .actions
-                .contains(&Action::TimeOutHook { leave: true })
-        );
+        assert!(w.look(&v).actions.contains(&Action::TimeOutHook {
+            lane: 4,
+            leave: true
+        }));
     }
 
     #[test]
@@ -536,8 +558,11 @@ mod tests {
         let mut v = stopping(2 * S);
         v.body = Body::Ended;
         v.runner = Some(RunnerView {
-            between_since: Some(S),
-            hook: None,
+            lanes: vec![LaneView {
+                lane: 0,
+                between_since: Some(S),
+                hook: None,
+            }],
         });
         v.stderr_stalled = PATIENCE - 1;
         assert!(

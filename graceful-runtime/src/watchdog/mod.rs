@@ -127,7 +127,7 @@ fn act(action: Action, now: u64, (timeout, body_timeout, drain): (Duration, Dura
         Action::Force(signal) => conclude::forced(signal),
         Action::Deadline => conclude::at_deadline(timeout, still_running()),
         Action::ExitNow(code) => sys::exit_now(code),
-        Action::ExitLate(code) => conclude::exit_late(timeout, code),
+        Action::ExitLate(code) => conclude::exit_late(timeout, code, runner::still_running()),
         Action::ReportAbsorbed(s) => note(Event::Absorbed(s)),
         Action::ReportIgnored(s) => note(Event::Ignored(s)),
         Action::ReportDuplicate(s) => note(Event::Duplicate(s)),
@@ -171,8 +171,8 @@ fn act(action: Action, now: u64, (timeout, body_timeout, drain): (Duration, Dura
             }
         }
         Action::RunHooksElsewhere => runner::run_elsewhere(),
-        Action::TimeOutHook { leave } => {
-            runner::time_out(now, leave, note);
+        Action::TimeOutHook { lane, leave } => {
+            runner::time_out(now, lane, leave, note);
         }
         Action::TakeOverRunner => {
             runner::take_over_between(now, PATIENCE);

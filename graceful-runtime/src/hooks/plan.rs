@@ -1,0 +1,272 @@
+//! The plan: every hook in its stage, its edges resolved, in the order the stop runs them. The
+//! static hooks' part is arranged once, ahead of need (at install when they have edges, so a
+//! cycle exits 78 before the body runs; else by the watchdog at start-up); the stop adds the
+//! closures. [`hooks()`] shows the same plan without stopping.
+
+use std::{
+    borrow::Cow,
+    collections::HashMap,
+    fmt,
+    sync::{Mutex, PoisonError},
+};
+
+use super::{
+    Edges, HOOKS, HookInfo, Planned, StaticHook, closures,
+    graph::{self, Graph, GraphError, Stage},
+};
+
+/// Hooks in run order, with the graph the runner walks.
+pub(crate) struct Arranged {
+    pub(crate) planned: Vec<Planned>,
+    pub(crate) graph: Graph,
+    /// Why the edges were dropped, when they admit no order (closures' only: the static
+    /// hooks' are checked at install).
+    pub(crate) problem: Option<GraphError>,
+}
+
+/// Arrange `planned` (any order): the base order, then the edges. Edges that admit no order
+/// are dropped whole, and the hooks run in the base order: each still runs once.
+pub(crate) fn arrange(mut planned: Vec<Planned>) -> Arranged {
+    planned.sort_by(Planned::run_order);
+    let stages: Vec<Stage> = planned.iter().map(|p| p.info.stage()).collect();
+    let edges = if planned.iter().all(|p| p.edges.is_empty()) {
+        Vec::new()
+    } else {
+        resolve(&planned)
+    };
+    match graph::order(&stages, &edges, |i| planned[i].info.to_string()) {
+        Ok((run, graph)) => {
+            name_edges(&mut planned, &edges);
+            Arranged {
+                planned: permute(planned, &run),
+                graph,
+                problem: None,
+            }
+        }
+        Err(problem) => Arranged {
+            graph: Graph::unordered(&stages),
+            planned,
+            problem: Some(problem),
+        },
+    }
+}
+
+/// The edges `(earlier, later)`, in base positions: a static hook's by address, a closure's by
+/// name (every hook of that name). An edge to a hook not in the plan (a closure cancelled)
+/// orders nothing.
+fn resolve(planned: &[Planned]) -> Vec<(usize, usize)> {
+    let at: HashMap<*const StaticHook, usize> = planned
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p.edges {
+            Edges::Static(h) => Some((h as *const StaticHook, i)),
+            Edges::Named { .. } => None,
+        })
+        .collect();
+    let named = planned
+        .iter()
+        .any(|p| matches!(&p.edges, Edges::Named { .. }) && !p.edges.is_empty());
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    if named {
+        for (i, p) in planned.iter().enumerate() {
+            by_name.entry(p.info.name()).or_default().push(i);
+        }
+    }
+    let mut edges = Vec::new();
+    for (i, p) in planned.iter().enumerate() {
+        match &p.edges {
+            Edges::Static(h) => {
+                let find = |r: &super::HookRef| at.get(&(r() as *const StaticHook)).copied();
+                edges.extend(h.after.iter().filter_map(find).map(|a| (a, i)));
+                edges.extend(h.before.iter().filter_map(find).map(|b| (i, b)));
+            }
+            Edges::Named { after, before } => {
+                let find = |n: &Cow<'static, str>| by_name.get(n.as_ref()).into_iter().flatten();
+                edges.extend(after.iter().flat_map(find).map(|&a| (a, i)));
+                edges.extend(before.iter().flat_map(find).map(|&b| (i, b)));
+            }
+        }
+    }
+    edges
+}
+
+/// Each hook's `after`, by name, for the plan as it is shown.
+fn name_edges(planned: &mut [Planned], edges: &[(usize, usize)]) {
+    for &(a, b) in edges {
+        if a != b {
+            let name = planned[a].info.name.clone();
+            if !planned[b].info.after.contains(&name) {
+                planned[b].info.after.push(name);
+            }
+        }
+    }
+}
+
+fn permute(planned: Vec<Planned>, run: &[usize]) -> Vec<Planned> {
+    let mut slots: Vec<Option<Planned>> = planned.into_iter().map(Some).collect();
+    run.iter().filter_map(|&i| slots[i].take()).collect()
+}
+
+/// The static hooks, arranged ahead of need.
+static PREPARED: Mutex<Option<Arranged>> = Mutex::new(None);
+
+fn statics() -> Arranged {
+    arrange(HOOKS.iter().map(Planned::of_static).collect())
+}
+
+/// Arrange the static hooks now, off the path from a signal to the first hook (the watchdog
+/// calls this at start-up): in a process that slept since, that path would otherwise take the
+/// page faults of reading the hooks' section and allocating the plan.
+pub(crate) fn prepare() {
+    // The lock is held while arranging: a stop that comes meanwhile waits for this rather than
+    // doing it a second time beside it.
+    let mut prepared = PREPARED.lock().unwrap_or_else(PoisonError::into_inner);
+    if prepared.is_none() {
+        *prepared = Some(statics());
+    }
+}
+
+/// At install: the static hooks' edges admit an order, or why not (exit 78). Only hooks with
+/// edges cost anything here; the arrangement is kept for the stop.
+pub(crate) fn check_statics() -> Result<(), GraphError> {
+    if HOOKS
+        .iter()
+        .all(|h| h.after.is_empty() && h.before.is_empty())
+    {
+        return Ok(());
+    }
+    let mut prepared = PREPARED.lock().unwrap_or_else(PoisonError::into_inner);
+    let arranged = prepared.get_or_insert_with(statics);
+    match &arranged.problem {
+        Some(problem) => Err(problem.clone()),
+        None => Ok(()),
+    }
+}
+
+/// Every static hook and every closure, arranged. The closures are taken out of the registry:
+/// each runs at most once.
+pub(crate) fn plan() -> Arranged {
+    let prepared = PREPARED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    let closures = closures::take_closures();
+    match prepared {
+        Some(prepared) if closures.is_empty() => prepared,
+        Some(prepared) => {
+            let mut all = prepared.planned;
+            all.extend(closures);
+            arrange(all)
+        }
+        None => {
+            let mut all: Vec<Planned> = HOOKS.iter().map(Planned::of_static).collect();
+            all.extend(closures);
+            arrange(all)
+        }
+    }
+}
+
+/// The stop's plan, as [`hooks()`] shows it: the hooks in the order they will run, each with
+/// its stage and the hooks it runs after. It derefs to the list; its `Display` is the plan for
+/// a reader:
+///
+/// ```text
+/// the stop's plan: 3 hooks in 2 stages, sequential
+/// order 0:
+///   1. "close_pool" (order 0, src/db.rs:10)
+///   2. "flush" (order 0, src/main.rs:5), after "close_pool"
+/// the final stage (after the report):
+///   3. "flush_telemetry" (final, src/otel.rs:3)
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    hooks: Vec<HookInfo>,
+    concurrent: bool,
+    problem: Option<GraphError>,
+}
+
+impl Plan {
+    /// Why the edges give no order (a cycle, an edge against the stages), if they do not; the
+    /// hooks then run in their base order. The static hooks' edges are checked at install
+    /// (exit 78), so this concerns closures.
+    pub fn problem(&self) -> Option<&GraphError> {
+        self.problem.as_ref()
+    }
+
+    /// Whether hooks that nothing orders run at the same time (`concurrent_hooks`).
+    pub fn is_concurrent(&self) -> bool {
+        self.concurrent
+    }
+}
+
+impl std::ops::Deref for Plan {
+    type Target = [HookInfo];
+    fn deref(&self) -> &[HookInfo] {
+        &self.hooks
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut stages: Vec<Stage> = self.hooks.iter().map(HookInfo::stage).collect();
+        stages.dedup();
+        writeln!(
+            f,
+            "the stop's plan: {} hook{} in {} stage{}, {}",
+            self.hooks.len(),
+            if self.hooks.len() == 1 { "" } else { "s" },
+            stages.len(),
+            if stages.len() == 1 { "" } else { "s" },
+            if self.concurrent {
+                "concurrent (hooks that nothing orders run at the same time)"
+            } else {
+                "sequential"
+            }
+        )?;
+        if let Some(problem) = &self.problem {
+            writeln!(f, "the edges are dropped: {problem}")?;
+        }
+        let mut stage = None;
+        for (i, hook) in self.hooks.iter().enumerate() {
+            if stage != Some(hook.stage()) {
+                stage = Some(hook.stage());
+                match hook.stage() {
+                    Stage::Order(order) => writeln!(f, "order {order}:")?,
+                    Stage::Final => writeln!(f, "the final stage (after the report):")?,
+                }
+            }
+            write!(f, "  {}. {hook}", i + 1)?;
+            for (k, after) in hook.after().enumerate() {
+                write!(f, "{}{after:?}", if k == 0 { ", after " } else { ", " })?;
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// The registered hooks in the order they will run, static and closures alike: the stop's
+/// plan, without stopping. Print it to see what a binary will do (`GRACEFUL_PLAN=1` prints
+/// it at start-up, before the body runs).
+///
+/// ```
+/// # use graceful_runtime as graceful;
+/// use graceful::{hooks, on_shutdown};
+/// let first = on_shutdown("registered first", || ());
+/// let second = on_shutdown("registered second", || ());
+/// let plan = hooks();
+/// let pos = |n: &str| plan.iter().position(|h| h.name() == n).unwrap();
+/// assert!(pos("registered second") < pos("registered first")); // last registered first
+/// println!("{plan}");
+/// # first.cancel(); second.cancel();
+/// ```
+pub fn hooks() -> Plan {
+    let mut all: Vec<Planned> = HOOKS.iter().map(Planned::of_static).collect();
+    all.extend(closures::list());
+    let arranged = arrange(all);
+    Plan {
+        hooks: arranged.planned.into_iter().map(|p| p.info).collect(),
+        concurrent: crate::config::in_force().is_some_and(|c| c.concurrent_hooks),
+        problem: arranged.problem,
+    }
+}
