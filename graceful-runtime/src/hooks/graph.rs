@@ -120,9 +120,19 @@ impl Graph {
                 }
             }
         }
-        let mut ends: Vec<usize> = self.stage_ends.iter().copied().filter(|&e| e <= at).collect();
+        let mut ends: Vec<usize> = self
+            .stage_ends
+            .iter()
+            .copied()
+            .filter(|&e| e <= at)
+            .collect();
         ends.push(at + count);
-        ends.extend(self.stage_ends.iter().filter(|&&e| e > at).map(|e| e + count));
+        ends.extend(
+            self.stage_ends
+                .iter()
+                .filter(|&&e| e > at)
+                .map(|e| e + count),
+        );
         self.stage_ends = ends;
     }
 
@@ -371,10 +381,17 @@ mod tests {
         assert_eq!(graph.preds, [0, 1, 0, 0, 0, 1]);
         assert_eq!(graph.successors(0), [1]);
         assert!(graph.successors(2).is_empty() && graph.successors(3).is_empty());
-        assert_eq!(graph.successors(4), [5], "the final stage's edge moved along");
+        assert_eq!(
+            graph.successors(4),
+            [5],
+            "the final stage's edge moved along"
+        );
         assert_eq!(graph.stage_end(2), 4);
         let mut empty = Graph::new();
         empty.insert_unordered(0, 3);
-        assert_eq!((empty.stage_ends.as_slice(), empty.stage_end(0)), ([3].as_slice(), 3));
+        assert_eq!(
+            (empty.stage_ends.as_slice(), empty.stage_end(0)),
+            ([3].as_slice(), 3)
+        );
     }
 }

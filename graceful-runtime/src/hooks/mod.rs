@@ -13,14 +13,7 @@ pub(crate) mod graph;
 mod plan;
 mod result;
 
-use std::{
-    borrow::Cow,
-    cmp::Ordering,
-    fmt,
-    future::Future,
-    pin::Pin,
-    time::Duration,
-};
+use std::{borrow::Cow, cmp::Ordering, fmt, future::Future, pin::Pin, time::Duration};
 
 pub(crate) use closures::{ClosureFn, start_closure, take_closures};
 pub use closures::{HookHandle, HookJob, IntoHook, OrderError, marker, on_shutdown};

@@ -206,6 +206,22 @@ impl std::ops::Deref for Plan {
     }
 }
 
+impl IntoIterator for Plan {
+    type Item = HookInfo;
+    type IntoIter = std::vec::IntoIter<HookInfo>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.hooks.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Plan {
+    type Item = &'a HookInfo;
+    type IntoIter = std::slice::Iter<'a, HookInfo>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.hooks.iter()
+    }
+}
+
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut stages: Vec<Stage> = self.hooks.iter().map(HookInfo::stage).collect();

@@ -52,8 +52,8 @@ use crate::{
 
 #[cfg(test)]
 pub(crate) use run::HookView;
-pub(crate) use run::{Finish, LaneView, RunnerView};
 use run::{Claimed, Overdue, Run};
+pub(crate) use run::{Finish, LaneView, RunnerView};
 
 thread_local! {
     /// The hook this thread runs right now, as (lane, index) of the run.

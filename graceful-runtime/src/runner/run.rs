@@ -223,7 +223,8 @@ impl Run {
         self.plan.extend(late);
         self.plan.extend(finals);
         self.graph.insert_unordered(begin, count);
-        self.left.splice(begin..begin, std::iter::repeat_n(0, count));
+        self.left
+            .splice(begin..begin, std::iter::repeat_n(0, count));
         self.final_at += count;
         self.open_stage(begin);
         true
@@ -349,10 +350,7 @@ impl Run {
 
     /// The hook lane `id` runs, if it still runs it.
     pub(super) fn current(&mut self, id: u64, index: usize) -> Option<&mut Current> {
-        self.lane(id)?
-            .current
-            .as_mut()
-            .filter(|c| c.index == index)
+        self.lane(id)?.current.as_mut().filter(|c| c.index == index)
     }
 
     /// Whether lane `id` still runs the hook at `index`.
@@ -529,7 +527,11 @@ mod tests {
     fn run_with(hooks: Vec<Planned>, edges: &[(usize, usize)], concurrent: bool) -> (Run, u64) {
         let stages: Vec<Stage> = hooks.iter().map(|p| p.info.stage()).collect();
         let (order, graph) = graph::order(&stages, edges, |i| i.to_string()).unwrap();
-        assert_eq!(order, (0..hooks.len()).collect::<Vec<_>>(), "give hooks in run order");
+        assert_eq!(
+            order,
+            (0..hooks.len()).collect::<Vec<_>>(),
+            "give hooks in run order"
+        );
         let mut run = Run::new();
         let lane = run.start(hooks, graph, concurrent, 0);
         (run, lane)
@@ -603,7 +605,10 @@ mod tests {
         let (mut run, lane) = run_of(vec![planned("a", Some(Duration::from_nanos(100)))]);
         let a = claim(&mut run, lane, 0).ok().unwrap();
         run.current(lane, a.index).unwrap().is_async = true;
-        assert!(matches!(run.time_out(lane, 100, false), Some(Overdue::Cancel)));
+        assert!(matches!(
+            run.time_out(lane, 100, false),
+            Some(Overdue::Cancel)
+        ));
         assert!(run.time_out(lane, 150, false).is_none(), "cancelled once");
         let Some(Overdue::LeftBehind(Event::Hook { outcome, .. }, _)) =
             run.time_out(lane, 400, true)
@@ -641,7 +646,10 @@ mod tests {
         assert!(run.take_over_between(100, 500).is_empty());
         let fresh = run.take_over_between(600, 500);
         assert_eq!(fresh.len(), 1);
-        assert!(matches!(claim(&mut run, lane, 700), Err(Finish::Superseded)));
+        assert!(matches!(
+            claim(&mut run, lane, 700),
+            Err(Finish::Superseded)
+        ));
         let a = claim(&mut run, fresh[0], 700).ok().unwrap();
         assert!(
             run.take_over_between(5_000, 500).is_empty(),
@@ -663,13 +671,15 @@ mod tests {
         assert!(b.open.is_empty(), "c has a lane already");
         let c = claim(&mut run, a.open[1], 1).ok().unwrap();
         assert_eq!((name(&b), name(&c)), ("b", "c"));
-        run.complete(a.open[0], b.index, Some(HookOutcome::Ok), 5).ok();
+        run.complete(a.open[0], b.index, Some(HookOutcome::Ok), 5)
+            .ok();
         assert!(
             matches!(claim(&mut run, a.open[0], 5), Err(Finish::Superseded)),
             "nothing ready while others run: the lane retires"
         );
         run.complete(lane, a.index, Some(HookOutcome::Ok), 6).ok();
-        run.complete(a.open[1], c.index, Some(HookOutcome::Ok), 7).ok();
+        run.complete(a.open[1], c.index, Some(HookOutcome::Ok), 7)
+            .ok();
         assert!(matches!(claim(&mut run, a.open[1], 8), Err(Finish::Done)));
         assert!(
             matches!(claim(&mut run, lane, 8), Err(Finish::Superseded)),
@@ -699,7 +709,11 @@ mod tests {
     fn a_left_behind_hook_counts_as_ended_for_those_after_it() {
         let mut slow = staged("slow", Stage::Order(0));
         slow.info.timeout = Some(Duration::from_nanos(10));
-        let (mut run, lane) = run_with(vec![slow, staged("after", Stage::Order(0))], &[(0, 1)], true);
+        let (mut run, lane) = run_with(
+            vec![slow, staged("after", Stage::Order(0))],
+            &[(0, 1)],
+            true,
+        );
         claim(&mut run, lane, 0).ok().unwrap();
         let Some(Overdue::LeftBehind(_, fresh)) = run.time_out(lane, 10, false) else {
             panic!("not left behind");

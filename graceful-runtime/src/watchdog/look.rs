@@ -330,9 +330,12 @@ fn hook_due(lane_view: &LaneView, now: u64, look: &mut Look) {
         return;
     }
     match (hook.is_async, hook.cancelled_at) {
-        (false, _) => look.actions.push(Action::TimeOutHook { lane, leave: false }),
+        (false, _) => look
+            .actions
+            .push(Action::TimeOutHook { lane, leave: false }),
         (true, None) => {
-            look.actions.push(Action::TimeOutHook { lane, leave: false });
+            look.actions
+                .push(Action::TimeOutHook { lane, leave: false });
             look.at(now.saturating_add(ASYNC_GRACE));
         }
         (true, Some(at)) if now >= at.saturating_add(ASYNC_GRACE) => {
