@@ -31,6 +31,7 @@ mod expand_action;
 mod expand_hook;
 mod expand_main;
 mod expand_test;
+mod hook_graph;
 mod signature;
 mod test_config;
 mod validate_action;
@@ -410,7 +411,12 @@ fn hook_attribute(
 ) -> proc_macro2::TokenStream {
     let config = args::parse(args).and_then(HookConfig::from_args);
     let hook = syn::parse2(item.clone()).and_then(validate_hook::check);
-    match both(config, hook) {
+    // The one rule between the options and the function: a hook does not name itself.
+    let checked = both(config, hook).and_then(|(config, hook)| {
+        config.graph.not_itself(&hook.item.sig.ident)?;
+        Ok((config, hook))
+    });
+    match checked {
         Ok((config, hook)) => expand_hook::expand(config, &hook, item),
         Err(error) => with_errors(item, error),
     }
