@@ -34,8 +34,9 @@ pub(crate) enum Value {
     Ident(Ident),
     /// A path of more than one segment, or with a leading `::`: `::my::graceful`.
     Path(Path),
-    /// `[SIGTERM, SIGINT]`.
-    List(token::Bracket, Punctuated<Ident, Token![,]>),
+    /// `[SIGTERM, SIGINT]` or `[db::close_pool, flush]`: each item a value of its own, judged
+    /// by the key (a quoted signal and a quoted hook path get different advice).
+    List(token::Bracket, Punctuated<Value, Token![,]>),
 }
 
 impl Value {
@@ -86,8 +87,13 @@ fn arg(input: ParseStream) -> syn::Result<Arg> {
     let key = Ident::parse_any(input)?;
     let value = if input.parse::<Option<Token![=]>>()?.is_some() {
         value(input)?
-    } else {
+    } else if input.is_empty() || input.peek(Token![,]) {
         Value::Flag
+    } else {
+        return Err(input.error(format!(
+            "expected `=` between `{key}` and its value, as in `{key} = ...` (or a comma, if \
+             `{key}` is a flag)"
+        )));
     };
     Ok(Arg { key, value })
 }
@@ -104,7 +110,7 @@ fn value(input: ParseStream) -> syn::Result<Value> {
     } else if input.peek(token::Bracket) {
         let content;
         let bracket = syn::bracketed!(content in input);
-        let items = content.parse_terminated(list_item, Token![,])?;
+        let items = content.parse_terminated(value, Token![,])?;
         Ok(Value::List(bracket, items))
     } else if input.peek(Ident::peek_any) || input.peek(Token![::]) {
         let path = Path::parse_mod_style(input)?;
@@ -117,14 +123,6 @@ fn value(input: ParseStream) -> syn::Result<Value> {
             "expected a value: a string such as \"30s\", an integer, true or false, \
              or a list such as [SIGTERM, SIGINT]",
         ))
-    }
-}
-
-fn list_item(input: ParseStream) -> syn::Result<Ident> {
-    if input.peek(Ident) {
-        input.parse()
-    } else {
-        Err(input.error("expected a name such as SIGTERM, without quotes"))
     }
 }
 
@@ -143,6 +141,7 @@ mod tests {
             e = X,
             f = [A, B,],
             g = ::a::b,
+            h = [a::b, "c", 1],
             crate = gr,
             quiet,
         ))
@@ -161,6 +160,7 @@ mod tests {
                 ("e".into(), "a name"),
                 ("f".into(), "a list"),
                 ("g".into(), "a path"),
+                ("h".into(), "a list"),
                 ("crate".into(), "a name"),
                 ("quiet".into(), "no value"),
             ]
@@ -173,9 +173,24 @@ mod tests {
     }
 
     #[test]
-    fn quoted_list_items_are_rejected() {
-        let error = parse(quote!(signals = ["SIGTERM"])).err().unwrap();
-        assert!(error.to_string().contains("without quotes"), "{error}");
+    fn list_items_keep_their_own_kind() {
+        let args = parse(quote!(after = [db::close, flush, "x"])).unwrap();
+        let Value::List(_, items) = &args[0].value else {
+            panic!("not a list");
+        };
+        let kinds: Vec<_> = items.iter().map(Value::kind).collect();
+        assert_eq!(kinds, ["a path", "a name", "a string"]);
+    }
+
+    #[test]
+    fn a_missing_equals_sign_is_named() {
+        let error = parse(quote!(after db::close)).err().unwrap();
+        assert!(
+            error
+                .to_string()
+                .starts_with("expected `=` between `after` and its value"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::{
     args::{Arg, Value},
     duration::{self, Zero},
     errors::Errors,
+    hook_graph::{self, Graph},
 };
 
 /// A setting's value, and how and where it was written.
@@ -43,6 +44,8 @@ pub(crate) struct MainConfig {
     pub(crate) probe: Option<std::net::SocketAddr>,
     /// `second_signal = "ignore"` (`"force"` is the default, and writes nothing).
     pub(crate) ignore_second_signal: bool,
+    /// `concurrent_hooks` or `concurrent_hooks = true`.
+    pub(crate) concurrent_hooks: bool,
     /// `crate = gr`: where graceful is, for a renamed or re-exported dependency.
     pub(crate) krate: Krate,
 }
@@ -72,12 +75,14 @@ pub(crate) enum ExitCode {
 /// The settings of `#[graceful::on_shutdown(...)]`.
 #[derive(Default)]
 pub(crate) struct HookConfig {
-    /// `order = -5`.
-    pub(crate) order: Option<i32>,
+    /// `order = -5`, and where its key is.
+    pub(crate) order: Option<(i32, Span)>,
     /// `name = "flush"`, not blank.
     pub(crate) name: Option<LitStr>,
     /// `timeout = "2s"`, in milliseconds.
     pub(crate) timeout: Option<u64>,
+    /// `after`, `before`, `final`.
+    pub(crate) graph: Graph,
     /// `crate = gr`.
     pub(crate) krate: Krate,
 }
@@ -92,9 +97,12 @@ const MAIN_KEYS: &[&str] = &[
     "report",
     "probe",
     "second_signal",
+    "concurrent_hooks",
     "crate",
 ];
-const HOOK_KEYS: &[&str] = &["order", "name", "timeout", "crate"];
+const HOOK_KEYS: &[&str] = &[
+    "order", "name", "timeout", "after", "before", "final", "crate",
+];
 
 /// The signals a process can catch and graceful can handle.
 pub(crate) const SIGNALS: &[&str] = &["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"];
@@ -122,6 +130,7 @@ impl MainConfig {
                 "second_signal" => {
                     second_signal(&key, value).map(|i| config.ignore_second_signal = i)
                 }
+                "concurrent_hooks" => flag(&key, value).map(|c| config.concurrent_hooks = c),
                 "crate" => krate(&key, value).map(|k| config.krate = k),
                 _ => Err(unknown_key(&key, "#[graceful::main]", MAIN_KEYS)),
             };
@@ -192,13 +201,17 @@ impl HookConfig {
     /// Reads the arguments of `#[graceful::on_shutdown]`.
     ///
     /// # Errors
-    /// Every unknown, duplicate or invalid argument.
+    /// Every unknown, duplicate or invalid argument, then the rules between keys.
     pub(crate) fn from_args(args: Vec<Arg>) -> syn::Result<Self> {
         let mut config = HookConfig::default();
         let mut errors = Errors::default();
         for Arg { key, value } in without_duplicates(args, &mut errors) {
+            let graph = &mut config.graph;
             let result = match key.to_string().as_str() {
-                "order" => order(&key, value).map(|o| config.order = Some(o)),
+                "order" => order(&key, value).map(|o| config.order = Some((o, key.span()))),
+                "after" => hook_graph::hooks(&key, value).map(|a| graph.after = a),
+                "before" => hook_graph::hooks(&key, value).map(|b| graph.before = b),
+                "final" => flag(&key, value).map(|f| graph.last = f),
                 "name" => name(&key, value).map(|n| config.name = Some(n)),
                 "timeout" => {
                     duration(&key, value, Zero::Refused).map(|d| config.timeout = Some(d.value))
@@ -209,6 +222,14 @@ impl HookConfig {
             errors.take(result);
         }
         errors.finish()?;
+        if let (true, Some((_, order))) = (config.graph.last, config.order) {
+            return Err(syn::Error::new(
+                order,
+                "a final hook runs in the final stage: `order` does not apply; order final \
+                 hooks with `after`/`before`",
+            ));
+        }
+        config.graph.check_rules()?;
         Ok(config)
     }
 }
@@ -298,7 +319,20 @@ fn signals(key: &Ident, value: Value) -> syn::Result<Vec<Ident>> {
     }
     let mut errors = Errors::default();
     let mut kept: Vec<Ident> = Vec::with_capacity(items.len());
-    for name in items {
+    for item in items {
+        let name = match item {
+            Value::Ident(name) => name,
+            other => {
+                errors.push(syn::Error::new_spanned(
+                    &other,
+                    format!(
+                        "expected a signal's name such as SIGTERM, without quotes, not {}",
+                        other.kind()
+                    ),
+                ));
+                continue;
+            }
+        };
         let text = name.to_string();
         let uncatchable = match text.as_str() {
             "SIGKILL" => Some("ends the process without telling it, so no program can clean up"),
@@ -518,7 +552,8 @@ mod tests {
         assert_eq!(
             main_error(quote!(grace = "5s")),
             "unknown option `grace` for #[graceful::main]: the options are timeout, \
-             body_timeout, drain, signals, exit_code, quiet, report, probe, second_signal, crate"
+             body_timeout, drain, signals, exit_code, quiet, report, probe, second_signal, \
+             concurrent_hooks, crate"
         );
     }
 
@@ -587,6 +622,7 @@ mod tests {
         assert!(main_error(quote!(signals = [SIGINT, SIGINT])).contains("listed twice"));
         assert!(main_error(quote!(signals = [])).contains("empty"));
         assert!(main_error(quote!(signals = SIGTERM)).contains("signals = [SIGTERM]"));
+        assert!(main_error(quote!(signals = ["SIGTERM"])).contains("without quotes"));
     }
 
     #[test]
@@ -611,10 +647,32 @@ mod tests {
     fn order_covers_all_of_i32() {
         let args = args::parse(quote!(order = -2147483648, name = "x", timeout = "2s")).unwrap();
         let config = HookConfig::from_args(args).unwrap();
-        assert_eq!(config.order, Some(i32::MIN));
+        assert_eq!(config.order.unwrap().0, i32::MIN);
         assert_eq!(config.timeout, Some(2_000));
         assert!(hook_error(quote!(order = 2147483648)).contains("does not fit in an i32"));
         assert!(hook_error(quote!(order = -2147483649)).contains("does not fit in an i32"));
+    }
+
+    #[test]
+    fn concurrent_hooks_is_a_flag() {
+        let args = args::parse(quote!(concurrent_hooks)).unwrap();
+        assert!(MainConfig::from_args(args).unwrap().concurrent_hooks);
+        let args = args::parse(quote!(concurrent_hooks = false)).unwrap();
+        assert!(!MainConfig::from_args(args).unwrap().concurrent_hooks);
+        assert!(main_error(quote!(concurrent_hooks = "yes")).contains("is a flag"));
+    }
+
+    #[test]
+    fn final_is_a_flag_and_order_does_not_apply_to_it() {
+        let args = args::parse(quote!(final, after = a)).unwrap();
+        assert!(HookConfig::from_args(args).unwrap().graph.last);
+        let args = args::parse(quote!(final = false, order = 3)).unwrap();
+        assert!(!HookConfig::from_args(args).unwrap().graph.last);
+        assert!(
+            hook_error(quote!(order = -1, final))
+                .starts_with("a final hook runs in the final stage: `order` does not apply")
+        );
+        assert!(hook_error(quote!(final = "yes")).contains("is a flag"));
     }
 
     #[test]

@@ -4,6 +4,13 @@
 //! function is written inside that block, where a static named like the function would
 //! capture it. Only options given are written (`.order(-5)`, `.timeout_ms(2000)`); defaults
 //! are the runtime's.
+//!
+//! So that other hooks can name it (`after = db::close_pool`), every hook also gets a marker
+//! beside the function: a braced struct with the function's name and visibility, which lives
+//! in the type namespace only and so coexists with the function, and whose `Hook` impl leads
+//! to the static. `after = [a, b]` is written `.after(&[<a as Hook>::HOOK, ..])`, spanned on
+//! each path, so the compiler's own errors (no such item, a function that is no hook, a type
+//! that is no hook) point at the path the user wrote.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -23,13 +30,28 @@ pub(crate) fn expand(config: HookConfig, hook: &Hook, item: TokenStream) -> Toke
         .name
         .unwrap_or_else(|| LitStr::new(&ident.unraw().to_string(), ident.span()));
     let mut options = TokenStream::new();
-    if let Some(order) = config.order {
+    if let Some((order, _)) = config.order {
         let order = Literal::i32_unsuffixed(order);
         options.extend(quote!(.order(#order)));
     }
     if let Some(ms) = config.timeout {
         let ms = Literal::u64_unsuffixed(ms);
         options.extend(quote!(.timeout_ms(#ms)));
+    }
+    for (method, paths) in [
+        ("after", &config.graph.after),
+        ("before", &config.graph.before),
+    ] {
+        if !paths.is_empty() {
+            let method = Ident::new(method, Span::call_site());
+            let hooks = paths
+                .iter()
+                .map(|path| quote_spanned!(path.span()=> <#path as #private::Hook>::HOOK));
+            options.extend(quote!(.#method(&[#(#hooks),*])));
+        }
+    }
+    if config.graph.last {
+        options.extend(quote!(.final_stage()));
     }
     // `line!()` reports the line of its own tokens' span: give it the function's name, so
     // `graceful::hooks()` points at the function and not at the attribute above it.
@@ -58,9 +80,16 @@ pub(crate) fn expand(config: HookConfig, hook: &Hook, item: TokenStream) -> Toke
     };
     // A hook compiled out by `#[cfg]` (or a `#[cfg_attr]` that comes to one) must take its
     // registration with it.
-    let cfgs = hook.item.attrs.iter().filter_map(registration_cfg);
+    let cfgs: Vec<_> = hook
+        .item
+        .attrs
+        .iter()
+        .filter_map(registration_cfg)
+        .collect();
+    let (marker, marker_impl) = marker(hook, &private);
     quote! {
         #item
+        #(#cfgs)* #marker
         #(#cfgs)*
         const _: () = {
             #[#private::linkme::distributed_slice(#private::HOOKS)]
@@ -68,9 +97,39 @@ pub(crate) fn expand(config: HookConfig, hook: &Hook, item: TokenStream) -> Toke
             static __GRACEFUL_HOOK: #private::StaticHook = #private::StaticHook::new(
                 #name, (::core::module_path!(), ::core::file!(), #line), #run,
             )#options;
+            #marker_impl
         };
     }
 }
+
+/// The type `after = path` names, and its `Hook` impl (written inside the `const _` block,
+/// where the static is in scope). None for a hook named like a primitive type (`fn str()`):
+/// a struct `str` would shadow the primitive in the hook's module, so such a hook cannot be
+/// named by others.
+fn marker(hook: &Hook, private: &TokenStream) -> (TokenStream, TokenStream) {
+    let (vis, ident) = (&hook.item.vis, &hook.item.sig.ident);
+    if PRIMITIVES.contains(&ident.unraw().to_string().as_str()) {
+        return (TokenStream::new(), TokenStream::new());
+    }
+    // `unreachable_pub`: a `pub` hook in a private module is warned about once, on the fn.
+    let marker = quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code, unreachable_pub)]
+        #vis struct #ident {}
+    };
+    // Not offered as a fix when another type is no hook ("the trait is implemented for ..").
+    let marker_impl = quote! {
+        #[diagnostic::do_not_recommend]
+        impl #private::Hook for #ident { const HOOK: #private::HookRef = || &__GRACEFUL_HOOK; }
+    };
+    (marker, marker_impl)
+}
+
+/// The names of the primitive types, which a type of the same name would shadow.
+const PRIMITIVES: &[&str] = &[
+    "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64",
+    "i128", "isize", "f16", "f32", "f64", "f128",
+];
 
 /// The part of a function's attribute that must be on its registration too: `#[cfg(..)]`
 /// whole, and of `#[cfg_attr(pred, ..)]` the `cfg(..)` it may come to (other attributes, say
@@ -124,6 +183,9 @@ mod tests {
         );
         let expected = quote! {
             fn flush() {}
+            #[doc(hidden)]
+            #[allow(non_camel_case_types, dead_code, unreachable_pub)]
+            struct flush {}
             const _: () = {
                 #[::graceful::__private::linkme::distributed_slice(::graceful::__private::HOOKS)]
                 #[linkme(crate = ::graceful::__private::linkme)]
@@ -131,6 +193,10 @@ mod tests {
                     "flush", (::core::module_path!(), ::core::file!(), ::core::line!()),
                     ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(flush())),
                 );
+                #[diagnostic::do_not_recommend]
+                impl ::graceful::__private::Hook for flush {
+                    const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+                }
             };
         };
         assert_eq!(out, expected.to_string());
@@ -151,7 +217,9 @@ mod tests {
             ),
         );
         for part in [
-            "# [cfg (unix)] const _",
+            "# [cfg (unix)] # [doc (hidden)]",
+            "struct r#flush { } # [cfg (unix)] const _",
+            "impl gr :: __private :: Hook for r#flush",
             "(\"flush journal\"",
             ") . order (- 5) . timeout_ms (2000) ;",
             "gr :: __private :: HookFn :: Sync (| shutdown | gr :: __private :: hook_result (r#flush (shutdown)))",
@@ -188,6 +256,31 @@ mod tests {
     }
 
     #[test]
+    fn after_before_and_final_name_each_hook_through_its_marker() {
+        let out = expand_str(
+            quote!(after = db::close_pool, before = [a, ::x::y], final),
+            quote!(
+                pub(crate) fn flush() {}
+            ),
+        );
+        let private = ":: graceful :: __private";
+        let expected = format!(
+            ") . after (& [< db :: close_pool as {private} :: Hook > :: HOOK]) \
+             . before (& [< a as {private} :: Hook > :: HOOK , < :: x :: y as {private} :: Hook > :: HOOK]) \
+             . final_stage () ;"
+        );
+        assert!(out.contains(&expected), "{out}");
+        assert!(out.contains("pub (crate) struct flush { }"), "{out}");
+    }
+
+    #[test]
+    fn a_hook_named_like_a_primitive_type_gets_no_marker() {
+        let out = expand_str(quote!(), quote! { fn r#str() {} });
+        assert!(!out.contains("struct"), "{out}");
+        assert!(!out.contains("Hook for"), "{out}");
+    }
+
+    #[test]
     fn a_raw_identifier_names_the_hook_without_its_prefix() {
         let out = expand_str(
             quote!(),
@@ -196,6 +289,7 @@ mod tests {
             ),
         );
         assert!(out.contains("(\"type\""), "{out}");
+        assert!(out.contains("struct r#type { }"), "{out}");
     }
 
     #[test]

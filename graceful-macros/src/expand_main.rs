@@ -146,6 +146,9 @@ pub(crate) fn builder(config: &MainConfig, private: &TokenStream) -> TokenStream
     if config.ignore_second_signal {
         builder.extend(quote!(.second_signal(#private::SecondSignal::Ignore)));
     }
+    if config.concurrent_hooks {
+        builder.extend(quote!(.concurrent_hooks(true)));
+    }
     if let Some(addr) = config.probe {
         let port = Literal::u16_unsuffixed(addr.port());
         let ip = match addr.ip() {

@@ -31,6 +31,7 @@ mod expand_action;
 mod expand_hook;
 mod expand_main;
 mod expand_test;
+mod hook_graph;
 mod signature;
 mod test_config;
 mod validate_action;
@@ -100,6 +101,7 @@ use crate::{
 /// | `report` | `"text"`, `"json"`, `"off"` or `"always"` (text on every run, a quiet one too) | `"text"` for a run something stopped or that went wrong (`GRACEFUL_REPORT` overrides it) |
 /// | `probe` | an address: `"127.0.0.1:9000"`, `"[::]:9000"` | no probe listener (`GRACEFUL_PROBE` overrides it) |
 /// | `second_signal` | `"force"` or `"ignore"` | `"force"`: a second signal ends the process (`GRACEFUL_SECOND_SIGNAL` overrides it) |
+/// | `concurrent_hooks` | no value (`concurrent_hooks = true` and `= false` are accepted too) | hooks run one at a time (`GRACEFUL_HOOKS` overrides it) |
 /// | `crate` | a path: `gr`, `::my_framework::graceful` | `::graceful` |
 ///
 /// - **`timeout`**: the longest the whole shutdown may take, from its start (a signal,
@@ -116,6 +118,24 @@ use crate::{
 /// - **`exit_code`**: the exit code of a clean stop after a signal. `"signal"` makes the
 ///   process die of the signal instead, so a shell or supervisor sees 128 + its number.
 /// - **`quiet`**: turns the shutdown report on stderr off (`GRACEFUL_REPORT` overrides it).
+/// - **`concurrent_hooks`**: within a stage (one `order`), hooks that nothing orders with
+///   `after`/`before` run at the same time, each still isolated and timed, all within the one
+///   `timeout` (`Builder::concurrent_hooks(true)`; `GRACEFUL_HOOKS=concurrent|sequential`
+///   overrides it).
+///
+///   ```no_run
+///   #[graceful::main(timeout = "20s", concurrent_hooks)]
+///   fn main() {
+///       // serve until SIGTERM
+///   }
+///
+///   // Nothing orders these two: they run at the same time.
+///   #[graceful::on_shutdown]
+///   fn flush_cache() {}
+///
+///   #[graceful::on_shutdown]
+///   fn close_sockets() {}
+///   ```
 ///
 /// # The equivalent code without the macro
 /// ```ignore
@@ -175,6 +195,8 @@ use crate::{
 /// `unsafe`, `const`,
 /// `extern`, a function not named `main`, an item that is not a function, the attribute
 /// applied twice, a return type that is `impl Trait`, a reference or `!`, and any bad option.
+// The examples are about `fn main` itself, so they write it.
+#[allow(clippy::needless_doctest_main)]
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
     main_attribute(args.into(), item.into()).into()
@@ -206,23 +228,66 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | `order` | an integer that fits in `i32`, may be negative | 0 |
 /// | `name` | a non-empty string | the function's name |
 /// | `timeout` | a duration: `"2s"` | none: only the program's `timeout` bounds it |
+/// | `after` | a hook's path, or a list of them: `db::close_pool`, `[a, b]` | none |
+/// | `before` | the same | none |
+/// | `final` | no value (`final = true` and `final = false` are accepted too) | not final |
 /// | `crate` | a path: `gr`, `::my_framework::graceful` | `::graceful` |
 ///
 /// - **`order`**: hooks run in ascending order; hooks of equal order run sorted by module
 ///   path, then name (closures registered at run time with the same order go first).
+///   Each `order` is a stage: every hook of a lower one has finished before a higher starts.
 /// - **`name`**: what the report and `graceful::hooks()` call the hook.
 /// - **`timeout`**: past it the hook is reported as failed and left behind, and the next one
 ///   runs. Durations are written as for `#[graceful::main]`: `"250ms"`, `"5s"`, `"2m"`.
+/// - **`after`**, **`before`**: within its stage, this hook runs after (or before) the hooks
+///   named. A path is an ordinary Rust path to another `#[graceful::on_shutdown]` function, in
+///   any module or crate (`db::close_pool`, `crate::x::y`, `super::f`, `other_crate::flush`),
+///   seen with that function's visibility. A path that names no hook is a compile error on the
+///   path: a typo, a function without the attribute, a type. So is a hook naming itself, or
+///   one path in both lists. A cycle through several hooks is reported when graceful starts,
+///   before `main`'s body runs.
+///
+///   ```no_run
+///   mod db {
+///       #[graceful::on_shutdown]
+///       pub(crate) fn close_pool() {}
+///   }
+///
+///   // The journal is written through the pool: flush it first.
+///   #[graceful::on_shutdown(before = db::close_pool)]
+///   fn flush_journal() {}
+///
+///   #[graceful::on_shutdown(after = [flush_journal, db::close_pool])]
+///   fn remove_lock_file() {}
+///   # #[graceful::main] fn main() {}
+///   ```
+/// - **`final`**: the hook runs in the final stage, after graceful's own report has gone to its
+///   sinks (text, JSON, `log`, `tracing`), within what is left of the program's `timeout`: the
+///   place to flush telemetry. `order` does not apply to a final hook (giving both is an
+///   error); final hooks are ordered among themselves with `after`/`before`.
+///
+///   ```no_run
+///   #[graceful::on_shutdown(final)]
+///   fn flush_telemetry() {
+///       // send what the report logged through `tracing`
+///   }
+///   # #[graceful::main] fn main() {}
+///   ```
 ///
 /// # The equivalent code without the macro
 /// ```ignore
 /// #[graceful::on_shutdown(order = -5, timeout = "2s")]
 /// fn flush(shutdown: &graceful::Shutdown) -> std::io::Result<()> { /* ... */ }
 /// ```
-/// is the function, unchanged, then its registration in a link-time list; only the options
-/// given are written (`.order(..)`, `.timeout_ms(..)`), the defaults are the runtime's:
+/// is the function, unchanged, then a marker type of the same name (types and functions live
+/// in different namespaces, so the two coexist), then the registration in a link-time list;
+/// only the options given are written (`.order(..)`, `.timeout_ms(..)`, `.after(..)`,
+/// `.before(..)`, `.final_stage()`), the defaults are the runtime's:
 /// ```ignore
 /// fn flush(shutdown: &graceful::Shutdown) -> std::io::Result<()> { /* ... */ }
+/// #[doc(hidden)]
+/// #[allow(non_camel_case_types, dead_code, unreachable_pub)]
+/// struct flush {}
 /// const _: () = {
 ///     #[::graceful::__private::linkme::distributed_slice(::graceful::__private::HOOKS)]
 ///     #[linkme(crate = ::graceful::__private::linkme)]
@@ -232,14 +297,23 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     )
 ///     .order(-5)
 ///     .timeout_ms(2000);
+///     #[diagnostic::do_not_recommend]
+///     impl ::graceful::__private::Hook for flush {
+///         const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+///     }
 /// };
 /// ```
+/// `after = [db::close_pool]` adds `.after(&[<db::close_pool as ::graceful::__private::Hook>::HOOK])`:
+/// the marker is what makes a path to a hook resolve, and anything else fail to. The marker has
+/// the function's visibility and `#[cfg]`s, and is hidden from the docs. A hook named like a
+/// primitive type (`fn str()`) gets none, since it would shadow the type in its module; such a
+/// hook cannot be named by others.
 /// A function without the parameter is called as `HookFn::Sync(|_| ...(flush()))`; an
 /// `async fn` as `HookFn::Async(|_| ::graceful::__private::async_hook(flush()))`, or with the
 /// parameter `HookFn::Async(|shutdown| async_hook(async move { flush(&shutdown).await }))`.
 /// The closure's parameter is hygienic (a hook named `shutdown` is still called by its name),
 /// and the static's name is one nobody writes, so a hook may be called `HOOK`.
-/// `#[cfg(...)]` attributes of the function are copied onto the `const _` block, and so is
+/// `#[cfg(...)]` attributes of the function are copied onto the marker and the `const _` block, and so is
 /// the `cfg(...)` part of a `#[cfg_attr(...)]`, so a hook compiled out takes its registration
 /// with it.
 ///
@@ -247,7 +321,9 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Methods (`self`, or `Self` in the signature), more
 /// parameters or another parameter type, generics, `unsafe`, `const`, `extern`, an item that
 /// is not a function, the attribute applied twice, a return type that is `impl Trait`, a
-/// reference or `!`, and any bad option. A function without `self` inside an `impl` block
+/// reference or `!`, and any bad option: among them, for `after`/`before`, an empty list,
+/// a quoted path, a path listed twice or in both lists, the hook itself (`self`, its own
+/// name); `final` with `order`. A function without `self` inside an `impl` block
 /// cannot be recognised by the attribute; the compiler rejects the registration instead.
 #[proc_macro_attribute]
 pub fn on_shutdown(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -346,7 +422,7 @@ fn action_attribute(
 /// | `second_after` | `ready` (a `ready()` call made once the child is stopping), or a duration after the first signal (at least 150 ms are kept) | `"300ms"` |
 /// | `kill_after` | a duration from the child's start | `"30s"`: past it the child is killed and the test fails |
 /// | `check` | the path of a `fn(graceful::test::Report)`, run in the parent | `Report::assert_clean`: exit 0, every hook `Ok` |
-/// | `timeout`, `body_timeout`, `drain`, `signals`, `exit_code`, `second_signal`, `crate` | as for `#[graceful::main]` | as there |
+/// | `timeout`, `body_timeout`, `drain`, `signals`, `exit_code`, `second_signal`, `concurrent_hooks`, `crate` | as for `#[graceful::main]` | as there |
 ///
 /// The body is what `fn main`'s may be: no parameters, returning `()`, `Result<(), E>` or
 /// `ExitCode`, synchronous. Other attributes (`#[should_panic]`, `#[ignore]`, docs) stay on
@@ -410,7 +486,12 @@ fn hook_attribute(
 ) -> proc_macro2::TokenStream {
     let config = args::parse(args).and_then(HookConfig::from_args);
     let hook = syn::parse2(item.clone()).and_then(validate_hook::check);
-    match both(config, hook) {
+    // The one rule between the options and the function: a hook does not name itself.
+    let checked = both(config, hook).and_then(|(config, hook)| {
+        config.graph.not_itself(&hook.item.sig.ident)?;
+        Ok((config, hook))
+    });
+    match checked {
         Ok((config, hook)) => expand_hook::expand(config, &hook, item),
         Err(error) => with_errors(item, error),
     }

@@ -1,7 +1,7 @@
 //! The settings of `#[graceful::test(...)]`: what the child gets (signals and when), how long it
 //! may run, the check on its report; and the `#[graceful::main]` options the child runs under
-//! (`timeout`, `body_timeout`, `drain`, `signals`, `exit_code`, `second_signal`, `crate`), read
-//! by [`MainConfig`] itself.
+//! (`timeout`, `body_timeout`, `drain`, `signals`, `exit_code`, `second_signal`,
+//! `concurrent_hooks`, `crate`), read by [`MainConfig`] itself.
 
 use syn::{Ident, Path};
 
@@ -55,6 +55,7 @@ const MAIN_KEYS: &[&str] = &[
     "signals",
     "exit_code",
     "second_signal",
+    "concurrent_hooks",
     "crate",
 ];
 
@@ -195,6 +196,7 @@ mod tests {
             kill_after = "5s",
             check = tests::checked,
             timeout = "2s",
+            concurrent_hooks,
             crate = gr
         ))
         .unwrap();
@@ -205,6 +207,7 @@ mod tests {
         assert_eq!(config.kill_after, Some(5_000));
         assert!(config.check.is_some());
         assert_eq!(config.main.timeout.unwrap().value, 2_000);
+        assert!(config.main.concurrent_hooks);
     }
 
     #[test]

@@ -10,6 +10,9 @@ fn main() -> ::std::process::ExitCode {
     )
 }
 fn flush() {}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code, unreachable_pub)]
+struct flush {}
 const _: () = {
     #[used]
     #[unsafe(link_section = "linkme_HOOKS")]
@@ -34,4 +37,8 @@ const _: () = {
             )
             .order(1)
     };
+    #[diagnostic::do_not_recommend]
+    impl gr::__private::Hook for flush {
+        const HOOK: gr::__private::HookRef = || &__GRACEFUL_HOOK;
+    }
 };

@@ -1,4 +1,7 @@
 async fn save() {}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code, unreachable_pub)]
+struct save {}
 const _: () = {
     #[used]
     #[unsafe(link_section = "linkme_HOOKS")]
@@ -24,10 +27,17 @@ const _: () = {
             )),
         )
     };
+    #[diagnostic::do_not_recommend]
+    impl ::graceful::__private::Hook for save {
+        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+    }
 };
 async fn save_why(shutdown: &graceful::Shutdown) -> Result<(), String> {
     Err(shutdown.to_string())
 }
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code, unreachable_pub)]
+struct save_why {}
 const _: () = {
     #[used]
     #[unsafe(link_section = "linkme_HOOKS")]
@@ -54,5 +64,9 @@ const _: () = {
             )
             .order(1)
     };
+    #[diagnostic::do_not_recommend]
+    impl ::graceful::__private::Hook for save_why {
+        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+    }
 };
 fn main() {}

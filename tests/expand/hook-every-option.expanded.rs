@@ -1,6 +1,9 @@
 fn flush(shutdown: &graceful::Shutdown) -> Result<(), String> {
     Err(shutdown.to_string())
 }
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code, unreachable_pub)]
+struct flush {}
 const _: () = {
     #[used]
     #[unsafe(link_section = "linkme_HOOKS")]
@@ -28,5 +31,9 @@ const _: () = {
             .order(-5)
             .timeout_ms(2000)
     };
+    #[diagnostic::do_not_recommend]
+    impl ::graceful::__private::Hook for flush {
+        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+    }
 };
 fn main() {}

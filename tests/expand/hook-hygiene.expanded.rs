@@ -1,4 +1,7 @@
 fn shutdown(shutdown: &graceful::Shutdown) {}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code, unreachable_pub)]
+struct shutdown {}
 const _: () = {
     #[used]
     #[unsafe(link_section = "linkme_HOOKS")]
@@ -24,9 +27,16 @@ const _: () = {
             )),
         )
     };
+    #[diagnostic::do_not_recommend]
+    impl ::graceful::__private::Hook for shutdown {
+        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+    }
 };
 #[allow(non_snake_case)]
 fn HOOK() {}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code, unreachable_pub)]
+struct HOOK {}
 const _: () = {
     #[used]
     #[unsafe(link_section = "linkme_HOOKS")]
@@ -52,8 +62,15 @@ const _: () = {
             )),
         )
     };
+    #[diagnostic::do_not_recommend]
+    impl ::graceful::__private::Hook for HOOK {
+        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+    }
 };
 fn on_unix() {}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code, unreachable_pub)]
+struct on_unix {}
 const _: () = {
     #[used]
     #[unsafe(link_section = "linkme_HOOKS")]
@@ -79,5 +96,9 @@ const _: () = {
             )),
         )
     };
+    #[diagnostic::do_not_recommend]
+    impl ::graceful::__private::Hook for on_unix {
+        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+    }
 };
 fn main() {}

@@ -1,4 +1,7 @@
 fn flush() {}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code, unreachable_pub)]
+struct flush {}
 const _: () = {
     #[used]
     #[unsafe(link_section = "linkme_HOOKS")]
@@ -24,5 +27,9 @@ const _: () = {
             )),
         )
     };
+    #[diagnostic::do_not_recommend]
+    impl ::graceful::__private::Hook for flush {
+        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+    }
 };
 fn main() {}

@@ -16,6 +16,7 @@ fn main() -> ::std::process::ExitCode {
             .exit_code(::graceful::__private::ExitPolicy::Signal)
             .quiet()
             .second_signal(::graceful::__private::SecondSignal::Ignore)
+            .concurrent_hooks(true)
             .probe(::graceful::__private::SocketAddr::from(([0, 0, 0, 0], 9000))),
         || {
             use ::graceful::__private::probe::*;

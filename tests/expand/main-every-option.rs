@@ -7,7 +7,8 @@
     exit_code = "signal",
     quiet,
     probe = "0.0.0.0:9000",
-    second_signal = "ignore"
+    second_signal = "ignore",
+    concurrent_hooks
 )]
 fn main() -> std::io::Result<()> {
     Ok(())

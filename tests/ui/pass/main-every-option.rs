@@ -5,6 +5,7 @@
     exit_code = 3,
     quiet,
     probe = "127.0.0.1:47913",
+    concurrent_hooks = true,
 )]
 fn main() -> Result<(), graceful::Shutdown> {
     Ok(())

@@ -1,0 +1,72 @@
+mod db {
+    pub(crate) fn close_pool() {}
+    #[doc(hidden)]
+    #[allow(non_camel_case_types, dead_code, unreachable_pub)]
+    pub(crate) struct close_pool {}
+    const _: () = {
+        #[used]
+        #[unsafe(link_section = "linkme_HOOKS")]
+        static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = {
+            #[allow(clippy::no_effect_underscore_binding)]
+            unsafe fn __typecheck(_: ::graceful::__private::linkme::__private37::Void) {
+                #[allow(clippy::ref_option_ref)]
+                let __new = || -> fn() -> &'static ::graceful::__private::StaticHook {
+                    || &__GRACEFUL_HOOK
+                };
+                unsafe {
+                    ::graceful::__private::linkme::DistributedSlice::private_typecheck(
+                        ::graceful::__private::HOOKS,
+                        __new(),
+                    );
+                }
+            }
+            ::graceful::__private::StaticHook::new(
+                "close_pool",
+                ("hook_after::db", "tests/expand/hook-after.rs", 3u32),
+                ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
+                    close_pool(),
+                )),
+            )
+        };
+        #[diagnostic::do_not_recommend]
+        impl ::graceful::__private::Hook for close_pool {
+            const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        }
+    };
+}
+fn flush() {}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code, unreachable_pub)]
+struct flush {}
+const _: () = {
+    #[used]
+    #[unsafe(link_section = "linkme_HOOKS")]
+    static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = {
+        #[allow(clippy::no_effect_underscore_binding)]
+        unsafe fn __typecheck(_: ::graceful::__private::linkme::__private37::Void) {
+            #[allow(clippy::ref_option_ref)]
+            let __new = || -> fn() -> &'static ::graceful::__private::StaticHook {
+                || &__GRACEFUL_HOOK
+            };
+            unsafe {
+                ::graceful::__private::linkme::DistributedSlice::private_typecheck(
+                    ::graceful::__private::HOOKS,
+                    __new(),
+                );
+            }
+        }
+        ::graceful::__private::StaticHook::new(
+                "flush",
+                ("hook_after", "tests/expand/hook-after.rs", 7u32),
+                ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
+                    flush(),
+                )),
+            )
+            .after(&[<db::close_pool as ::graceful::__private::Hook>::HOOK])
+    };
+    #[diagnostic::do_not_recommend]
+    impl ::graceful::__private::Hook for flush {
+        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+    }
+};
+fn main() {}

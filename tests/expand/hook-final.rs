@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(final)]
+fn flush_telemetry() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(after = [])]
+fn flush() {}
+
+fn main() {}

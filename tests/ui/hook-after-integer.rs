@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(after = [1])]
+fn flush() {}
+
+fn main() {}

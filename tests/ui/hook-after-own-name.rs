@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(after = flush)]
+fn flush() {}
+
+fn main() {}

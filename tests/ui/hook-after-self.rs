@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(after = self)]
+fn flush() {}
+
+fn main() {}

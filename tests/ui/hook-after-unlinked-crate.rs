@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(after = metrics::flush)]
+fn close() {}
+
+fn main() {}

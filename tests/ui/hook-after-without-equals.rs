@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(after db::close)]
+fn flush() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(final, order = 5)]
+fn flush_telemetry() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[graceful::on_shutdown(final = "yes")]
+fn flush_telemetry() {}
+
+fn main() {}
