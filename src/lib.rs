@@ -34,16 +34,20 @@
 //! | [`is_shutting_down`], [`check`], [`sleep`], [`wait`], [`wait_timeout`], [`shutdown()`] | the body learns it should stop |
 //! | [`is_ready`] | the readiness probe: false from the first signal (see `drain`) |
 //! | [`trigger`], [`exit`] | start stopping from code |
-//! | [`fn@on_shutdown`], [`HookHandle`], [`hooks()`] | closures as hooks; the registry in run order |
+//! | [`fn@on_shutdown`], [`HookHandle`], [`hooks()`], [`Plan`] | closures as hooks; the stop's plan: stages, edges, the run order |
 //! | [`install`], [`Builder`] | binaries that cannot take the attribute |
 //! | [`Shutdown`], [`Reason`], [`Signal`] | why we stop |
 //! | [`macro@test`], [`mod@test`] | testing a program's shutdown: the body in a child, real signals, a typed report |
 //!
 //! # Hooks
-//! Hooks run one at a time in ascending `order`. Within one `order`, closures registered with
-//! [`fn@on_shutdown`] run first, last-registered first (like nested `finally` blocks); static
-//! hooks follow, sorted by module path and then name, so the order is stable from build to
-//! build. Each hook is isolated: a panic or an `Err` is reported and the next still runs. A hook
+//! Hooks run in stages, in ascending `order`: every hook of a lower `order` ends before one of a
+//! higher `order` starts. Within a stage, `after`/`before` (paths checked by the compiler; for
+//! closures [`HookHandle::after`], by name) order hooks across crates; where they leave a choice,
+//! closures registered with [`fn@on_shutdown`] run first, last-registered first (like nested
+//! `finally` blocks), and static hooks follow, sorted by module path and then name, so the order
+//! is stable from build to build. With `concurrent_hooks` the hooks that nothing orders run at
+//! the same time; `final` hooks run after the report. [`hooks()`] returns the plan; the rules and
+//! messages are in `docs/ORDERING.md`. Each hook is isolated: a panic or an `Err` is reported and the next still runs. A hook
 //! past its own `timeout` is reported as failed and left running on its thread, and the next
 //! runs.
 //!

@@ -35,7 +35,9 @@
 //!    returns, [`shutdown()`] resolves, [`is_shutting_down`] turns true. The body is expected to
 //!    return. A body still running at `body_timeout` is abandoned: the hooks run on another
 //!    thread while it lives on (main's thread-locals are not there, and the hooks may race it).
-//! 3. **Cleanup.** The hooks run exactly once, in order (see [`hooks()`]). Each is isolated: a
+//! 3. **Cleanup.** The hooks run exactly once, in their plan's stages and order (see
+//!    [`hooks()`]), one at a time or, with `concurrent_hooks`, those that nothing orders at
+//!    once; the final stage after the report. Each is isolated: a
 //!    panic or an `Err` is reported and the next still runs; a hook past its own `timeout` is
 //!    reported as failed and left behind.
 //! 4. **Exit**, after the report, with the code below.

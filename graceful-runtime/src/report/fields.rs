@@ -189,7 +189,6 @@ fields! {
     at: opt_string,
     took_ms: opt_float,
     started_ms: opt_float,
-    stage: opt_string,
     error: opt_string,
     still_running: opt_list,
     held: opt_list,
@@ -284,9 +283,6 @@ impl Fields {
                 f.name = Some(info.name().to_owned());
                 f.order = Some(i64::from(info.order()));
                 f.started_ms = Some(*started_ns as f64 / 1e6);
-                if info.stage() == crate::hooks::Stage::Final {
-                    f.stage = Some("final".to_owned());
-                }
                 let (file, line) = info.location();
                 f.at = Some(format!("{file}:{line}"));
                 f.outcome_of(outcome, *took_ns);

@@ -53,6 +53,7 @@ pub struct HookRun {
     outcome: Outcome,
     error: Option<String>,
     took: Duration,
+    started: Duration,
 }
 
 /// How a hook ended.
@@ -125,6 +126,11 @@ impl HookRun {
     pub fn took(&self) -> Duration {
         self.took
     }
+    /// When it began, from the start of the stop: with `concurrent_hooks`, hooks that
+    /// overlap began before each other ended.
+    pub fn started(&self) -> Duration {
+        self.started
+    }
 }
 
 impl Report {
@@ -146,6 +152,7 @@ impl Report {
                 outcome: Outcome::from_word(f.outcome.as_deref()),
                 error: f.error.clone(),
                 took: Duration::from_secs_f64(f.took_ms.unwrap_or(0.0).max(0.0) / 1e3),
+                started: Duration::from_secs_f64(f.started_ms.unwrap_or(0.0).max(0.0) / 1e3),
             })
             .collect();
         // The OS's word on the exit is the truth; the report's agrees but for a child that

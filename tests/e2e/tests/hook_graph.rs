@@ -214,3 +214,88 @@ fn closures_whose_edges_form_a_cycle_still_run_once_and_the_exit_says_so() {
     ran.sort();
     assert_eq!(ran, ["a", "b"], "{end:#?}");
 }
+
+const LIBS: &str = env!("CARGO_BIN_EXE_graph_libs");
+
+#[test]
+fn hooks_of_two_library_crates_run_in_the_order_their_paths_say_stage_by_stage() {
+    for mode in ["sequential", "concurrent"] {
+        let p = Proc::start(LIBS, &[], &[("GRACEFUL_HOOKS", mode)]);
+        p.wait_for("ready");
+        p.kill(SIGTERM);
+        let end = p.wait();
+        assert_eq!(end.code(), Some(0), "{mode}: {end:#?}");
+        let ran = end.hooks();
+        assert_eq!(ran.len(), 8, "{mode}: {ran:?}");
+        let at = |h: &str| {
+            ran.iter()
+                .position(|r| *r == h)
+                .unwrap_or_else(|| panic!("{mode}: {h} did not run: {ran:?}"))
+        };
+        // The base order (module path) would put graph_a's hooks first: the edges win.
+        assert!(at("flush_cache") < at("close_pool"), "{mode}: {ran:?}");
+        assert!(at("close_pool") < at("seal_journal"), "{mode}: {ran:?}");
+        assert!(at("seal_journal") < at("send_metrics"), "{mode}: {ran:?}");
+        // Stages are barriers; the final stage comes last, its own edge kept.
+        assert_eq!(ran[0], "first", "{mode}: {ran:?}");
+        assert_eq!(at("last"), 5, "{mode}: {ran:?}");
+        assert_eq!(
+            &ran[6..],
+            ["telemetry_setup", "telemetry"],
+            "{mode}: {ran:?}"
+        );
+    }
+}
+
+#[test]
+fn the_plan_is_printed_at_start_up_with_graceful_plan_before_the_body_runs() {
+    let p = Proc::start(LIBS, &[], &[("GRACEFUL_PLAN", "1")]);
+    p.wait_for("ready");
+    p.kill(SIGTERM);
+    let end = p.wait();
+    let plan_at = end
+        .stderr
+        .find("the stop's plan: 8 hooks in 4 stages, sequential")
+        .unwrap_or_else(|| panic!("{}", end.stderr));
+    let stop_at = end.stderr.find("SIGTERM received").unwrap();
+    assert!(plan_at < stop_at, "{}", end.stderr);
+    assert!(
+        end.stderr
+            .contains("\"send_metrics\" (order 0, tests/e2e/libs/graph-b/src/lib.rs:15), after \"seal_journal\", \"flush_cache\""),
+        "{}",
+        end.stderr
+    );
+    for (var, value, says) in [
+        (
+            "GRACEFUL_PLAN",
+            "yes",
+            "GRACEFUL_PLAN=\"yes\" is not valid: use 1 or 0",
+        ),
+        (
+            "GRACEFUL_HOOKS",
+            "parallel",
+            "GRACEFUL_HOOKS=\"parallel\" is not valid: use sequential or concurrent",
+        ),
+    ] {
+        let end = Proc::start(LIBS, &[], &[(var, value)]).wait();
+        assert_eq!(end.code(), Some(78), "{end:#?}");
+        assert!(end.stderr.contains(says), "{}", end.stderr);
+    }
+}
+
+#[test]
+fn a_cycle_among_static_hooks_exits_78_before_the_body_naming_every_hook_on_it() {
+    let p = Proc::start(env!("CARGO_BIN_EXE_graph_cycle"), &[], &[]);
+    let end = p.wait();
+    assert_eq!(end.code(), Some(78), "{end:#?}");
+    assert!(end.stdout.is_empty(), "the body ran: {end:#?}");
+    let line = end.stderr.trim();
+    assert!(
+        line.starts_with("graceful: the hooks' after/before form a cycle: "),
+        "{line}"
+    );
+    for hook in ["\"a\"", "\"b\"", "\"c\""] {
+        assert!(line.contains(hook), "{hook} not named: {line}");
+    }
+    assert!(!line.contains("\"fine\""), "{line}");
+}
