@@ -286,3 +286,59 @@ pub fn hooks() -> Plan {
         problem: arranged.problem,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(name: &'static str, seq: u64, after: &[&'static str]) -> Planned {
+        Planned {
+            info: HookInfo {
+                name: Cow::Borrowed(name),
+                order: 0,
+                timeout: None,
+                module: None,
+                file: "f.rs",
+                line: 1,
+                seq: Some(seq),
+                last: false,
+                after: Vec::new(),
+            },
+            job: None,
+            edges: Edges::Named {
+                after: after.iter().map(|n| Cow::Borrowed(*n)).collect(),
+                before: Vec::new(),
+            },
+        }
+    }
+
+    fn names(arranged: &Arranged) -> Vec<&str> {
+        arranged.planned.iter().map(|p| p.info.name()).collect()
+    }
+
+    #[test]
+    fn named_edges_reorder_the_base_order_and_are_shown_on_the_later_hook() {
+        // Base order: newest first (c, b, a); `c` runs after `a`.
+        let arranged = arrange(vec![
+            named("a", 1, &[]),
+            named("b", 2, &[]),
+            named("c", 3, &["a", "gone"]),
+        ]);
+        assert!(arranged.problem.is_none());
+        assert_eq!(names(&arranged), ["b", "a", "c"]);
+        let c = &arranged.planned[2].info;
+        assert_eq!(
+            c.after().collect::<Vec<_>>(),
+            ["a"],
+            "a name of no hook orders nothing"
+        );
+    }
+
+    #[test]
+    fn a_cycle_among_closures_drops_the_edges_and_keeps_every_hook_once() {
+        let arranged = arrange(vec![named("a", 1, &["b"]), named("b", 2, &["a"])]);
+        assert!(matches!(arranged.problem, Some(GraphError::Cycle(ref on)) if on.len() == 2));
+        assert_eq!(names(&arranged), ["b", "a"], "the base order");
+        assert!(arranged.graph.successors(0).is_empty());
+    }
+}
