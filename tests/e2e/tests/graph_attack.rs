@@ -189,3 +189,61 @@ fn a_hook_cancelled_mid_run_is_skipped_and_those_after_it_still_run() {
         assert_eq!(end.hooks(), ["canceller", "dependent"], "{mode}: {end:#?}");
     }
 }
+
+const CURRENT: &str = env!("CARGO_BIN_EXE_graph_attack_current");
+
+fn stop_current(args: &[&str], mode: &str) -> (Ended, Duration) {
+    let p = Proc::start(
+        CURRENT,
+        args,
+        &[("GRACEFUL_HOOKS", mode), ("GRACEFUL_TIMEOUT", "6s")],
+    );
+    p.wait_for("ready");
+    let t0 = Instant::now();
+    p.kill(libc::SIGTERM);
+    let end = p.wait();
+    (end, t0.elapsed())
+}
+
+#[test]
+fn a_concurrent_async_hook_on_a_current_thread_main_s_runtime_is_not_starved() {
+    // The hook's timer is due 1 s after the stop; the first lane (the runtime's thread) runs
+    // a 100 ms sync hook, then has nothing left: it must keep the runtime going, not park it.
+    for mode in ["sequential", "concurrent"] {
+        let (end, took) = stop_current(&[], mode);
+        assert_eq!(end.code(), Some(0), "{mode}: {end:#?}");
+        assert_eq!(end.hooks(), ["quick", "on main's runtime"], "{mode}: {end:#?}");
+        assert!(took < Duration::from_secs(4), "{mode}: took {took:?}");
+    }
+}
+
+#[test]
+fn a_final_async_hook_on_a_current_thread_main_s_runtime_is_not_starved() {
+    for mode in ["sequential", "concurrent"] {
+        let (end, took) = stop_current(&["final"], mode);
+        assert_eq!(end.code(), Some(0), "{mode}: {end:#?}");
+        assert_eq!(end.hooks(), ["quick", "on main's runtime"], "{mode}: {end:#?}");
+        assert!(
+            took < Duration::from_secs(4),
+            "{mode}: took {took:?}: the final stage held the program's runtime\n{}",
+            end.stderr
+        );
+    }
+}
+
+const ASYNC: &str = env!("CARGO_BIN_EXE_graph_attack_async");
+
+#[test]
+fn async_hooks_with_tokio_timers_run_side_by_side_on_a_one_worker_runtime() {
+    for mode in ["sequential", "concurrent"] {
+        let p = Proc::start(ASYNC, &[], &[("GRACEFUL_HOOKS", mode), ("GRACEFUL_TIMEOUT", "6s")]);
+        p.wait_for("ready");
+        p.kill(libc::SIGTERM);
+        let end = p.wait();
+        assert_eq!(end.code(), Some(0), "{mode}: {end:#?}");
+        let mut hooks = end.hooks();
+        assert_eq!(hooks.pop(), Some("final async"), "{mode}: {end:#?}");
+        hooks.sort_unstable();
+        assert_eq!(hooks, ["a", "b", "sync"], "{mode}: {end:#?}");
+    }
+}
