@@ -20,7 +20,8 @@ use crate::{
 /// - On the thread running `main`'s body it unwinds the stack without a panic message (the
 ///   `Drop`s run), then the hooks run, then the process exits with `code`.
 /// - Inside a hook it ends that hook; the other hooks still run, and the process exits with
-///   `code`. In a hook already left behind (past its timeout) it only ends that hook.
+///   `code`. In a hook already left behind (past its timeout) it only ends that hook; in a
+///   hook of the final stage it ends that hook too, and the exit stays the one the report gave.
 /// - On another thread it starts Stopping with that code, and unwinds that thread without a
 ///   panic message: a thread spawned with std ends (its `JoinHandle` gives `Err`), a task on a
 ///   tokio runtime ends as if it had panicked, silently, and the runtime's worker carries on.
@@ -70,6 +71,15 @@ pub fn exit(code: i32) -> ! {
         // The run went on without this hook: its exit changes nothing; the hook just ends
         // (where nothing can unwind, its thread parks).
         if std::thread::panicking() || cfg!(panic = "abort") {
+            park_forever();
+        }
+        std::panic::resume_unwind(Box::new(ExitPayload(code)));
+    }
+    if runner::in_final_hook() {
+        // The report gave the exit before the final stage began: this ends the hook alone,
+        // and the other final hooks still run.
+        if std::thread::panicking() || cfg!(panic = "abort") {
+            runner::end_hook_here(code);
             park_forever();
         }
         std::panic::resume_unwind(Box::new(ExitPayload(code)));

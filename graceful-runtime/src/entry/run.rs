@@ -94,7 +94,12 @@ pub(crate) async fn run_async(
     }
     match runner::run_hooks_async(0).await {
         Finish::Done => conclude::end_process(runner::conclude()),
-        Finish::Superseded => park_forever(),
+        Finish::Superseded => {
+            // Other lanes carry on, and their async hooks may await this runtime's timers and
+            // sockets (a connection made in main): keep it going rather than park its thread.
+            std::future::pending::<()>().await;
+            park_forever()
+        }
     }
 }
 

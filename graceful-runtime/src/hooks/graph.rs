@@ -136,6 +136,20 @@ impl Graph {
         self.stage_ends = ends;
     }
 
+    /// Insert `count` hooks at `at`, the end of the last stage, into that stage, unordered
+    /// (final closures registered during the run, after the final hooks already listed).
+    pub(crate) fn extend_last_stage(&mut self, at: usize, count: usize) {
+        self.preds.splice(at..at, std::iter::repeat_n(0, count));
+        if !self.succ_start.is_empty() {
+            let from = self.succ_start[at];
+            self.succ_start
+                .splice(at..at, std::iter::repeat_n(from, count));
+        }
+        if let Some(last) = self.stage_ends.last_mut() {
+            *last += count;
+        }
+    }
+
     /// Where the stage that begins at `begin` ends.
     pub(crate) fn stage_end(&self, begin: usize) -> usize {
         self.stage_ends
@@ -393,5 +407,18 @@ mod tests {
             (empty.stage_ends.as_slice(), empty.stage_end(0)),
             ([3].as_slice(), 3)
         );
+    }
+
+    #[test]
+    fn final_closures_registered_during_the_run_join_the_final_stage_at_its_end() {
+        // Stage 0: h0; final: f0 then f1 (f1 after f0).
+        let stages = [Stage::Order(0), Stage::Final, Stage::Final];
+        let (_, mut graph) = order(&stages, &[(1, 2)], name).unwrap();
+        graph.extend_last_stage(3, 2);
+        assert_eq!(graph.stage_ends, [1, 5]);
+        assert_eq!(graph.preds, [0, 0, 1, 0, 0]);
+        assert_eq!(graph.successors(1), [2]);
+        assert!(graph.successors(3).is_empty() && graph.successors(4).is_empty());
+        assert_eq!(graph.stage_end(1), 5);
     }
 }

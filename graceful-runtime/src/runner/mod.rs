@@ -81,6 +81,16 @@ pub(crate) fn in_hook_left_behind() -> bool {
         .is_some_and(|(lane, index)| !run().runs(lane, index))
 }
 
+/// `true` on a thread running a hook of the final stage (one that still counts): its `exit()`
+/// ends that hook alone, as an `Err` would, since the report gave the exit already. Takes the
+/// run's lock: not for the watchdog.
+pub(crate) fn in_final_hook() -> bool {
+    RUNNING.with(Cell::get).is_some_and(|(lane, index)| {
+        let run = run();
+        run.in_final() && run.runs(lane, index)
+    })
+}
+
 static RUN: Mutex<Run> = Mutex::new(Run::new());
 
 fn run() -> MutexGuard<'static, Run> {
@@ -529,9 +539,21 @@ pub(crate) fn end_hook_here(code: i32) {
     let Some((lane, index)) = RUNNING.with(Cell::get) else {
         return;
     };
-    let Some((event, fresh)) = run().end_here(lane, index, HookOutcome::Exit(code), now) else {
+    let (ended, in_final) = {
+        let mut run = run();
+        (
+            run.end_here(lane, index, HookOutcome::Exit(code), now),
+            run.in_final(),
+        )
+    };
+    let Some((event, fresh)) = ended else {
         return;
     };
+    if in_final {
+        // Said by the fresh lane, after the report, as any final hook's outcome.
+        spawn(fresh, Some(event));
+        return;
+    }
     report::hook_ended(event, now);
     spawn(fresh, None);
 }

@@ -205,8 +205,9 @@ impl Run {
         true
     }
 
-    /// Closures registered while the hooks ran, as a stage of their own before the final
-    /// one. `false` if there are none (or the final stage is under way: they come too late).
+    /// Closures registered while the hooks ran: a stage of their own for each of their
+    /// `order`s, before the final stage, and those for the final stage at its end. `false` if
+    /// none is to run now (or the final stage is under way: they come too late).
     fn take_late(&mut self) -> bool {
         let begin = self.stage_end;
         if self.final_open || begin != self.final_at {
@@ -217,12 +218,33 @@ impl Run {
             return false;
         }
         late.sort_by(Planned::run_order);
+        let split = late
+            .iter()
+            .position(|p| p.info.stage() == hooks::Stage::Final)
+            .unwrap_or(late.len());
+        let finals = late.split_off(split);
+        if !finals.is_empty() {
+            let (at, count) = (self.plan.len(), finals.len());
+            match self.final_at < at {
+                true => self.graph.extend_last_stage(at, count),
+                false => self.graph.insert_unordered(at, count),
+            }
+            self.plan.extend(finals);
+            self.left.extend(std::iter::repeat_n(0, count));
+        }
+        if late.is_empty() {
+            return false;
+        }
         let count = late.len();
+        let mut at = begin;
+        for group in late.chunk_by(|a, b| a.info.stage() == b.info.stage()) {
+            self.graph.insert_unordered(at, group.len());
+            at += group.len();
+        }
         // Before the final stage: the final hooks move up by `count`.
         let finals = self.plan.split_off(begin);
         self.plan.extend(late);
         self.plan.extend(finals);
-        self.graph.insert_unordered(begin, count);
         self.left
             .splice(begin..begin, std::iter::repeat_n(0, count));
         self.final_at += count;
