@@ -93,7 +93,7 @@ pub(crate) async fn run_async(
         park_forever();
     }
     match runner::run_hooks_async(0).await {
-        Finish::Done => conclude::end_process(runner::conclude()),
+        Finish::Done => conclude::end_process(runner::conclude_async().await),
         Finish::Superseded => {
             // Other lanes carry on, and their async hooks may await this runtime's timers and
             // sockets (a connection made in main): keep it going rather than park its thread.

@@ -33,7 +33,7 @@ use std::{
     future::Future,
     panic::{AssertUnwindSafe, catch_unwind},
     pin::Pin,
-    sync::{Mutex, MutexGuard, PoisonError, TryLockError},
+    sync::{Condvar, Mutex, MutexGuard, PoisonError, TryLockError},
     task::{Context, Poll},
 };
 
@@ -52,7 +52,7 @@ use crate::{
 
 #[cfg(test)]
 pub(crate) use run::HookView;
-use run::{Claimed, Overdue, Run};
+use run::{Claimed, Overdue, Run, Unclaimed};
 pub(crate) use run::{Finish, LaneView, RunnerView};
 
 thread_local! {
@@ -92,6 +92,8 @@ pub(crate) fn in_final_hook() -> bool {
 }
 
 static RUN: Mutex<Run> = Mutex::new(Run::new());
+/// Notified when a hook ends or a lane goes: an anchor lane waiting for the others looks again.
+static RUN_CHANGED: Condvar = Condvar::new();
 
 fn run() -> MutexGuard<'static, Run> {
     RUN.lock().unwrap_or_else(PoisonError::into_inner)
@@ -128,9 +130,23 @@ fn shutdown() -> Shutdown {
     Shutdown::new(STATE.reason().unwrap_or(Reason::MainReturned))
 }
 
-fn claim(lane: u64) -> Result<Claimed, Finish> {
+/// The next hook for `lane`; an anchor lane on a thread that `may_wait` waits here for the
+/// other lanes (an async lane may not: it would starve its runtime).
+fn claim(lane: u64, may_wait: bool) -> Result<Claimed, Finish> {
     let mut discarded = Vec::new();
-    let claimed = run().claim(lane, clock::now_ns(), &mut discarded);
+    let mut run = run();
+    let claimed = loop {
+        match run.claim(lane, clock::now_ns(), may_wait, &mut discarded) {
+            Ok(claimed) => break Ok(claimed),
+            Err(Unclaimed::Finish(finish)) => break Err(finish),
+            Err(Unclaimed::Wait) => {
+                run = RUN_CHANGED
+                    .wait(run)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        }
+    };
+    drop(run);
     dispose(discarded);
     let mut claimed = claimed?;
     for fresh in std::mem::take(&mut claimed.open) {
@@ -191,10 +207,9 @@ fn complete(lane: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result
     let now = clock::now_ns();
     let (outcome, in_final) = {
         let mut run = run();
-        (
-            run.complete(lane, claimed.index, outcome, now)?,
-            run.in_final(),
-        )
+        let outcome = run.complete(lane, claimed.index, outcome, now);
+        RUN_CHANGED.notify_all();
+        (outcome?, run.in_final())
     };
     let event = Event::Hook {
         info: claimed.info,
@@ -220,7 +235,7 @@ pub(crate) fn run_hooks(lane: u64) -> Finish {
     // it stuck, and other lanes start when the report is open.
     report::before_first_hook(lane == 0);
     let finish = loop {
-        let mut claimed = match claim(lane) {
+        let mut claimed = match claim(lane, true) {
             Ok(c) => c,
             Err(finish) => break finish,
         };
@@ -241,7 +256,7 @@ pub(crate) fn run_hooks(lane: u64) -> Finish {
 pub(crate) async fn run_hooks_async(lane: u64) -> Finish {
     report::before_first_hook(lane == 0);
     loop {
-        let mut claimed = match claim(lane) {
+        let mut claimed = match claim(lane, false) {
             Ok(c) => c,
             Err(finish) => return finish,
         };
@@ -257,16 +272,34 @@ pub(crate) async fn run_hooks_async(lane: u64) -> Finish {
 
 /// The hooks before the final stage are done: decide and finish the report (`conclude`), then
 /// run the final stage here. Returns the exit the report gave; parks when the final stage
-/// ended on another lane, which ends the process.
+/// ended on another lane (this one's hook was left behind), which ends the process.
 pub(crate) fn conclude() -> Decision {
-    let decision = conclude::conclude();
-    let lane = run().open_final(decision.clone(), clock::now_ns());
+    let (decision, lane) = open_final();
     if let Some(lane) = lane {
         if let Finish::Superseded = run_hooks(lane) {
             park_forever();
         }
     }
     decision
+}
+
+/// `conclude`, inside the program's async runtime (an async `main`): the final stage's async
+/// hooks are awaited here, so they can use the runtime (its timers, the connections main
+/// made). When another lane ends the final stage, this one keeps the runtime going for it.
+pub(crate) async fn conclude_async() -> Decision {
+    let (decision, lane) = open_final();
+    if let Some(lane) = lane {
+        if let Finish::Superseded = run_hooks_async(lane).await {
+            std::future::pending::<()>().await;
+        }
+    }
+    decision
+}
+
+fn open_final() -> (Decision, Option<u64>) {
+    let decision = conclude::conclude();
+    let lane = run().open_final(decision.clone(), clock::now_ns());
+    (decision, lane)
 }
 
 /// An async hook, driven here, or on a thread of its own where this thread cannot drive it
@@ -441,6 +474,7 @@ pub(crate) fn time_out(now: u64, lane: u64, leave: bool, record: impl FnOnce(Eve
     let overdue = run.time_out(lane, now, leave);
     let in_final = run.in_final();
     drop(run);
+    RUN_CHANGED.notify_all();
     match overdue {
         Some(Overdue::Cancel) => {
             STATE.note_hook_failed();
@@ -466,6 +500,7 @@ pub(crate) fn take_over_between(now: u64, patience: u64) -> bool {
     };
     let fresh = run.take_over_between(now, patience);
     drop(run);
+    RUN_CHANGED.notify_all();
     for lane in fresh {
         spawn(lane, None);
     }
@@ -510,6 +545,7 @@ fn spawn(lane: u64, first: Option<Event>) {
     );
     if spawned.is_err() {
         run().unopened(lane);
+        RUN_CHANGED.notify_all();
     }
 }
 
@@ -546,6 +582,7 @@ pub(crate) fn end_hook_here(code: i32) {
             run.in_final(),
         )
     };
+    RUN_CHANGED.notify_all();
     let Some((event, fresh)) = ended else {
         return;
     };

@@ -45,6 +45,11 @@ pub(super) struct Current {
 
 struct Lane {
     id: u64,
+    /// The thread that will conclude (the one that claimed the cleanup; in the final stage,
+    /// the concluding thread): with nothing to claim while others run, it waits rather than
+    /// retire, and the run is `Done` on it, so that what follows (the exit, or main's own code
+    /// after the install guard) happens on its thread.
+    anchor: bool,
     current: Option<Current>,
     /// Since when the lane is between hooks (before its first, after each), while it is.
     between_since: Option<u64>,
@@ -57,6 +62,20 @@ pub(crate) enum Finish {
     /// The lane was dropped (taken over, left behind) or retired: the caller must not
     /// conclude.
     Superseded,
+}
+
+/// Why a lane got no hook.
+pub(super) enum Unclaimed {
+    /// The run, or this lane's part in it, is over.
+    Finish(Finish),
+    /// An anchor lane, with nothing ready while others run: it waits for one to end.
+    Wait,
+}
+
+impl From<Finish> for Unclaimed {
+    fn from(finish: Finish) -> Unclaimed {
+        Unclaimed::Finish(finish)
+    }
 }
 
 /// A hook a lane is about to run.
@@ -160,7 +179,13 @@ impl Run {
         // The first claim opens the first stage.
         self.stage_end = 0;
         self.stage_left = 0;
-        self.add_lane(now)
+        self.add_anchor(now)
+    }
+
+    fn add_anchor(&mut self, now: u64) -> u64 {
+        let id = self.add_lane(now);
+        self.lanes.last_mut().expect("just added").anchor = true;
+        id
     }
 
     fn add_lane(&mut self, now: u64) -> u64 {
@@ -168,6 +193,7 @@ impl Run {
         self.next_lane += 1;
         self.lanes.push(Lane {
             id,
+            anchor: false,
             current: None,
             between_since: Some(now),
         });
@@ -254,16 +280,18 @@ impl Run {
 
     /// Take the next ready hook for lane `id`. Closures cancelled since the plan was made are
     /// skipped; their jobs go to `discarded`, for the caller to drop once the lock is let go (a
-    /// closure's captures are user code).
+    /// closure's captures are user code). An anchor lane that `may_wait` (a thread that can
+    /// block) waits rather than retire.
     pub(super) fn claim(
         &mut self,
         id: u64,
         now: u64,
+        may_wait: bool,
         discarded: &mut Vec<Job>,
-    ) -> Result<Claimed, Finish> {
-        if self.lane(id).is_none() {
-            return Err(Finish::Superseded);
-        }
+    ) -> Result<Claimed, Unclaimed> {
+        let Some(anchor) = self.lane(id).map(|l| l.anchor && may_wait) else {
+            return Err(Finish::Superseded.into());
+        };
         let index = loop {
             if let Some(Reverse(index)) = self.ready.pop() {
                 match self.plan[index].info.seq {
@@ -276,18 +304,31 @@ impl Run {
                 }
             }
             if self.lanes.iter().any(|l| l.current.is_some()) {
+                if anchor {
+                    if let Some(lane) = self.lane(id) {
+                        // Waiting, not stuck between hooks.
+                        lane.between_since = None;
+                    }
+                    return Err(Unclaimed::Wait);
+                }
                 // Others run: one of them carries on when its hook ends.
                 self.drop_lane(id);
-                return Err(Finish::Superseded);
+                return Err(Finish::Superseded.into());
             }
             if self.stage_left == 0 && (self.next_stage() || self.take_late()) {
                 continue;
             }
-            self.drop_lane(id);
-            if std::mem::replace(&mut self.done, true) {
-                return Err(Finish::Superseded);
+            if !anchor && self.lanes.iter().any(|l| l.anchor && l.id != id) {
+                // The waiting anchor ends the run.
+                self.drop_lane(id);
+                return Err(Finish::Superseded.into());
             }
-            return Err(Finish::Done);
+            // Lanes opened for hooks that others ran meanwhile have nothing left to do.
+            self.lanes.clear();
+            if std::mem::replace(&mut self.done, true) {
+                return Err(Finish::Superseded.into());
+            }
+            return Err(Finish::Done.into());
         };
         let info = self.plan[index].info.clone();
         let job = self.plan[index].job.take();
@@ -489,7 +530,7 @@ impl Run {
         if !self.next_stage() {
             return None;
         }
-        Some(self.add_lane(now))
+        Some(self.add_anchor(now))
     }
 
     /// Whether the final stage is under way.
@@ -564,7 +605,11 @@ mod tests {
     }
 
     fn claim(run: &mut Run, lane: u64, now: u64) -> Result<Claimed, Finish> {
-        run.claim(lane, now, &mut Vec::new())
+        match run.claim(lane, now, false, &mut Vec::new()) {
+            Ok(claimed) => Ok(claimed),
+            Err(Unclaimed::Finish(finish)) => Err(finish),
+            Err(Unclaimed::Wait) => panic!("waits, with may_wait false"),
+        }
     }
 
     fn name(c: &Claimed) -> &str {
@@ -700,13 +745,45 @@ mod tests {
             "nothing ready while others run: the lane retires"
         );
         run.complete(lane, a.index, Some(HookOutcome::Ok), 6).ok();
+        assert!(
+            matches!(claim(&mut run, lane, 6), Err(Finish::Superseded)),
+            "an anchor that may not wait (async) retires too"
+        );
         run.complete(a.open[1], c.index, Some(HookOutcome::Ok), 7)
             .ok();
         assert!(matches!(claim(&mut run, a.open[1], 8), Err(Finish::Done)));
         assert!(
-            matches!(claim(&mut run, lane, 8), Err(Finish::Superseded)),
+            matches!(claim(&mut run, a.open[1], 8), Err(Finish::Superseded)),
             "done once"
         );
+    }
+
+    #[test]
+    fn an_anchor_that_may_wait_waits_for_the_others_and_ends_the_run() {
+        let (mut run, anchor) = run_with(vec![planned("a", None), planned("b", None)], &[], true);
+        let a = claim(&mut run, anchor, 0).ok().unwrap();
+        let other = a.open[0];
+        let b = claim(&mut run, other, 1).ok().unwrap();
+        run.complete(anchor, a.index, Some(HookOutcome::Ok), 2).ok();
+        assert!(matches!(
+            run.claim(anchor, 3, true, &mut Vec::new()),
+            Err(Unclaimed::Wait)
+        ));
+        assert_eq!(
+            run.view().lanes[0].between_since,
+            None,
+            "waiting is not stuck"
+        );
+        run.complete(other, b.index, Some(HookOutcome::Ok), 4).ok();
+        assert!(
+            matches!(claim(&mut run, other, 5), Err(Finish::Superseded)),
+            "the anchor ends the run, not the last lane to finish"
+        );
+        assert!(matches!(
+            run.claim(anchor, 6, true, &mut Vec::new()),
+            Err(Unclaimed::Finish(Finish::Done))
+        ));
+        assert!(run.view().lanes.is_empty(), "no lane is left over");
     }
 
     #[test]

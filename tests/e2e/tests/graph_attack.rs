@@ -40,7 +40,10 @@ fn exit_in_a_final_hook_on_the_concluding_thread_keeps_the_reported_exit_and_the
 fn exit_in_a_final_hook_on_a_lane_of_its_own_does_not_hold_the_process_to_the_deadline() {
     let (end, took) = stop(
         "final_exit_lane",
-        &[("GRACEFUL_HOOKS", "concurrent"), ("GRACEFUL_TIMEOUT", "10s")],
+        &[
+            ("GRACEFUL_HOOKS", "concurrent"),
+            ("GRACEFUL_TIMEOUT", "10s"),
+        ],
     );
     assert!(end.hooks().contains(&"f exits"), "{end:#?}");
     assert!(end.hooks().contains(&"f first"), "{end:#?}");
@@ -92,7 +95,10 @@ fn a_final_hook_that_never_ends_is_cut_at_the_deadline_with_the_reported_exit() 
 
 #[test]
 fn more_concurrent_hooks_than_lanes_all_run_once_and_the_next_stage_waits() {
-    let (end, took) = stop("many", &[("GRACEFUL_HOOKS", "concurrent"), ("HOOKS", "600")]);
+    let (end, took) = stop(
+        "many",
+        &[("GRACEFUL_HOOKS", "concurrent"), ("HOOKS", "600")],
+    );
     assert_eq!(end.code(), Some(0), "{}", end.stderr);
     let hooks = end.hooks();
     assert_eq!(hooks.iter().filter(|h| **h == "many").count(), 600);
@@ -168,7 +174,9 @@ fn a_late_closure_for_the_final_stage_runs_after_the_report() {
         assert_eq!(end.code(), Some(0), "{end:#?}");
         assert!(end.hooks().contains(&"late final"), "{mode}: {end:#?}");
         assert!(
-            end.stdout.iter().any(|l| l == "late-final-after-report:true"),
+            end.stdout
+                .iter()
+                .any(|l| l == "late-final-after-report:true"),
             "{mode}: a final closure registered during the run ran before the report: {end:#?}"
         );
     }
@@ -185,7 +193,10 @@ fn exit_from_a_drop_during_a_concurrent_hook_s_panic_ends_that_hook_and_wins() {
 fn a_hook_cancelled_mid_run_is_skipped_and_those_after_it_still_run() {
     for mode in ["sequential", "concurrent"] {
         let (end, _) = stop("cancel_mid", &[("GRACEFUL_HOOKS", mode)]);
-        assert!(end.stdout.contains(&"cancelled:Some(true)".to_owned()), "{end:#?}");
+        assert!(
+            end.stdout.contains(&"cancelled:Some(true)".to_owned()),
+            "{end:#?}"
+        );
         assert_eq!(end.hooks(), ["canceller", "dependent"], "{mode}: {end:#?}");
     }
 }
@@ -212,7 +223,11 @@ fn a_concurrent_async_hook_on_a_current_thread_main_s_runtime_is_not_starved() {
     for mode in ["sequential", "concurrent"] {
         let (end, took) = stop_current(&[], mode);
         assert_eq!(end.code(), Some(0), "{mode}: {end:#?}");
-        assert_eq!(end.hooks(), ["quick", "on main's runtime"], "{mode}: {end:#?}");
+        assert_eq!(
+            end.hooks(),
+            ["quick", "on main's runtime"],
+            "{mode}: {end:#?}"
+        );
         assert!(took < Duration::from_secs(4), "{mode}: took {took:?}");
     }
 }
@@ -222,7 +237,11 @@ fn a_final_async_hook_on_a_current_thread_main_s_runtime_is_not_starved() {
     for mode in ["sequential", "concurrent"] {
         let (end, took) = stop_current(&["final"], mode);
         assert_eq!(end.code(), Some(0), "{mode}: {end:#?}");
-        assert_eq!(end.hooks(), ["quick", "on main's runtime"], "{mode}: {end:#?}");
+        assert_eq!(
+            end.hooks(),
+            ["quick", "on main's runtime"],
+            "{mode}: {end:#?}"
+        );
         assert!(
             took < Duration::from_secs(4),
             "{mode}: took {took:?}: the final stage held the program's runtime\n{}",
@@ -236,7 +255,11 @@ const ASYNC: &str = env!("CARGO_BIN_EXE_graph_attack_async");
 #[test]
 fn async_hooks_with_tokio_timers_run_side_by_side_on_a_one_worker_runtime() {
     for mode in ["sequential", "concurrent"] {
-        let p = Proc::start(ASYNC, &[], &[("GRACEFUL_HOOKS", mode), ("GRACEFUL_TIMEOUT", "6s")]);
+        let p = Proc::start(
+            ASYNC,
+            &[],
+            &[("GRACEFUL_HOOKS", mode), ("GRACEFUL_TIMEOUT", "6s")],
+        );
         p.wait_for("ready");
         p.kill(libc::SIGTERM);
         let end = p.wait();

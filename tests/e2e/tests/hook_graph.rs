@@ -299,3 +299,21 @@ fn a_cycle_among_static_hooks_exits_78_before_the_body_naming_every_hook_on_it()
     }
     assert!(!line.contains("\"fine\""), "{line}");
 }
+
+#[test]
+fn with_install_main_gets_control_back_whichever_lane_ran_the_last_hook() {
+    let end = Proc::start(env!("CARGO_BIN_EXE_graph_guard"), &[], &[]).wait();
+    assert_eq!(end.code(), Some(7), "{end:#?}");
+    let mut ran = end.hooks();
+    ran.sort();
+    assert_eq!(
+        ran,
+        ["quick", "quick final", "slow", "slow final"],
+        "{end:#?}"
+    );
+    assert_eq!(
+        end.stdout.last().map(String::as_str),
+        Some("after the guard"),
+        "{end:#?}"
+    );
+}

@@ -78,7 +78,9 @@ fn final_drop_exit() {
 
 /// A hook fails (the report says exit 1), then a final hook never ends.
 fn final_blocks() {
-    on_shutdown("fails", || -> Result<(), String> { Err("disk full".into()) });
+    on_shutdown("fails", || -> Result<(), String> {
+        Err("disk full".into())
+    });
     on_shutdown("stuck", || {
         println!("hook:stuck");
         while std::hint::black_box(true) {
@@ -187,7 +189,11 @@ fn cancel_mid() {
     let _ = dependent;
     let slot = Mutex::new(Some(victim));
     on_shutdown("canceller", move || {
-        let cancelled = slot.lock().unwrap().take().map(graceful::HookHandle::cancel);
+        let cancelled = slot
+            .lock()
+            .unwrap()
+            .take()
+            .map(graceful::HookHandle::cancel);
         println!("cancelled:{cancelled:?}");
         println!("hook:canceller");
     })
