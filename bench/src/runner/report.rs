@@ -240,6 +240,9 @@ pub(crate) fn markdown(r: &mut Results) -> String {
          `cargo run --release -p graceful-bench -- --out BENCHMARKS.md`\n\
          - With build times (a minute or two more; downloads crates once): add `--build`\n\
          - More cold samples: `--trials 1000`\n\
+         - The hook graph's benchmarks alone, with their build times (about a minute), \
+         written to a file of their own in the temporary directory: \
+         `cargo run --release -p graceful-bench -- --only graph --build`\n\
          - CI's check that the benchmarks still run (seconds; never fails on slow numbers): \
          `cargo run --release -p graceful-bench -- --smoke`\n\n\
          The runner builds its child binaries (`bench/src/bin/`) first, with the same profile \
