@@ -4,6 +4,7 @@
 //! cargo run --release -p graceful-bench -- --out BENCHMARKS.md   # about three minutes
 //! cargo run --release -p graceful-bench -- --out BENCHMARKS.md --build   # + build times
 //! cargo run --release -p graceful-bench -- --smoke               # CI: seconds, any numbers
+//! cargo run --release -p graceful-bench -- --only graph --build  # the hook graph alone
 //! ```
 //!
 //! | benchmark | module | child binaries (`src/bin/`) |
@@ -12,6 +13,7 @@
 //! | `is_shutting_down`/`check` cost; waking `sleep` | `runner::hot` | `wake_*` |
 //! | start-up, peak RSS, stripped size | `runner::startup` | `start_*` |
 //! | 10,000 hooks | `runner::scale` | `scale_*` |
+//! | the hook graph: concurrent vs sequential stop; planning 10,000 edges; build with `after` | `runner::graph`, `runner::buildtime::graph` | `graph_*` |
 //! | clean build time (`--build`) | `runner::buildtime` | throwaway projects in the temp dir |
 //!
 //! The runner first builds its child binaries with cargo (the same profile as itself), then
@@ -27,7 +29,7 @@ use std::{
 
 mod runner;
 
-use runner::{buildtime, hot, latency, machine, report, scale, startup, work};
+use runner::{buildtime, graph, hot, latency, machine, report, scale, startup, work};
 
 /// How many samples of each kind.
 struct Plan {
@@ -46,11 +48,19 @@ struct Plan {
     /// Empty tasks per spawn round; processes per kind of stop with holds.
     tasks: usize,
     stops: usize,
+    /// The hook graph: concurrent and sequential stops, how long each hook sleeps (ms), and
+    /// runs of each planning variant.
+    graph_concurrent: usize,
+    graph_sequential: usize,
+    graph_hook_ms: u64,
+    graph_plan: usize,
+    /// Rebuilds of each graph user crate (with `--build`): a fraction of a second each.
+    graph_build: Option<usize>,
     build: Option<usize>,
 }
 
 const USAGE: &str = "\
-usage: graceful-bench [--out FILE] [--smoke] [--build] [--trials N]
+usage: graceful-bench [--out FILE] [--smoke] [--build] [--trials N] [--only graph]
 
   --out FILE    where to write the report (default: BENCHMARKS.md at the workspace root;
                 with --smoke, a file in the temporary directory); charts go to docs/bench/
@@ -59,6 +69,9 @@ usage: graceful-bench [--out FILE] [--smoke] [--build] [--trials N]
   --build       also time clean builds of graceful and its peers (a minute or two more)
   --trials N    fresh cold signal-latency trials per contender (default 500; the settled
                 measurement always takes 15 batches of 20 per contender)
+  --only graph  only the hook graph's benchmarks (with --build, its build times too); the
+                report then holds only their section (default: a file in the temporary
+                directory, never BENCHMARKS.md)
 ";
 
 struct Args {
@@ -66,6 +79,8 @@ struct Args {
     smoke: bool,
     build: bool,
     trials: Option<usize>,
+    /// `--only graph`.
+    only_graph: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -74,6 +89,7 @@ fn parse_args() -> Result<Args, String> {
         smoke: false,
         build: false,
         trials: None,
+        only_graph: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -85,6 +101,10 @@ fn parse_args() -> Result<Args, String> {
                 let n = it.next().ok_or("--trials needs a number")?;
                 args.trials = Some(n.parse().map_err(|_| format!("bad --trials {n:?}"))?);
             }
+            "--only" => match it.next().as_deref() {
+                Some("graph") => args.only_graph = true,
+                other => return Err(format!("--only takes `graph`, not {other:?}\n\n{USAGE}")),
+            },
             "-h" | "--help" => {
                 print!("{USAGE}");
                 std::process::exit(0);
@@ -149,6 +169,12 @@ fn main() -> ExitCode {
             scale: 1,
             tasks: 1_000,
             stops: 3,
+            graph_concurrent: 1,
+            graph_sequential: 1,
+            // 10 ms hooks: the sequential stop takes 1 s, not 10.
+            graph_hook_ms: 10,
+            graph_plan: 1,
+            graph_build: args.build.then_some(1),
             build: args.build.then_some(1),
         }
     } else {
@@ -165,11 +191,20 @@ fn main() -> ExitCode {
             scale: 21,
             tasks: 10_000,
             stops: 51,
+            graph_concurrent: 10,
+            graph_sequential: 3,
+            graph_hook_ms: 100,
+            graph_plan: 21,
+            graph_build: args.build.then_some(11),
             build: args.build.then_some(3),
         }
     };
     let out = args.out.unwrap_or_else(|| {
-        if args.smoke {
+        if args.only_graph {
+            std::env::temp_dir()
+                .join("graceful-bench-graph")
+                .join("BENCHMARKS.md")
+        } else if args.smoke {
             std::env::temp_dir()
                 .join("graceful-bench-smoke")
                 .join("BENCHMARKS.md")
@@ -187,6 +222,9 @@ fn main() -> ExitCode {
     let machine = machine::Machine::describe();
     let load_start = machine::load();
     eprintln!("load average at the start: {load_start}");
+    if args.only_graph {
+        return only_graph(&plan, &out, began, machine, load_start, args.smoke);
+    }
     // The 1-minute load average as each part starts: other work on a shared machine shows.
     let mut loads = Vec::new();
     let mut part = |name: &'static str| loads.push((name, machine::load_1min()));
@@ -202,6 +240,8 @@ fn main() -> ExitCode {
     let startup = startup::run(plan.startup);
     part("scale");
     let scale = scale::run(plan.scale);
+    part("graph");
+    let mut graph = run_graph(&plan);
     part("work");
     let work = work::run(
         plan.check_rounds,
@@ -215,6 +255,9 @@ fn main() -> ExitCode {
     let build = plan
         .build
         .map(|reps| buildtime::run(&workspace_root(), reps));
+    graph.build = plan
+        .graph_build
+        .map(|reps| buildtime::graph(&workspace_root(), reps));
     let load_end = machine::load();
     eprintln!("load average at the end: {load_end}");
 
@@ -241,6 +284,7 @@ fn main() -> ExitCode {
         scale_runs: plan.scale,
         build,
         work,
+        graph,
     };
     let broken: Vec<String> = results
         .cold
@@ -259,6 +303,7 @@ fn main() -> ExitCode {
                 .filter(|(_, r)| r.runs == 0)
                 .map(|(v, r)| format!("{}: {}", v.label, r.failures.first().map_or("", |f| f))),
         )
+        .chain(graph_broken(&results.graph))
         .collect();
 
     let markdown = report::markdown(&mut results);
@@ -276,22 +321,95 @@ fn main() -> ExitCode {
             Ok(())
         })
         .and_then(|()| std::fs::write(&out, &markdown));
+    let wrote = format!("{} and {}", out.display(), chart_dir.display());
+    finish(written, &out, &wrote, began, &broken)
+}
+
+/// Say what was written (or why not) and what did not run; the exit code.
+fn finish(
+    written: std::io::Result<()>,
+    out: &Path,
+    wrote: &str,
+    began: Instant,
+    broken: &[String],
+) -> ExitCode {
     if let Err(e) = written {
         eprintln!("writing {}: {e}", out.display());
         return ExitCode::FAILURE;
     }
-    eprintln!(
-        "wrote {} and {} in {:.0} s",
-        out.display(),
-        chart_dir.display(),
-        began.elapsed().as_secs_f64()
-    );
+    eprintln!("wrote {wrote} in {:.0} s", began.elapsed().as_secs_f64());
     if !broken.is_empty() {
         eprintln!("these benchmarks did not run:");
-        for b in &broken {
+        for b in broken {
             eprintln!("  {b}");
         }
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// The hook graph's benchmarks but its build times.
+fn run_graph(plan: &Plan) -> report::Graph {
+    let stop = graph::stop(
+        plan.graph_concurrent,
+        plan.graph_sequential,
+        plan.graph_hook_ms,
+    );
+    let planned = graph::plan(plan.graph_plan);
+    report::Graph {
+        stop,
+        plan: planned,
+        plan_runs: plan.graph_plan,
+        build: None,
+    }
+}
+
+/// What of the hook graph's benchmarks could not run at all.
+fn graph_broken(g: &report::Graph) -> Vec<String> {
+    [&g.stop.concurrent, &g.stop.sequential]
+        .into_iter()
+        .filter(|d| d.values.is_empty())
+        .map(|d| format!("{}: {}", d.label, d.failures.first().map_or("", |f| f)))
+        .chain(
+            graph::VARIANTS
+                .iter()
+                .zip(&g.plan)
+                .filter(|(_, r)| r.runs == 0)
+                .map(|(v, r)| format!("{}: {}", v.label, r.failures.first().map_or("", |f| f))),
+        )
+        .collect()
+}
+
+/// `--only graph`: the hook graph's benchmarks alone, written as a report of their own.
+fn only_graph(
+    plan: &Plan,
+    out: &Path,
+    began: Instant,
+    machine: machine::Machine,
+    load_start: String,
+    smoke: bool,
+) -> ExitCode {
+    let mut loads = vec![("graph", machine::load_1min())];
+    let mut graph = run_graph(plan);
+    if let Some(reps) = plan.graph_build {
+        loads.push(("build", machine::load_1min()));
+        graph.build = Some(buildtime::graph(&workspace_root(), reps));
+    }
+    let load_end = machine::load();
+    eprintln!("load average at the end: {load_end}");
+    let broken = graph_broken(&graph);
+    let markdown = report::graph_only(
+        &machine,
+        &load_start,
+        &load_end,
+        &loads,
+        began.elapsed().as_secs_f64(),
+        smoke,
+        &mut graph,
+    );
+    let written = out
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(out, &markdown));
+    finish(written, out, &out.display().to_string(), began, &broken)
 }

@@ -109,6 +109,17 @@ pub(crate) struct Row {
     pub(crate) failure: Option<String>,
 }
 
+impl Row {
+    fn empty() -> Row {
+        Row {
+            secs: Vec::new(),
+            median: f64::NAN,
+            crates: 0,
+            failure: None,
+        }
+    }
+}
+
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.env("CARGO_INCREMENTAL", "0").env_remove("RUSTFLAGS");
@@ -134,9 +145,15 @@ fn write_project(base: &Path, root: &Path, p: &Project) -> std::io::Result<PathB
 /// One clean release build of `dir`: seconds and the number of crates compiled.
 fn build(dir: &Path) -> Result<(f64, usize), String> {
     let _ = std::fs::remove_dir_all(dir.join("target"));
+    timed_build(dir, &["build", "--release", "-j2"])
+}
+
+/// `cargo <args>` in `dir` (its own target directory), timed: seconds and the number of
+/// crates compiled.
+fn timed_build(dir: &Path, args: &[&str]) -> Result<(f64, usize), String> {
     let start = Instant::now();
     let out = cargo()
-        .args(["build", "--release", "-j2"])
+        .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .env("CARGO_TERM_COLOR", "never")
@@ -157,15 +174,7 @@ fn build(dir: &Path) -> Result<(f64, usize), String> {
 /// Build each project `reps` times from clean, interleaved. `root` is this workspace.
 pub(crate) fn run(root: &Path, reps: usize) -> Vec<Row> {
     let base = std::env::temp_dir().join("graceful-bench-build");
-    let mut rows: Vec<Row> = PROJECTS
-        .iter()
-        .map(|_| Row {
-            secs: Vec::new(),
-            median: f64::NAN,
-            crates: 0,
-            failure: None,
-        })
-        .collect();
+    let mut rows: Vec<Row> = PROJECTS.iter().map(|_| Row::empty()).collect();
     let mut dirs = Vec::new();
     for (p, row) in PROJECTS.iter().zip(&mut rows) {
         let prepared = write_project(&base, root, p)
@@ -216,4 +225,141 @@ pub(crate) fn run(root: &Path, reps: usize) -> Vec<Row> {
         let _ = std::fs::remove_dir_all(dir.join("target"));
     }
     rows
+}
+
+/// The hook graph's build cost: a user crate with this many `#[graceful::on_shutdown]` hooks.
+pub(crate) const GRAPH_HOOKS: usize = 100;
+
+/// One user crate of [`graph`].
+pub(crate) struct GraphCrate {
+    pub(crate) label: &'static str,
+    package: &'static str,
+    /// The attribute's arguments for hook `i`.
+    args: fn(usize) -> String,
+}
+
+/// The two user crates of [`graph`].
+pub(crate) const GRAPH_CRATES: [GraphCrate; 2] = [
+    GraphCrate {
+        label: "100 hooks, `order = N` each",
+        package: "bt-order",
+        args: |i| format!("order = {i}"),
+    },
+    GraphCrate {
+        label: "100 hooks, `after = <the previous hook>` each but the first",
+        package: "bt-after",
+        args: |i| {
+            if i == 0 {
+                String::new()
+            } else {
+                format!("after = hook_{}", i - 1)
+            }
+        },
+    },
+];
+
+fn graph_crate(package: &str, args: fn(usize) -> String) -> (String, String) {
+    let manifest = format!(
+        "[package]\nname = \"{package}\"\n{PACKAGE}\n[dependencies]\ngraceful.workspace = true\n"
+    );
+    let mut main = String::from("#[graceful::main]\nfn main() {}\n");
+    for i in 0..GRAPH_HOOKS {
+        let args = args(i);
+        let attr = if args.is_empty() {
+            "#[graceful::on_shutdown]".to_string()
+        } else {
+            format!("#[graceful::on_shutdown({args})]")
+        };
+        main.push_str(&format!(
+            "\n{attr}\nfn hook_{i}() {{\n    std::hint::black_box({i});\n}}\n"
+        ));
+    }
+    (manifest, main)
+}
+
+/// Time rebuilding only the user crate of each of [`GRAPH_CRATES`], `reps` times each,
+/// interleaved: one workspace holding both, built whole once (graceful and its dependencies,
+/// untimed), then per sample `cargo clean --release -p <crate>` and
+/// `cargo build --release -j2 -p <crate>`, timed.
+pub(crate) fn graph(root: &Path, reps: usize) -> Vec<Row> {
+    let mut rows: Vec<Row> = GRAPH_CRATES.iter().map(|_| Row::empty()).collect();
+    let dir = std::env::temp_dir()
+        .join("graceful-bench-build")
+        .join("graph");
+    let prepared = (|| -> Result<(), String> {
+        let _ = std::fs::remove_dir_all(&dir);
+        let members: Vec<String> = GRAPH_CRATES
+            .iter()
+            .map(|c| format!("{:?}", c.package))
+            .collect();
+        let mut files = vec![(
+            "Cargo.toml".to_string(),
+            format!(
+                "[workspace]\nmembers = [{}]\nresolver = \"3\"\n\n[workspace.dependencies]\ngraceful = {{ path = {:?} }}\n",
+                members.join(", "),
+                root.display().to_string()
+            ),
+        )];
+        for GraphCrate { package, args, .. } in GRAPH_CRATES {
+            let (manifest, main) = graph_crate(package, args);
+            files.push((format!("{package}/Cargo.toml"), manifest));
+            files.push((format!("{package}/src/main.rs"), main));
+        }
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;
+            std::fs::write(path, text).map_err(|e| e.to_string())?;
+        }
+        for shared in ["Cargo.lock", "rust-toolchain.toml"] {
+            if root.join(shared).exists() {
+                std::fs::copy(root.join(shared), dir.join(shared)).map_err(|e| e.to_string())?;
+            }
+        }
+        // graceful and its dependencies, once, untimed.
+        timed_build(&dir, &["build", "--release", "-j2", "--workspace"]).map(|_| ())
+    })();
+    if let Err(e) = prepared {
+        for row in &mut rows {
+            row.failure = Some(e.clone());
+        }
+        return rows;
+    }
+    let n = GRAPH_CRATES.len();
+    for rep in 0..reps {
+        for k in 0..n {
+            let i = (rep + k) % n;
+            progress("graph build", rep * n + k, reps * n);
+            if rows[i].failure.is_some() {
+                continue;
+            }
+            match rebuild(&dir, GRAPH_CRATES[i].package) {
+                Ok((secs, crates)) => {
+                    rows[i].secs.push(secs);
+                    rows[i].crates = crates;
+                }
+                Err(e) => rows[i].failure = Some(e),
+            }
+        }
+    }
+    for row in &mut rows {
+        let mut secs = row.secs.clone();
+        row.median = stats::median(&mut secs);
+    }
+    let _ = std::fs::remove_dir_all(dir.join("target"));
+    rows
+}
+
+/// `cargo clean --release -p package`, then a timed `cargo build --release -j2 -p package`:
+/// seconds and the number of crates compiled (1, when only the user crate is rebuilt).
+fn rebuild(dir: &Path, package: &str) -> Result<(f64, usize), String> {
+    let cleaned = cargo()
+        .args(["clean", "--quiet", "--release", "-p", package])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !cleaned.success() {
+        return Err(format!("cargo clean -p {package} failed"));
+    }
+    timed_build(dir, &["build", "--release", "-j2", "-p", package])
 }

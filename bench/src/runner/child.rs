@@ -24,6 +24,8 @@ pub(crate) struct Child {
     process: std::process::Child,
     buf: Vec<u8>,
     reaped: bool,
+    /// How long one step may take: [`STEP`] unless [`patient`](Child::patient) said more.
+    limit: Duration,
 }
 
 /// What `reap` learns.
@@ -53,13 +55,20 @@ impl Child {
             process,
             buf: Vec::new(),
             reaped: false,
+            limit: STEP,
         })
+    }
+
+    /// Let each step take up to `limit` instead of [`STEP`] (a child whose stop is long).
+    pub(crate) fn patient(mut self, limit: Duration) -> Child {
+        self.limit = limit;
+        self
     }
 
     /// The next line of the child's stdout, without its newline.
     pub(crate) fn line(&mut self) -> Result<String, String> {
         let fd = self.process.stdout.as_ref().ok_or("no stdout")?.as_raw_fd();
-        let deadline = now_ns() + STEP.as_nanos() as u64;
+        let deadline = now_ns() + self.limit.as_nanos() as u64;
         loop {
             if let Some(at) = self.buf.iter().position(|&b| b == b'\n') {
                 let line: Vec<u8> = self.buf.drain(..=at).collect();
@@ -122,7 +131,7 @@ impl Child {
 
     /// Wait for the child to exit (killing it past the time limit), with its peak RSS.
     pub(crate) fn reap(mut self) -> Result<Reaped, String> {
-        let reaped = wait_exit(self.pid, STEP);
+        let reaped = wait_exit(self.pid, self.limit);
         self.reaped = true;
         let status = match reaped {
             Some(done) => done,

@@ -3,6 +3,7 @@
 
 pub(crate) mod buildtime;
 pub(crate) mod child;
+pub(crate) mod graph;
 pub(crate) mod hot;
 pub(crate) mod latency;
 pub(crate) mod machine;
@@ -48,4 +49,27 @@ pub(crate) fn progress(what: &str, done: usize, total: usize) {
     if done % step == 0 {
         eprintln!("  {what}: {done}/{total}");
     }
+}
+
+/// `runs` rounds of one sample of every variant, each round starting with the next variant:
+/// per variant, its samples and its failures.
+pub(crate) fn interleaved<V, R>(
+    what: &str,
+    variants: &[V],
+    runs: usize,
+    sample: impl Fn(&V) -> Result<R, String>,
+) -> Vec<(Vec<R>, Vec<String>)> {
+    let n = variants.len();
+    let mut all: Vec<(Vec<R>, Vec<String>)> = (0..n).map(|_| (Vec::new(), Vec::new())).collect();
+    for r in 0..runs {
+        progress(what, r, runs);
+        for k in 0..n {
+            let i = (r + k) % n;
+            match sample(&variants[i]) {
+                Ok(run) => all[i].0.push(run),
+                Err(e) => all[i].1.push(e),
+            }
+        }
+    }
+    all
 }

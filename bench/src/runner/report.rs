@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    Dist, buildtime, hot, latency, machine::Machine, scale, startup::Startup, stats, stats::us,
-    stats::verdict, work,
+    Dist, buildtime, graph, hot, latency, machine::Machine, scale, startup::Startup, stats,
+    stats::us, stats::verdict, work,
 };
 
 pub(crate) struct Results {
@@ -32,6 +32,16 @@ pub(crate) struct Results {
     pub(crate) scale_runs: usize,
     pub(crate) build: Option<Vec<buildtime::Row>>,
     pub(crate) work: work::Work,
+    pub(crate) graph: Graph,
+}
+
+/// The hook graph's figures.
+pub(crate) struct Graph {
+    pub(crate) stop: graph::Stop,
+    pub(crate) plan: Vec<graph::Row>,
+    pub(crate) plan_runs: usize,
+    /// With `--build`: the user crate with `order = N` hooks, then with `after` edges.
+    pub(crate) build: Option<Vec<buildtime::Row>>,
 }
 
 /// A markdown table from a header and rows: the first column left-aligned, the others right
@@ -112,31 +122,7 @@ pub(crate) fn markdown(r: &mut Results) -> String {
          medians and ratios taken within the run. Benchmarks are not tests: nothing asserts \
          these figures.\n\n",
     );
-    out.push_str("## Machine\n\n");
-    table(
-        &mut out,
-        &["", ""],
-        &[
-            vec!["CPU".into(), m.cpu.clone()],
-            vec!["cores, memory".into(), format!("{}, {}", m.cores, m.memory)],
-            vec!["kernel".into(), m.kernel.clone()],
-            vec!["compiler".into(), m.rustc.clone()],
-            vec!["date".into(), m.date.clone()],
-            vec![
-                "load average (1, 5, 15 min)".into(),
-                format!("{} at the start, {} at the end", r.load_start, r.load_end),
-            ],
-            vec![
-                "1-minute load as each part started".into(),
-                r.loads
-                    .iter()
-                    .map(|(part, load)| format!("{part} {load}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ],
-            vec!["the run took".into(), format!("{:.0} s", r.secs)],
-        ],
-    );
+    machine_table(&mut out, m, &r.load_start, &r.load_end, &r.loads, r.secs);
 
     let fresh = headline(&mut r.cold);
     let settled = headline(&mut r.settled);
@@ -212,6 +198,7 @@ pub(crate) fn markdown(r: &mut Results) -> String {
         ]);
     }
     rows.extend(work_targets(&mut r.work));
+    rows.extend(graph_targets(&mut r.graph));
     match &r.build {
         Some(build) if build.iter().all(|b| !b.median.is_nan()) => {
             rows.push(vec![
@@ -237,6 +224,7 @@ pub(crate) fn markdown(r: &mut Results) -> String {
     hot_section(&mut out, r);
     startup_section(&mut out, r);
     scale_section(&mut out, r);
+    graph_section(&mut out, &mut r.graph);
     work_section(&mut out, r);
     build_section(&mut out, r);
     // Measurements that decided the design, kept by hand (they need variants of the runtime
@@ -252,12 +240,51 @@ pub(crate) fn markdown(r: &mut Results) -> String {
          `cargo run --release -p graceful-bench -- --out BENCHMARKS.md`\n\
          - With build times (a minute or two more; downloads crates once): add `--build`\n\
          - More cold samples: `--trials 1000`\n\
+         - The hook graph's benchmarks alone, with their build times (about a minute), \
+         written to a file of their own in the temporary directory: \
+         `cargo run --release -p graceful-bench -- --only graph --build`\n\
          - CI's check that the benchmarks still run (seconds; never fails on slow numbers): \
          `cargo run --release -p graceful-bench -- --smoke`\n\n\
          The runner builds its child binaries (`bench/src/bin/`) first, with the same profile \
          as itself, and writes the charts to `docs/bench/` beside the report.\n",
     );
     out
+}
+
+/// The machine, the load and how long the run took.
+fn machine_table(
+    out: &mut String,
+    m: &Machine,
+    load_start: &str,
+    load_end: &str,
+    loads: &[(&'static str, String)],
+    secs: f64,
+) {
+    out.push_str("## Machine\n\n");
+    table(
+        out,
+        &["", ""],
+        &[
+            vec!["CPU".into(), m.cpu.clone()],
+            vec!["cores, memory".into(), format!("{}, {}", m.cores, m.memory)],
+            vec!["kernel".into(), m.kernel.clone()],
+            vec!["compiler".into(), m.rustc.clone()],
+            vec!["date".into(), m.date.clone()],
+            vec![
+                "load average (1, 5, 15 min)".into(),
+                format!("{} at the start, {} at the end", load_start, load_end),
+            ],
+            vec![
+                "1-minute load as each part started".into(),
+                loads
+                    .iter()
+                    .map(|(part, load)| format!("{part} {load}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ],
+            vec!["the run took".into(), format!("{:.0} s", secs)],
+        ],
+    );
 }
 
 /// The three latency targets on one kind of cold figure.
@@ -784,40 +811,8 @@ fn build_section(out: &mut String, r: &Results) {
          graceful: a proc-macro crate parsing with syn 3 (graceful-macros' features) and quote, \
          and a binary using it and signal-hook.\n"
     );
-    let base = build[0].median;
-    let rows: Vec<Vec<String>> = buildtime::PROJECTS
-        .iter()
-        .zip(build)
-        .map(|(p, b)| {
-            vec![
-                p.label.to_owned(),
-                b.crates.to_string(),
-                format!("{:.1}", b.median),
-                b.secs
-                    .iter()
-                    .map(|s| format!("{s:.1}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                stats::ratio(b.median, base),
-            ]
-        })
-        .collect();
-    table(
-        out,
-        &[
-            "project",
-            "crates compiled",
-            "median s",
-            "each run s",
-            "÷ baseline",
-        ],
-        &rows,
-    );
-    for (p, b) in buildtime::PROJECTS.iter().zip(build) {
-        if let Some(f) = &b.failure {
-            let _ = writeln!(out, "- {} failed:\n\n```text\n{f}\n```\n", p.label);
-        }
-    }
+    let labels: Vec<&str> = buildtime::PROJECTS.iter().map(|p| p.label).collect();
+    build_table(out, &labels, build, 1, ["project", "÷ baseline"]);
     out.push_str(
         "Where graceful's extra time goes (read from `cargo build --release -j2 --timings` of \
          the facade, not measured by this runner): graceful-runtime declares the hook registry \
@@ -922,4 +917,276 @@ fn percentile_rows(dists: &mut [Dist]) -> Vec<Vec<String>> {
             ]
         })
         .collect()
+}
+
+/// The hook graph's targets: the concurrent stop, planning 10,000 edges, building `after`.
+fn graph_targets(g: &mut Graph) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let hook = g.stop.hook_ms as f64 * 1e6;
+    let sum = hook * graph::STOP_HOOKS as f64;
+    let concurrent = g.stop.concurrent.summary().p50;
+    let sequential = g.stop.sequential.summary().p50;
+    rows.push(vec![
+        format!(
+            "{} independent hooks of {} ms, `GRACEFUL_HOOKS=concurrent`: SIGTERM → exit ≤ 1.2× the longest hook (median)",
+            graph::STOP_HOOKS,
+            g.stop.hook_ms
+        ),
+        format!(
+            "{} ms vs {} ms: {}",
+            stats::ms(concurrent),
+            stats::ms(hook),
+            stats::ratio(concurrent, hook)
+        ),
+        verdict(concurrent <= 1.2 * hook).into(),
+    ]);
+    rows.push(vec![
+        "… `GRACEFUL_HOOKS=sequential`, the baseline: ≈ the sum of the hooks".into(),
+        format!(
+            "{} ms vs {} ms: {}",
+            stats::ms(sequential),
+            stats::ms(sum),
+            stats::ratio(sequential, sum)
+        ),
+        "–".into(),
+    ]);
+    if let [none, edges] = &g.plan[..] {
+        let added = edges.overhead - none.overhead;
+        rows.push(vec![
+            "planning 10,000 hooks with 10,000 `.after` edges adds ≤ 10 ms to the stop (median)"
+                .into(),
+            format!(
+                "{:+.2} ms ({} ms vs {} ms)",
+                added / 1e6,
+                stats::ms(edges.overhead),
+                stats::ms(none.overhead)
+            ),
+            verdict(added <= 10e6).into(),
+        ]);
+    }
+    let target = "100 hooks with `after = previous` build ≤ 1.10× the same with `order = N` (the user crate alone)";
+    match g.build.as_deref() {
+        Some([order, after]) if !order.median.is_nan() && !after.median.is_nan() => {
+            rows.push(vec![
+                target.into(),
+                format!(
+                    "{:.2} s vs {:.2} s: {}",
+                    after.median,
+                    order.median,
+                    stats::ratio(after.median, order.median)
+                ),
+                verdict(after.median <= 1.10 * order.median).into(),
+            ]);
+        }
+        _ => rows.push(vec![
+            target.into(),
+            "not measured in this run (`--build`)".into(),
+            "–".into(),
+        ]),
+    }
+    rows
+}
+
+fn graph_section(out: &mut String, g: &mut Graph) {
+    let n_conc = g.stop.concurrent.values.len() + g.stop.concurrent.failures.len();
+    let n_seq = g.stop.sequential.values.len() + g.stop.sequential.failures.len();
+    let _ = writeln!(
+        out,
+        "## The hook graph\n\n\
+         ### Concurrent against sequential hooks\n\n\
+         `bench/src/bin/graph_concurrent.rs` registers {hooks} closures with distinct names and \
+         no edges, each sleeping {ms} ms, and one static hook in a later stage (`order = 1`, a \
+         barrier) that prints how many ran; the body waits in `graceful::sleep`. Its \
+         `#[graceful::main(timeout = \"60s\", body_timeout = \"1s\")]` leaves the hooks room: \
+         one at a time they take {sum} ms, and the default timeout is 10 s. The parent sends \
+         SIGTERM 20 ms after `ready` and times `kill(2)` → the process's exit (a pidfd), so the \
+         figure holds the signal's delivery, the body's return, the plan, the hooks, the \
+         report (text, to /dev/null) and the exit. `GRACEFUL_HOOKS=concurrent` and \
+         `=sequential` interleaved: {n_conc} and {n_seq} processes, the sequential ones spread \
+         among the others.\n",
+        hooks = graph::STOP_HOOKS,
+        ms = g.stop.hook_ms,
+        sum = g.stop.hook_ms * graph::STOP_HOOKS,
+    );
+    let hook = g.stop.hook_ms as f64 * 1e6;
+    let mut rows = Vec::new();
+    for d in [&mut g.stop.concurrent, &mut g.stop.sequential] {
+        let s = d.summary();
+        let min = d.values.first().map_or(f64::NAN, |&v| v as f64);
+        let max = d.values.last().map_or(f64::NAN, |&v| v as f64);
+        rows.push(vec![
+            d.label.to_owned(),
+            s.n.to_string(),
+            stats::ms(s.p50),
+            format!("{} – {}", stats::ms(min), stats::ms(max)),
+            stats::ratio(s.p50, hook),
+        ]);
+    }
+    table(
+        out,
+        &[
+            "stop",
+            "samples",
+            "SIGTERM → exit, median ms",
+            "min – max ms",
+            "÷ the longest hook",
+        ],
+        &rows,
+    );
+    failures(out, std::slice::from_ref(&g.stop.concurrent));
+    failures(out, std::slice::from_ref(&g.stop.sequential));
+
+    let _ = writeln!(
+        out,
+        "### Planning 10,000 hooks with 10,000 edges\n\n\
+         `bench/src/bin/graph_edges.rs` registers 10,000 closures with distinct names, either \
+         with no edges or with 10,000 (each but the first `.after` the one before, 9,999, and \
+         the last also `.after` the first), each doing the tiny work of `scale_closures`, and \
+         a reporting static hook in a later stage. Measured as the scale benchmark is: the body \
+         returns normally (no signal), `GRACEFUL_REPORT=off`; from the body's return to the \
+         first hook and to the last, less the hooks' own work (the median of each child's \
+         timing of it). The edges run the hooks in the same order as none would, so the \
+         difference is the graph. Registering is not in the stop: `.after(name)` checks the \
+         name against the registry then (a linear scan, so 10,000 of them cost what the last \
+         column shows, before any signal). Medians of {runs} runs per row, interleaved.\n",
+        runs = g.plan_runs,
+    );
+    let rows: Vec<Vec<String>> = graph::VARIANTS
+        .iter()
+        .zip(&g.plan)
+        .map(|(v, row)| {
+            vec![
+                v.label.to_owned(),
+                row.runs.to_string(),
+                stats::ms(row.first),
+                stats::ms(row.overhead),
+                format!(
+                    "{} – {}",
+                    stats::ms(row.overhead_min),
+                    stats::ms(row.overhead_max)
+                ),
+                stats::ms(row.register),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "hooks",
+            "runs",
+            "return → first hook ms",
+            "overhead to the last hook ms",
+            "min – max ms",
+            "registering ms",
+        ],
+        &rows,
+    );
+    for (v, row) in graph::VARIANTS.iter().zip(&g.plan) {
+        if let Some(f) = row.failures.first() {
+            let _ = writeln!(
+                out,
+                "- {}: {} failed run(s), first: {f}\n",
+                v.label,
+                row.failures.len()
+            );
+        }
+    }
+
+    out.push_str("### Building `after`\n\n");
+    let Some(build) = &g.build else {
+        out.push_str("Not measured in this run: the runner measures it with `--build`.\n\n");
+        return;
+    };
+    let reps = build.iter().map(|b| b.secs.len()).max().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "A throwaway workspace with two user crates of {} `#[graceful::on_shutdown]` hooks \
+         each: one with `order = N` on hook N, one with `after = hook_<N-1>` on each hook but \
+         the first. The workspace is built once (graceful and its dependencies, untimed); then \
+         each sample is `cargo clean --release -p <crate>` and a timed \
+         `cargo build --release -j2 -p <crate>`, so only the user crate compiles. {reps} \
+         samples each, interleaved.\n",
+        buildtime::GRAPH_HOOKS
+    );
+    let labels: Vec<&str> = buildtime::GRAPH_CRATES.iter().map(|c| c.label).collect();
+    build_table(out, &labels, build, 2, ["user crate", "÷ `order`"]);
+}
+
+/// One row per build (label, crates, median, each run, ratio to the first row), `digits` after
+/// the point, then each failure; `header` names the first and the last column.
+fn build_table(
+    out: &mut String,
+    labels: &[&str],
+    build: &[buildtime::Row],
+    digits: usize,
+    header: [&str; 2],
+) {
+    let base = build.first().map_or(f64::NAN, |b| b.median);
+    let rows: Vec<Vec<String>> = labels
+        .iter()
+        .zip(build)
+        .map(|(label, b)| {
+            vec![
+                (*label).to_owned(),
+                b.crates.to_string(),
+                format!("{:.digits$}", b.median),
+                b.secs
+                    .iter()
+                    .map(|s| format!("{s:.digits$}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                stats::ratio(b.median, base),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            header[0],
+            "crates compiled",
+            "median s",
+            "each run s",
+            header[1],
+        ],
+        &rows,
+    );
+    for (label, b) in labels.iter().zip(build) {
+        if let Some(f) = &b.failure {
+            let _ = writeln!(out, "- {label} failed:\n\n```text\n{f}\n```\n");
+        }
+    }
+}
+
+/// `--only graph`: the machine, the hook graph's targets and its section.
+pub(crate) fn graph_only(
+    m: &Machine,
+    load_start: &str,
+    load_end: &str,
+    loads: &[(&'static str, String)],
+    secs: f64,
+    smoke: bool,
+    g: &mut Graph,
+) -> String {
+    let mut out = String::new();
+    out.push_str("# Benchmarks: the hook graph alone\n\n");
+    if smoke {
+        out.push_str(
+            "**Smoke run** (`--smoke`): a handful of samples, to show the benchmarks still run. \
+             These figures mean nothing.\n\n",
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Written by `cargo run --release -p graceful-bench -- --only graph{}{}`: the hook \
+         graph's benchmarks alone, in one run (the rest of `BENCHMARKS.md` comes from the \
+         full run).\n",
+        if smoke { " --smoke" } else { "" },
+        if g.build.is_some() { " --build" } else { "" },
+    );
+    machine_table(&mut out, m, load_start, load_end, loads, secs);
+    out.push_str("## Targets\n\n");
+    let rows = graph_targets(g);
+    table(&mut out, &["target", "figure", "verdict"], &rows);
+    graph_section(&mut out, g);
+    out
 }

@@ -7,7 +7,7 @@
 //! (`GRACEFUL_REPORT=always`: these runs end on their own, which the default text report keeps
 //! quiet), and with `GRACEFUL_REPORT=off`.
 
-use super::{child::Child, child::bin, progress, stats};
+use super::{child::Child, child::bin, interleaved, stats};
 
 /// The hooks each child registers.
 pub(crate) const HOOKS: u64 = 10_000;
@@ -92,19 +92,8 @@ fn sample(v: &Variant) -> Result<Run, String> {
 }
 
 pub(crate) fn run(runs: usize) -> Vec<Row> {
-    let n = VARIANTS.len();
-    let mut all: Vec<(Vec<Run>, Vec<String>)> = (0..n).map(|_| (Vec::new(), Vec::new())).collect();
-    for r in 0..runs {
-        progress("scale", r, runs);
-        for k in 0..n {
-            let i = (r + k) % n;
-            match sample(&VARIANTS[i]) {
-                Ok(run) => all[i].0.push(run),
-                Err(e) => all[i].1.push(e),
-            }
-        }
-    }
-    all.into_iter()
+    interleaved("scale", &VARIANTS, runs, sample)
+        .into_iter()
         .map(|(runs, failures)| {
             // The median of the work, not each run's own: a run whose timing loop was
             // preempted would otherwise show a negative overhead.
