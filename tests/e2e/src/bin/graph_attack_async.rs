@@ -5,11 +5,9 @@ use std::time::Duration;
 
 use graceful::on_shutdown;
 
-fn timed(name: &'static str, ms: u64) -> impl std::future::Future<Output = ()> + Send + 'static {
-    async move {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
-        println!("hook:{name}");
-    }
+async fn timed(name: &'static str, ms: u64) {
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    println!("hook:{name}");
 }
 
 #[graceful::main]
