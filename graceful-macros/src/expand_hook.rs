@@ -95,8 +95,9 @@ pub(crate) fn expand(config: HookConfig, hook: &Hook, item: TokenStream) -> Toke
             #[#private::linkme::distributed_slice(#private::HOOKS)]
             #[linkme(crate = #private::linkme)]
             static __GRACEFUL_HOOK: #private::StaticHook = #private::StaticHook::new(
-                #name, (::core::module_path!(), ::core::file!(), #line), #run,
+                &__GRACEFUL_ID, #name, (::core::module_path!(), ::core::file!(), #line), #run,
             )#options;
+            static __GRACEFUL_ID: #private::HookId = #private::HookId::new();
             #marker_impl
         };
     }
@@ -120,7 +121,7 @@ fn marker(hook: &Hook, private: &TokenStream) -> (TokenStream, TokenStream) {
     // Not offered as a fix when another type is no hook ("the trait is implemented for ..").
     let marker_impl = quote! {
         #[diagnostic::do_not_recommend]
-        impl #private::Hook for #ident { const HOOK: #private::HookRef = || &__GRACEFUL_HOOK; }
+        impl #private::Hook for #ident { const HOOK: #private::HookRef = &__GRACEFUL_ID; }
     };
     (marker, marker_impl)
 }
@@ -190,12 +191,13 @@ mod tests {
                 #[::graceful::__private::linkme::distributed_slice(::graceful::__private::HOOKS)]
                 #[linkme(crate = ::graceful::__private::linkme)]
                 static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = ::graceful::__private::StaticHook::new(
-                    "flush", (::core::module_path!(), ::core::file!(), ::core::line!()),
+                    &__GRACEFUL_ID, "flush", (::core::module_path!(), ::core::file!(), ::core::line!()),
                     ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(flush())),
                 );
+                static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
                 #[diagnostic::do_not_recommend]
                 impl ::graceful::__private::Hook for flush {
-                    const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+                    const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
                 }
             };
         };
@@ -220,7 +222,7 @@ mod tests {
             "# [cfg (unix)] # [doc (hidden)]",
             "struct r#flush { } # [cfg (unix)] const _",
             "impl gr :: __private :: Hook for r#flush",
-            "(\"flush journal\"",
+            "__GRACEFUL_ID , \"flush journal\" ,",
             ") . order (- 5) . timeout_ms (2000) ;",
             "gr :: __private :: HookFn :: Sync (| shutdown | gr :: __private :: hook_result (r#flush (shutdown)))",
         ] {
@@ -288,7 +290,7 @@ mod tests {
                 fn r#type() {}
             ),
         );
-        assert!(out.contains("(\"type\""), "{out}");
+        assert!(out.contains("__GRACEFUL_ID , \"type\" ,"), "{out}");
         assert!(out.contains("struct r#type { }"), "{out}");
     }
 

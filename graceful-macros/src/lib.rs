@@ -292,14 +292,15 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     #[::graceful::__private::linkme::distributed_slice(::graceful::__private::HOOKS)]
 ///     #[linkme(crate = ::graceful::__private::linkme)]
 ///     static __GRACEFUL_HOOK: ::graceful::__private::StaticHook = ::graceful::__private::StaticHook::new(
-///         "flush", (::core::module_path!(), ::core::file!(), ::core::line!()),
+///         &__GRACEFUL_ID, "flush", (::core::module_path!(), ::core::file!(), ::core::line!()),
 ///         ::graceful::__private::HookFn::Sync(|shutdown| ::graceful::__private::hook_result(flush(shutdown))),
 ///     )
 ///     .order(-5)
 ///     .timeout_ms(2000);
+///     static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
 ///     #[diagnostic::do_not_recommend]
 ///     impl ::graceful::__private::Hook for flush {
-///         const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+///         const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
 ///     }
 /// };
 /// ```

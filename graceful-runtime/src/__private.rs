@@ -11,8 +11,8 @@ pub use crate::{
     actions::{ActionFn, ActionJob, SIGNAL_ACTIONS, StaticAction, marker as action_marker},
     entry::{run, run_async},
     hooks::{
-        HOOKS, Hook, HookFn, HookFuture, HookJob, HookRef, HookResult, StaticHook, async_hook,
-        hook_result, marker,
+        HOOKS, Hook, HookFn, HookFuture, HookId, HookJob, HookRef, HookResult, StaticHook,
+        async_hook, hook_result, marker,
     },
     main_end::{MainEnd, probe},
     test,

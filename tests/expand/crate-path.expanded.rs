@@ -31,14 +31,16 @@ const _: () = {
             }
         }
         gr::__private::StaticHook::new(
+                &__GRACEFUL_ID,
                 "flush",
                 ("crate_path", "tests/expand/crate-path.rs", 8u32),
                 gr::__private::HookFn::Sync(|_| gr::__private::hook_result(flush())),
             )
             .order(1)
     };
+    static __GRACEFUL_ID: gr::__private::HookId = gr::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl gr::__private::Hook for flush {
-        const HOOK: gr::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: gr::__private::HookRef = &__GRACEFUL_ID;
     }
 };

@@ -21,6 +21,7 @@ mod db {
                 }
             }
             ::graceful::__private::StaticHook::new(
+                &__GRACEFUL_ID,
                 "close_pool",
                 ("hook_after::db", "tests/expand/hook-after.rs", 3u32),
                 ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
@@ -28,9 +29,10 @@ mod db {
                 )),
             )
         };
+        static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
         #[diagnostic::do_not_recommend]
         impl ::graceful::__private::Hook for close_pool {
-            const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+            const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
         }
     };
 }
@@ -56,6 +58,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+                &__GRACEFUL_ID,
                 "flush",
                 ("hook_after", "tests/expand/hook-after.rs", 7u32),
                 ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
@@ -64,9 +67,10 @@ const _: () = {
             )
             .after(&[<db::close_pool as ::graceful::__private::Hook>::HOOK])
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for flush {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 fn main() {}

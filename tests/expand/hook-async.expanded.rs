@@ -20,6 +20,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+            &__GRACEFUL_ID,
             "save",
             ("hook_async", "tests/expand/hook-async.rs", 2u32),
             ::graceful::__private::HookFn::Async(|_| ::graceful::__private::async_hook(
@@ -27,9 +28,10 @@ const _: () = {
             )),
         )
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for save {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 async fn save_why(shutdown: &graceful::Shutdown) -> Result<(), String> {
@@ -56,6 +58,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+                &__GRACEFUL_ID,
                 "save_why",
                 ("hook_async", "tests/expand/hook-async.rs", 5u32),
                 ::graceful::__private::HookFn::Async(|shutdown| ::graceful::__private::async_hook(async move {
@@ -64,9 +67,10 @@ const _: () = {
             )
             .order(1)
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for save_why {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 fn main() {}

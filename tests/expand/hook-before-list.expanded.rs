@@ -20,6 +20,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+            &__GRACEFUL_ID,
             "a",
             ("hook_before_list", "tests/expand/hook-before-list.rs", 2u32),
             ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
@@ -27,9 +28,10 @@ const _: () = {
             )),
         )
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for a {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 fn b() {}
@@ -54,6 +56,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+            &__GRACEFUL_ID,
             "b",
             ("hook_before_list", "tests/expand/hook-before-list.rs", 5u32),
             ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
@@ -61,9 +64,10 @@ const _: () = {
             )),
         )
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for b {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 pub fn first() {}
@@ -88,6 +92,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+                &__GRACEFUL_ID,
                 "first",
                 ("hook_before_list", "tests/expand/hook-before-list.rs", 8u32),
                 ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
@@ -101,9 +106,10 @@ const _: () = {
                 ],
             )
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for first {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 fn main() {}

@@ -22,6 +22,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+                &__GRACEFUL_ID,
                 "flush journal",
                 ("hook_every_option", "tests/expand/hook-every-option.rs", 2u32),
                 ::graceful::__private::HookFn::Sync(|shutdown| ::graceful::__private::hook_result(
@@ -31,9 +32,10 @@ const _: () = {
             .order(-5)
             .timeout_ms(2000)
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for flush {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 fn main() {}

@@ -20,6 +20,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+                &__GRACEFUL_ID,
                 "flush_telemetry",
                 ("hook_final", "tests/expand/hook-final.rs", 2u32),
                 ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
@@ -28,9 +29,10 @@ const _: () = {
             )
             .final_stage()
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for flush_telemetry {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 fn main() {}

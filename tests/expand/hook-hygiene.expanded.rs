@@ -20,6 +20,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+            &__GRACEFUL_ID,
             "shutdown",
             ("hook_hygiene", "tests/expand/hook-hygiene.rs", 4u32),
             ::graceful::__private::HookFn::Sync(|shutdown| ::graceful::__private::hook_result(
@@ -27,9 +28,10 @@ const _: () = {
             )),
         )
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for shutdown {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 #[allow(non_snake_case)]
@@ -55,6 +57,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+            &__GRACEFUL_ID,
             "HOOK",
             ("hook_hygiene", "tests/expand/hook-hygiene.rs", 8u32),
             ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
@@ -62,9 +65,10 @@ const _: () = {
             )),
         )
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for HOOK {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 fn on_unix() {}
@@ -89,6 +93,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+            &__GRACEFUL_ID,
             "on_unix",
             ("hook_hygiene", "tests/expand/hook-hygiene.rs", 12u32),
             ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
@@ -96,9 +101,10 @@ const _: () = {
             )),
         )
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for on_unix {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 fn main() {}

@@ -20,6 +20,7 @@ const _: () = {
             }
         }
         ::graceful::__private::StaticHook::new(
+            &__GRACEFUL_ID,
             "flush",
             ("hook_no_options", "tests/expand/hook-no-options.rs", 2u32),
             ::graceful::__private::HookFn::Sync(|_| ::graceful::__private::hook_result(
@@ -27,9 +28,10 @@ const _: () = {
             )),
         )
     };
+    static __GRACEFUL_ID: ::graceful::__private::HookId = ::graceful::__private::HookId::new();
     #[diagnostic::do_not_recommend]
     impl ::graceful::__private::Hook for flush {
-        const HOOK: ::graceful::__private::HookRef = || &__GRACEFUL_HOOK;
+        const HOOK: ::graceful::__private::HookRef = &__GRACEFUL_ID;
     }
 };
 fn main() {}

@@ -36,6 +36,8 @@ pub(crate) type SendHookFuture = Pin<Box<dyn Future<Output = HookResult> + Send>
 /// A hook declared with `#[graceful::on_shutdown]`. Not public API: used by generated code.
 #[doc(hidden)]
 pub struct StaticHook {
+    /// What `after = path` on other hooks names: `<path as Hook>::HOOK`.
+    pub id: HookRef,
     pub name: &'static str,
     pub order: i32,
     pub timeout: Option<Duration>,
@@ -61,26 +63,43 @@ pub struct StaticHook {
     note = "a closure hook is ordered by name at run time: HookHandle::after(\"name\")"
 )]
 pub trait Hook {
-    /// Its registration.
+    /// Its identity.
     const HOOK: HookRef;
 }
 
-/// A static hook, reached by calling it: a function and not a reference, so that hooks that
-/// name each other (a cycle, to be reported) do not make their statics' initializers depend
-/// on each other. Not public API.
+/// A static hook's identity: the address of a static of its own, beside its registration.
+/// Not the registration itself, so that hooks that name each other (a cycle, to be reported)
+/// do not make their registrations' initializers depend on each other, and not a function,
+/// which each edge would make the compiler generate. Not public API.
 #[doc(hidden)]
-pub type HookRef = fn() -> &'static StaticHook;
+pub type HookRef = &'static HookId;
+
+/// What a [`HookRef`] points at: one byte, so that two are never at one address. Not public
+/// API.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct HookId(#[allow(dead_code)] u8);
+
+impl HookId {
+    /// A hook's identity, for its own static.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> HookId {
+        HookId(0)
+    }
+}
 
 impl StaticHook {
     /// A hook with order 0 and no timeout of its own, declared `at` (module, file, line): the
     /// attribute writes only the options given, on top of this.
     pub const fn new(
+        id: HookRef,
         name: &'static str,
         at: (&'static str, &'static str, u32),
         run: HookFn,
     ) -> Self {
         let (module, file, line) = at;
         StaticHook {
+            id,
             name,
             order: 0,
             timeout: None,
@@ -126,9 +145,9 @@ impl StaticHook {
 }
 
 impl fmt::Debug for StaticHook {
-    /// Names only for the edges: they may form a cycle.
+    /// The edges by count: a hook's identity says nothing more.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = |hooks: &[HookRef]| hooks.iter().map(|h| h().name).collect::<Vec<_>>();
+        let names = |hooks: &[HookRef]| hooks.len();
         f.debug_struct("StaticHook")
             .field("name", &self.name)
             .field("order", &self.order)

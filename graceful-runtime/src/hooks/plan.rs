@@ -11,7 +11,7 @@ use std::{
 };
 
 use super::{
-    Edges, HOOKS, HookInfo, Planned, StaticHook, closures,
+    Edges, HOOKS, HookId, HookInfo, HookRef, Planned, closures,
     graph::{self, Graph, GraphError, Stage},
 };
 
@@ -51,15 +51,15 @@ pub(crate) fn arrange(mut planned: Vec<Planned>) -> Arranged {
     }
 }
 
-/// The edges `(earlier, later)`, in base positions: a static hook's by address, a closure's by
+/// The edges `(earlier, later)`, in base positions: a static hook's by identity, a closure's by
 /// name (every hook of that name). An edge to a hook not in the plan (a closure cancelled)
 /// orders nothing.
 fn resolve(planned: &[Planned]) -> Vec<(usize, usize)> {
-    let at: HashMap<*const StaticHook, usize> = planned
+    let at: HashMap<*const HookId, usize> = planned
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match p.edges {
-            Edges::Static(h) => Some((h as *const StaticHook, i)),
+            Edges::Static(h) => Some((h.id as *const HookId, i)),
             Edges::Named { .. } => None,
         })
         .collect();
@@ -76,7 +76,7 @@ fn resolve(planned: &[Planned]) -> Vec<(usize, usize)> {
     for (i, p) in planned.iter().enumerate() {
         match &p.edges {
             Edges::Static(h) => {
-                let find = |r: &super::HookRef| at.get(&(r() as *const StaticHook)).copied();
+                let find = |r: &HookRef| at.get(&(*r as *const HookId)).copied();
                 edges.extend(h.after.iter().filter_map(find).map(|a| (a, i)));
                 edges.extend(h.before.iter().filter_map(find).map(|b| (i, b)));
             }

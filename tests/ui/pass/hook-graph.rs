@@ -4,7 +4,7 @@
 // the user's own names (`shutdown`, `HOOK`, a `u8` that is a hook) stay theirs.
 #![deny(warnings, unreachable_pub, missing_debug_implementations)]
 
-use graceful::__private::{HOOKS, Hook, StaticHook};
+use graceful::__private::{HOOKS, Hook, HookRef, StaticHook};
 
 mod db {
     #[graceful::on_shutdown]
@@ -38,12 +38,16 @@ fn HOOK() {}
 #[graceful::on_shutdown]
 fn u8() {}
 
-fn registered(hook: &'static StaticHook) -> bool {
-    HOOKS.iter().any(|h| std::ptr::eq(h, hook))
+/// The registration whose identity is `id`: exactly one.
+fn hook(id: HookRef) -> &'static StaticHook {
+    let mut found = HOOKS.iter().filter(|h| std::ptr::eq(h.id, id));
+    let hook = found.next().expect("registered");
+    assert!(found.next().is_none(), "one registration per identity");
+    hook
 }
 
-fn names(hooks: &[graceful::__private::HookRef]) -> Vec<&'static str> {
-    hooks.iter().map(|h| h().name).collect()
+fn names(hooks: &[HookRef]) -> Vec<&'static str> {
+    hooks.iter().map(|&h| hook(h).name).collect()
 }
 
 fn main() {
@@ -56,16 +60,15 @@ fn main() {
     let byte: u8 = 7;
     assert_eq!(byte, 7);
 
-    let flush = (<flush as Hook>::HOOK)();
-    assert!(registered(flush));
+    let flush = hook(<flush as Hook>::HOOK);
     assert_eq!(names(flush.after), ["close_pool", "drain"]);
-    assert!(registered(flush.after[0]()));
-    let drain = (<db::nested::drain as Hook>::HOOK)();
+    assert!(std::ptr::eq(hook(flush.after[0]), hook(<db::close_pool as Hook>::HOOK)));
+    let drain = hook(<db::nested::drain as Hook>::HOOK);
     assert_eq!((names(drain.after), names(drain.before)), (vec!["close_pool"], vec!["flush"]));
-    let telemetry = (<telemetry as Hook>::HOOK)();
+    let telemetry = hook(<telemetry as Hook>::HOOK);
     assert!(telemetry.last && !flush.last);
     assert_eq!(names(telemetry.after), ["flush", "close_pool"]);
-    assert_eq!(names((<HOOK as Hook>::HOOK)().after), ["shutdown"]);
-    assert_eq!(names((<shutdown as Hook>::HOOK)().before), ["type"]);
-    assert_eq!(names((<inner_after as Hook>::HOOK)().after), ["inner"]);
+    assert_eq!(names(hook(<HOOK as Hook>::HOOK).after), ["shutdown"]);
+    assert_eq!(names(hook(<shutdown as Hook>::HOOK).before), ["type"]);
+    assert_eq!(names(hook(<inner_after as Hook>::HOOK).after), ["inner"]);
 }
