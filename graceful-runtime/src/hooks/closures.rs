@@ -281,11 +281,13 @@ impl HookHandle {
             drop(registry);
             return Err(OrderError::Itself { handle: self });
         }
-        let known = HOOKS.iter().any(|h| h.name == name)
-            || registry
-                .waiting
-                .iter()
-                .any(|(_, r)| r.as_ref().is_some_and(|r| r.info.name == name));
+        // Newest first: an edge most often names a hook registered just before.
+        let known = registry
+            .waiting
+            .iter()
+            .rev()
+            .any(|(_, r)| r.as_ref().is_some_and(|r| r.info.name == name))
+            || HOOKS.iter().any(|h| h.name == name);
         if !known {
             drop(registry);
             return Err(OrderError::NoSuchHook {
