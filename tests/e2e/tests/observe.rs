@@ -33,6 +33,7 @@ fn every_event_reaches_log_and_tracing_with_fields_while_stderr_stays_quiet() {
                 "outcome=ok",
                 "order=1",
                 "took_ms=",
+                "started_ms=",
             ],
         );
         with(
