@@ -28,8 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             y.after("x")?;
         }
         Some("against") => {
-            let later = on_shutdown("later", || println!("hook:later")).order(5);
-            drop(later);
+            on_shutdown("later", || println!("hook:later")).order(5);
             on_shutdown("early", || println!("hook:early")).after("later")?;
         }
         other => return Err(format!("no scenario {other:?}").into()),
