@@ -25,25 +25,40 @@ pub(crate) struct Arranged {
 }
 
 /// Arrange `planned` (any order): the base order, then the edges. Edges that admit no order
-/// are dropped whole, and the hooks run in the base order: each still runs once.
+/// are dropped, the closures' whole (the static hooks' still hold, unless they too admit none),
+/// and the hooks run in the base order otherwise: each still runs once.
 pub(crate) fn arrange(mut planned: Vec<Planned>) -> Arranged {
     planned.sort_by(Planned::run_order);
     let stages: Vec<Stage> = planned.iter().map(|p| p.info.stage()).collect();
-    let edges = if planned.iter().all(|p| p.edges.is_empty()) {
-        Vec::new()
+    let (edges, statics) = if planned.iter().all(|p| p.edges.is_empty()) {
+        (Vec::new(), 0)
     } else {
         resolve(&planned)
     };
-    match graph::order(&stages, &edges, |i| planned[i].info.to_string()) {
+    let describe = |planned: &[Planned], i: usize| planned[i].info.to_string();
+    let problem = match graph::order(&stages, &edges, |i| describe(&planned, i)) {
         Ok((run, graph)) => {
             name_edges(&mut planned, &edges);
-            Arranged {
+            return Arranged {
                 planned: permute(planned, &run),
                 graph,
                 problem: None,
+            };
+        }
+        Err(problem) => problem,
+    };
+    // The closures' edges are dropped; the static hooks' (checked at install) still hold.
+    let edges = &edges[..statics];
+    match graph::order(&stages, edges, |i| describe(&planned, i)) {
+        Ok((run, graph)) => {
+            name_edges(&mut planned, edges);
+            Arranged {
+                planned: permute(planned, &run),
+                graph,
+                problem: Some(problem),
             }
         }
-        Err(problem) => Arranged {
+        Err(_) => Arranged {
             graph: Graph::unordered(&stages),
             planned,
             problem: Some(problem),
@@ -53,8 +68,8 @@ pub(crate) fn arrange(mut planned: Vec<Planned>) -> Arranged {
 
 /// The edges `(earlier, later)`, in base positions: a static hook's by identity, a closure's by
 /// name (every hook of that name). An edge to a hook not in the plan (a closure cancelled)
-/// orders nothing.
-fn resolve(planned: &[Planned]) -> Vec<(usize, usize)> {
+/// orders nothing. The static hooks' come first; how many they are is the second value.
+fn resolve(planned: &[Planned]) -> (Vec<(usize, usize)>, usize) {
     let at: HashMap<*const HookId, usize> = planned
         .iter()
         .enumerate()
@@ -74,20 +89,21 @@ fn resolve(planned: &[Planned]) -> Vec<(usize, usize)> {
     }
     let mut edges = Vec::new();
     for (i, p) in planned.iter().enumerate() {
-        match &p.edges {
-            Edges::Static(h) => {
-                let find = |r: &HookRef| at.get(&(*r as *const HookId)).copied();
-                edges.extend(h.after.iter().filter_map(find).map(|a| (a, i)));
-                edges.extend(h.before.iter().filter_map(find).map(|b| (i, b)));
-            }
-            Edges::Named { after, before } => {
-                let find = |n: &Cow<'static, str>| by_name.get(n.as_ref()).into_iter().flatten();
-                edges.extend(after.iter().flat_map(find).map(|&a| (a, i)));
-                edges.extend(before.iter().flat_map(find).map(|&b| (i, b)));
-            }
+        if let Edges::Static(h) = &p.edges {
+            let find = |r: &HookRef| at.get(&(*r as *const HookId)).copied();
+            edges.extend(h.after.iter().filter_map(find).map(|a| (a, i)));
+            edges.extend(h.before.iter().filter_map(find).map(|b| (i, b)));
         }
     }
-    edges
+    let statics = edges.len();
+    for (i, p) in planned.iter().enumerate() {
+        if let Edges::Named { after, before } = &p.edges {
+            let find = |n: &Cow<'static, str>| by_name.get(n.as_ref()).into_iter().flatten();
+            edges.extend(after.iter().flat_map(find).map(|&a| (a, i)));
+            edges.extend(before.iter().flat_map(find).map(|&b| (i, b)));
+        }
+    }
+    (edges, statics)
 }
 
 /// Each hook's `after`, by name, for the plan as it is shown.

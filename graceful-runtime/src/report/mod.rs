@@ -522,7 +522,9 @@ pub(crate) fn at_once(event: Event) {
 /// A hook ended at `now`: record it, and write its line now, or (past the first `BATCH_AFTER`
 /// hooks, a quick one within a millisecond of the last write) let the reporter write it
 /// shortly.
-pub(crate) fn hook_ended(event: Event, now: u64) {
+/// A hook ended: record it (no I/O: the runner calls this under its lock, so that the exit is
+/// decided only with the outcome in). `true`: its line may wait for the batch.
+pub(crate) fn record_hook(event: Event, now: u64) -> bool {
     let quick = matches!(
         event,
         Event::Hook {
@@ -530,14 +532,16 @@ pub(crate) fn hook_ended(event: Event, now: u64) {
             ..
         }
     );
-    let defer = {
-        let mut log = log();
-        log.push(event, now);
-        log.mode.writes_lines()
-            && quick
-            && log.hooks > BATCH_AFTER
-            && now.saturating_sub(log.last_print) < BATCH_NS
-    };
+    let mut log = log();
+    log.push(event, now);
+    log.mode.writes_lines()
+        && quick
+        && log.hooks > BATCH_AFTER
+        && now.saturating_sub(log.last_print) < BATCH_NS
+}
+
+/// The write that follows `record_hook` (`defer`: its answer), with no lock held.
+pub(crate) fn write_hook(defer: bool) {
     if !defer {
         write_now();
     } else if !DEFERRED.swap(true, Ordering::AcqRel) {

@@ -196,7 +196,7 @@ pub(super) fn write_line(out: &mut String, event: &Event, t_ns: u64, notes: &Not
             push_t(out, t_ns);
             let _ = write!(
                 out,
-                " the hooks run in their base order, without their edges: {problem}"
+                " the hooks run in their base order, without the closures' edges: {problem}"
             );
         }
         Event::WorkFailed { work, error } => {

@@ -205,11 +205,14 @@ fn dispose(jobs: Vec<Job>) {
 fn complete(lane: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result<(), Finish> {
     RUNNING.with(|r| r.set(None));
     let now = clock::now_ns();
-    let (outcome, in_final) = {
-        let mut run = run();
-        let outcome = run.complete(lane, claimed.index, outcome, now);
-        RUN_CHANGED.notify_all();
-        (outcome?, run.in_final())
+    let mut run = run();
+    let outcome = match run.complete(lane, claimed.index, outcome, now) {
+        Ok(outcome) => outcome,
+        Err(finish) => {
+            drop(run);
+            RUN_CHANGED.notify_all();
+            return Err(finish);
+        }
     };
     let event = Event::Hook {
         info: claimed.info,
@@ -217,14 +220,21 @@ fn complete(lane: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result
         started_ns: run::since_stop(claimed.started),
         outcome,
     };
-    if in_final {
+    if run.in_final() {
+        drop(run);
+        RUN_CHANGED.notify_all();
         report::after_the_report(&event);
         return Ok(());
     }
+    // Recorded (no I/O) before the lock is let go: a waiting anchor that finds the run over
+    // decides the exit and finishes the report only with this hook's outcome in it.
     if matches!(&event, Event::Hook { outcome, .. } if outcome.is_failure()) {
         STATE.note_hook_failed();
     }
-    report::hook_ended(event, now);
+    let write = report::record_hook(event, now);
+    drop(run);
+    RUN_CHANGED.notify_all();
+    report::write_hook(write);
     Ok(())
 }
 
@@ -473,21 +483,32 @@ pub(crate) fn time_out(now: u64, lane: u64, leave: bool, record: impl FnOnce(Eve
     };
     let overdue = run.time_out(lane, now, leave);
     let in_final = run.in_final();
-    drop(run);
-    RUN_CHANGED.notify_all();
-    match overdue {
+    // The failure and the event are noted before the lock is let go: a waiting anchor that
+    // finds the run over decides the exit with them.
+    let (cancel, fresh) = match overdue {
         Some(Overdue::Cancel) => {
             STATE.note_hook_failed();
-            request_wakes();
-            report::reporter::nudge();
+            (true, None)
         }
-        Some(Overdue::LeftBehind(event, fresh)) if in_final => spawn(fresh, Some(event)),
+        Some(Overdue::LeftBehind(event, fresh)) if in_final => {
+            run.owed += 1;
+            (false, Some((fresh, Some(event))))
+        }
         Some(Overdue::LeftBehind(event, fresh)) => {
             STATE.note_hook_failed();
             record(event);
-            spawn(fresh, None);
+            (false, Some((fresh, None)))
         }
-        None => {}
+        None => (false, None),
+    };
+    drop(run);
+    RUN_CHANGED.notify_all();
+    if cancel {
+        request_wakes();
+        report::reporter::nudge();
+    }
+    if let Some((fresh, first)) = fresh {
+        spawn(fresh, first);
     }
     true
 }
@@ -528,6 +549,7 @@ pub(crate) fn run_elsewhere() {
 /// sockets. A lane that cannot have a thread is dropped: the others, or the deadline, see to
 /// its share.
 fn spawn(lane: u64, first: Option<Event>) {
+    let owes = first.is_some();
     #[cfg(feature = "tokio")]
     let runtime = tokio::runtime::Handle::try_current()
         .ok()
@@ -539,12 +561,20 @@ fn spawn(lane: u64, first: Option<Event>) {
             let _entered = runtime.as_ref().map(tokio::runtime::Handle::enter);
             if let Some(event) = first {
                 report::after_the_report(&event);
+                run().owed -= 1;
+                RUN_CHANGED.notify_all();
             }
             lane_thread(lane);
         }),
     );
     if spawned.is_err() {
-        run().unopened(lane);
+        let mut run = run();
+        run.unopened(lane);
+        if owes {
+            // Unsaid: no thread to say it.
+            run.owed -= 1;
+        }
+        drop(run);
         RUN_CHANGED.notify_all();
     }
 }
@@ -575,23 +605,23 @@ pub(crate) fn end_hook_here(code: i32) {
     let Some((lane, index)) = RUNNING.with(Cell::get) else {
         return;
     };
-    let (ended, in_final) = {
-        let mut run = run();
-        (
-            run.end_here(lane, index, HookOutcome::Exit(code), now),
-            run.in_final(),
-        )
-    };
-    RUN_CHANGED.notify_all();
-    let Some((event, fresh)) = ended else {
+    let mut run = run();
+    let Some((event, fresh)) = run.end_here(lane, index, HookOutcome::Exit(code), now) else {
         return;
     };
-    if in_final {
+    if run.in_final() {
+        run.owed += 1;
+        drop(run);
+        RUN_CHANGED.notify_all();
         // Said by the fresh lane, after the report, as any final hook's outcome.
         spawn(fresh, Some(event));
         return;
     }
-    report::hook_ended(event, now);
+    // Recorded before the lock is let go, as `complete` does.
+    let write = report::record_hook(event, now);
+    drop(run);
+    RUN_CHANGED.notify_all();
+    report::write_hook(write);
     spawn(fresh, None);
 }
 

@@ -138,6 +138,9 @@ pub(crate) struct Run {
     done: bool,
     /// Hooks past their timeout whose thread has not come back: (lane, description).
     left_behind: Vec<(u64, String)>,
+    /// Final hooks' outcomes that fresh lanes are still to say (after the report): an anchor
+    /// waits for them, so that the process does not end before they are said.
+    pub(super) owed: usize,
 }
 
 impl Run {
@@ -157,6 +160,7 @@ impl Run {
             width: 1,
             done: false,
             left_behind: Vec::new(),
+            owed: 0,
         }
     }
 
@@ -303,7 +307,7 @@ impl Run {
                     _ => break index,
                 }
             }
-            if self.lanes.iter().any(|l| l.current.is_some()) {
+            if self.lanes.iter().any(|l| l.current.is_some()) || (anchor && self.owed > 0) {
                 if anchor {
                     if let Some(lane) = self.lane(id) {
                         // Waiting, not stuck between hooks.
