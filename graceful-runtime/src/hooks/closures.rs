@@ -413,7 +413,8 @@ impl std::fmt::Display for OrderError {
         match self {
             OrderError::NoSuchHook { name, .. } => write!(
                 f,
-                "no hook named {name:?} is registered: name a #[graceful::on_shutdown] hook (its                  name = \"..\", else its function's name) or a closure registered before this call"
+                "no hook named {name:?} is registered: name a #[graceful::on_shutdown] hook (its \
+                 name = \"..\", else its function's name) or a closure registered before this call"
             ),
             OrderError::Itself { .. } => f.write_str("a hook cannot run after or before itself"),
         }
@@ -452,4 +453,26 @@ pub(crate) fn take_closures() -> Vec<Planned> {
 /// The run is about to start the closure `seq`: `false` if it was cancelled meanwhile.
 pub(crate) fn start_closure(seq: u64) -> bool {
     registry().unplan(seq)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edge_to_no_hook_or_to_itself_is_refused_and_the_hook_stays() {
+        let hook = on_shutdown("graceful-unit-edge", || ());
+        let refused = hook.after("graceful-unit-no-such-hook").unwrap_err();
+        let message = refused.to_string();
+        assert!(
+            message.contains("no hook named \"graceful-unit-no-such-hook\" is registered")
+                && message.contains("(its name = \"..\", else its function's name)")
+                && !message.contains("  "),
+            "{message}"
+        );
+        let hook = refused.into_handle();
+        let refused = hook.before("graceful-unit-edge").unwrap_err();
+        assert!(matches!(refused, OrderError::Itself { .. }));
+        assert!(refused.into_handle().cancel(), "still registered");
+    }
 }

@@ -177,7 +177,7 @@ fn stage_ends(stages: &[Stage]) -> Vec<usize> {
 pub(crate) fn order(
     stages: &[Stage],
     edges: &[(usize, usize)],
-    describe: impl Fn(usize) -> String,
+    describe: &dyn Fn(usize) -> String,
 ) -> Result<(Vec<usize>, Graph), GraphError> {
     let n = stages.len();
     if edges.is_empty() {
@@ -230,7 +230,7 @@ pub(crate) fn order(
             return Err(GraphError::Cycle(
                 cycle_among(begin..end, &left, &within)
                     .into_iter()
-                    .map(&describe)
+                    .map(describe)
                     .collect(),
             ));
         }
@@ -317,7 +317,7 @@ mod tests {
             Stage::Order(5),
             Stage::Final,
         ];
-        let (run, graph) = order(&stages, &[], name).unwrap();
+        let (run, graph) = order(&stages, &[], &name).unwrap();
         assert_eq!(run, [0, 1, 2, 3]);
         assert_eq!(graph.stage_ends, [2, 3, 4]);
         assert!((0..4).all(|i| graph.successors(i).is_empty()));
@@ -327,7 +327,7 @@ mod tests {
     fn edges_reorder_within_a_stage_keeping_the_base_order_otherwise() {
         let stages = [Stage::Order(0); 4];
         // h0 after h3, h1 after h0.
-        let (run, graph) = order(&stages, &[(3, 0), (0, 1)], name).unwrap();
+        let (run, graph) = order(&stages, &[(3, 0), (0, 1)], &name).unwrap();
         assert_eq!(run, [2, 3, 0, 1]);
         assert_eq!(graph.preds, [0, 0, 1, 1]);
         assert_eq!(graph.successors(1), [2]);
@@ -338,11 +338,11 @@ mod tests {
     #[test]
     fn an_edge_along_the_stages_is_kept_by_them_one_against_is_refused() {
         let stages = [Stage::Order(0), Stage::Order(1)];
-        let (run, graph) = order(&stages, &[(0, 1)], name).unwrap();
+        let (run, graph) = order(&stages, &[(0, 1)], &name).unwrap();
         assert_eq!(run, [0, 1]);
         assert_eq!(graph.preds, [0, 0]);
         assert_eq!(
-            order(&stages, &[(1, 0)], name).unwrap_err(),
+            order(&stages, &[(1, 0)], &name).unwrap_err(),
             GraphError::AgainstStages {
                 later: "h0".into(),
                 earlier: "h1".into()
@@ -355,7 +355,7 @@ mod tests {
         let stages = [Stage::Order(0); 5];
         // h1 -> h2 -> h3 -> h1, and h0 -> h1, h3 -> h4 hang off it.
         let edges = [(1, 2), (2, 3), (3, 1), (0, 1), (3, 4)];
-        let Err(GraphError::Cycle(hooks)) = order(&stages, &edges, name) else {
+        let Err(GraphError::Cycle(hooks)) = order(&stages, &edges, &name) else {
             panic!("no cycle found");
         };
         let mut sorted = hooks.clone();
@@ -365,7 +365,7 @@ mod tests {
         let at = |n: &str| hooks.iter().position(|h| h == n).unwrap();
         assert_eq!((at("h1") + hooks.len() - at("h2")) % hooks.len(), 1);
         assert_eq!(
-            order(&stages, &[(2, 2)], name).unwrap_err(),
+            order(&stages, &[(2, 2)], &name).unwrap_err(),
             GraphError::Cycle(vec!["h2".into()])
         );
         let message = GraphError::Cycle(vec!["a".into(), "b".into()]).to_string();
@@ -378,7 +378,7 @@ mod tests {
         let stages = vec![Stage::Order(0); n];
         // Each runs after the next: the run order is the reverse.
         let edges: Vec<(usize, usize)> = (0..n - 1).map(|i| (i + 1, i)).collect();
-        let (run, graph) = order(&stages, &edges, name).unwrap();
+        let (run, graph) = order(&stages, &edges, &name).unwrap();
         assert_eq!(run[0], n - 1);
         assert_eq!(run[n - 1], 0);
         assert_eq!(graph.preds.iter().filter(|&&p| p == 0).count(), 1);
@@ -388,7 +388,7 @@ mod tests {
     fn hooks_added_during_the_run_are_a_stage_of_their_own_before_the_final_one() {
         // Stage 0: h1 then h0; final: f0 then f1 (f1 after f0).
         let stages = [Stage::Order(0), Stage::Order(0), Stage::Final, Stage::Final];
-        let (run, mut graph) = order(&stages, &[(1, 0), (2, 3)], name).unwrap();
+        let (run, mut graph) = order(&stages, &[(1, 0), (2, 3)], &name).unwrap();
         assert_eq!(run, [1, 0, 2, 3]);
         graph.insert_unordered(2, 2);
         assert_eq!(graph.stage_ends, [2, 4, 6]);
@@ -413,7 +413,7 @@ mod tests {
     fn final_closures_registered_during_the_run_join_the_final_stage_at_its_end() {
         // Stage 0: h0; final: f0 then f1 (f1 after f0).
         let stages = [Stage::Order(0), Stage::Final, Stage::Final];
-        let (_, mut graph) = order(&stages, &[(1, 2)], name).unwrap();
+        let (_, mut graph) = order(&stages, &[(1, 2)], &name).unwrap();
         graph.extend_last_stage(3, 2);
         assert_eq!(graph.stage_ends, [1, 5]);
         assert_eq!(graph.preds, [0, 0, 1, 0, 0]);

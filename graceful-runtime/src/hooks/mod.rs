@@ -19,7 +19,7 @@ pub(crate) use closures::{ClosureFn, start_closure, take_closures};
 pub use closures::{HookHandle, HookJob, IntoHook, OrderError, marker, on_shutdown};
 pub use graph::{GraphError, Stage};
 pub use plan::{Plan, hooks};
-pub(crate) use plan::{check_statics, plan, prepare};
+pub(crate) use plan::{check_statics, in_base_order, plan, prepare};
 pub use result::{HookReturn, async_hook, hook_result};
 
 use crate::Shutdown;

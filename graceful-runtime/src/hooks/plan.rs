@@ -27,8 +27,8 @@ pub(crate) struct Arranged {
 /// Arrange `planned` (any order): the base order, then the edges. Edges that admit no order
 /// are dropped, the closures' whole (the static hooks' still hold, unless they too admit none),
 /// and the hooks run in the base order otherwise: each still runs once.
-pub(crate) fn arrange(mut planned: Vec<Planned>) -> Arranged {
-    planned.sort_by(Planned::run_order);
+pub(crate) fn arrange(planned: Vec<Planned>) -> Arranged {
+    let mut planned = in_base_order(planned);
     let stages: Vec<Stage> = planned.iter().map(|p| p.info.stage()).collect();
     let (edges, statics) = if planned.iter().all(|p| p.edges.is_empty()) {
         (Vec::new(), 0)
@@ -36,7 +36,7 @@ pub(crate) fn arrange(mut planned: Vec<Planned>) -> Arranged {
         resolve(&planned)
     };
     let describe = |planned: &[Planned], i: usize| planned[i].info.to_string();
-    let problem = match graph::order(&stages, &edges, |i| describe(&planned, i)) {
+    let problem = match graph::order(&stages, &edges, &|i| describe(&planned, i)) {
         Ok((run, graph)) => {
             name_edges(&mut planned, &edges);
             return Arranged {
@@ -49,7 +49,7 @@ pub(crate) fn arrange(mut planned: Vec<Planned>) -> Arranged {
     };
     // The closures' edges are dropped; the static hooks' (checked at install) still hold.
     let edges = &edges[..statics];
-    match graph::order(&stages, edges, |i| describe(&planned, i)) {
+    match graph::order(&stages, edges, &|i| describe(&planned, i)) {
         Ok((run, graph)) => {
             name_edges(&mut planned, edges);
             Arranged {
@@ -118,7 +118,19 @@ fn name_edges(planned: &mut [Planned], edges: &[(usize, usize)]) {
     }
 }
 
+/// `planned` in the base order, sorted by index and then moved once: a hook's description is
+/// large, and a sort moves its elements many times over.
+pub(crate) fn in_base_order(planned: Vec<Planned>) -> Vec<Planned> {
+    let mut base: Vec<usize> = (0..planned.len()).collect();
+    base.sort_by(|&a, &b| Planned::run_order(&planned[a], &planned[b]));
+    permute(planned, &base)
+}
+
+/// `planned` in the order `run` gives (positions into it); as it is when that is its own.
 fn permute(planned: Vec<Planned>, run: &[usize]) -> Vec<Planned> {
+    if run.iter().enumerate().all(|(i, &at)| i == at) {
+        return planned;
+    }
     let mut slots: Vec<Option<Planned>> = planned.into_iter().map(Some).collect();
     run.iter().filter_map(|&i| slots[i].take()).collect()
 }

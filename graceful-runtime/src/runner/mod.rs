@@ -95,6 +95,16 @@ static RUN: Mutex<Run> = Mutex::new(Run::new());
 /// Notified when a hook ends or a lane goes: an anchor lane waiting for the others looks again.
 static RUN_CHANGED: Condvar = Condvar::new();
 
+/// Let the run's lock go after a change, waking an anchor lane that waits for one (only then:
+/// a notification is a system call, and a sequential run of thousands of hooks has no waiter).
+fn let_go(run: MutexGuard<'static, Run>) {
+    let waiting = run.waiting > 0;
+    drop(run);
+    if waiting {
+        RUN_CHANGED.notify_all();
+    }
+}
+
 fn run() -> MutexGuard<'static, Run> {
     RUN.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -140,9 +150,11 @@ fn claim(lane: u64, may_wait: bool) -> Result<Claimed, Finish> {
             Ok(claimed) => break Ok(claimed),
             Err(Unclaimed::Finish(finish)) => break Err(finish),
             Err(Unclaimed::Wait) => {
+                run.waiting += 1;
                 run = RUN_CHANGED
                     .wait(run)
                     .unwrap_or_else(PoisonError::into_inner);
+                run.waiting -= 1;
             }
         }
     };
@@ -209,8 +221,7 @@ fn complete(lane: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result
     let outcome = match run.complete(lane, claimed.index, outcome, now) {
         Ok(outcome) => outcome,
         Err(finish) => {
-            drop(run);
-            RUN_CHANGED.notify_all();
+            let_go(run);
             return Err(finish);
         }
     };
@@ -221,8 +232,7 @@ fn complete(lane: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result
         outcome,
     };
     if run.in_final() {
-        drop(run);
-        RUN_CHANGED.notify_all();
+        let_go(run);
         report::after_the_report(&event);
         return Ok(());
     }
@@ -232,8 +242,7 @@ fn complete(lane: u64, claimed: Claimed, outcome: Option<HookOutcome>) -> Result
         STATE.note_hook_failed();
     }
     let write = report::record_hook(event, now);
-    drop(run);
-    RUN_CHANGED.notify_all();
+    let_go(run);
     report::write_hook(write);
     Ok(())
 }
@@ -501,8 +510,7 @@ pub(crate) fn time_out(now: u64, lane: u64, leave: bool, record: impl FnOnce(Eve
         }
         None => (false, None),
     };
-    drop(run);
-    RUN_CHANGED.notify_all();
+    let_go(run);
     if cancel {
         request_wakes();
         report::reporter::nudge();
@@ -520,8 +528,7 @@ pub(crate) fn take_over_between(now: u64, patience: u64) -> bool {
         return false;
     };
     let fresh = run.take_over_between(now, patience);
-    drop(run);
-    RUN_CHANGED.notify_all();
+    let_go(run);
     for lane in fresh {
         spawn(lane, None);
     }
@@ -561,8 +568,9 @@ fn spawn(lane: u64, first: Option<Event>) {
             let _entered = runtime.as_ref().map(tokio::runtime::Handle::enter);
             if let Some(event) = first {
                 report::after_the_report(&event);
-                run().owed -= 1;
-                RUN_CHANGED.notify_all();
+                let mut run = run();
+                run.owed -= 1;
+                let_go(run);
             }
             lane_thread(lane);
         }),
@@ -574,8 +582,7 @@ fn spawn(lane: u64, first: Option<Event>) {
             // Unsaid: no thread to say it.
             run.owed -= 1;
         }
-        drop(run);
-        RUN_CHANGED.notify_all();
+        let_go(run);
     }
 }
 
@@ -611,16 +618,14 @@ pub(crate) fn end_hook_here(code: i32) {
     };
     if run.in_final() {
         run.owed += 1;
-        drop(run);
-        RUN_CHANGED.notify_all();
+        let_go(run);
         // Said by the fresh lane, after the report, as any final hook's outcome.
         spawn(fresh, Some(event));
         return;
     }
     // Recorded before the lock is let go, as `complete` does.
     let write = report::record_hook(event, now);
-    drop(run);
-    RUN_CHANGED.notify_all();
+    let_go(run);
     report::write_hook(write);
     spawn(fresh, None);
 }

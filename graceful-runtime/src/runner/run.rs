@@ -141,6 +141,8 @@ pub(crate) struct Run {
     /// Final hooks' outcomes that fresh lanes are still to say (after the report): an anchor
     /// waits for them, so that the process does not end before they are said.
     pub(super) owed: usize,
+    /// Anchor lanes waiting on the run's condition variable.
+    pub(super) waiting: usize,
 }
 
 impl Run {
@@ -161,6 +163,7 @@ impl Run {
             done: false,
             left_behind: Vec::new(),
             owed: 0,
+            waiting: 0,
         }
     }
 
@@ -243,11 +246,11 @@ impl Run {
         if self.final_open || begin != self.final_at {
             return false;
         }
-        let mut late = hooks::take_closures();
+        let late = hooks::take_closures();
         if late.is_empty() {
             return false;
         }
-        late.sort_by(Planned::run_order);
+        let mut late = hooks::in_base_order(late);
         let split = late
             .iter()
             .position(|p| p.info.stage() == hooks::Stage::Final)
@@ -593,7 +596,7 @@ mod tests {
     /// A run of `hooks` (in run order) with `edges` between their positions.
     fn run_with(hooks: Vec<Planned>, edges: &[(usize, usize)], concurrent: bool) -> (Run, u64) {
         let stages: Vec<Stage> = hooks.iter().map(|p| p.info.stage()).collect();
-        let (order, graph) = graph::order(&stages, edges, |i| i.to_string()).unwrap();
+        let (order, graph) = graph::order(&stages, edges, &|i: usize| i.to_string()).unwrap();
         assert_eq!(
             order,
             (0..hooks.len()).collect::<Vec<_>>(),
