@@ -7,7 +7,10 @@ use std::{
     borrow::Cow,
     collections::HashMap,
     fmt,
-    sync::{Mutex, PoisonError},
+    sync::{
+        Mutex, PoisonError,
+        atomic::{AtomicBool, Ordering},
+    },
 };
 
 use super::{
@@ -126,17 +129,31 @@ pub(crate) fn in_base_order(planned: Vec<Planned>) -> Vec<Planned> {
     permute(planned, &base)
 }
 
-/// `planned` in the order `run` gives (positions into it); as it is when that is its own.
-fn permute(planned: Vec<Planned>, run: &[usize]) -> Vec<Planned> {
-    if run.iter().enumerate().all(|(i, &at)| i == at) {
-        return planned;
+/// `planned` in the order `run` gives (positions into it), in place: each cycle of the
+/// permutation is followed once, with swaps, so no second list of hooks is allocated.
+fn permute(mut planned: Vec<Planned>, run: &[usize]) -> Vec<Planned> {
+    let mut from: Vec<usize> = run.to_vec();
+    for start in 0..from.len() {
+        let mut at = start;
+        // `planned[at]` is to become the hook now at `from[at]`; the one carried along the
+        // cycle (the start's) lands where the cycle closes.
+        while from[at] != usize::MAX {
+            let next = from[at];
+            from[at] = usize::MAX;
+            if next == start {
+                break;
+            }
+            planned.swap(at, next);
+            at = next;
+        }
     }
-    let mut slots: Vec<Option<Planned>> = planned.into_iter().map(Some).collect();
-    run.iter().filter_map(|&i| slots[i].take()).collect()
+    planned
 }
 
 /// The static hooks, arranged ahead of need.
 static PREPARED: Mutex<Option<Arranged>> = Mutex::new(None);
+/// The stop took the plan (set under `PREPARED`'s lock): arranging them ahead is too late.
+static TAKEN: AtomicBool = AtomicBool::new(false);
 
 fn statics() -> Arranged {
     arrange(HOOKS.iter().map(Planned::of_static).collect())
@@ -149,7 +166,7 @@ pub(crate) fn prepare() {
     // The lock is held while arranging: a stop that comes meanwhile waits for this rather than
     // doing it a second time beside it.
     let mut prepared = PREPARED.lock().unwrap_or_else(PoisonError::into_inner);
-    if prepared.is_none() {
+    if prepared.is_none() && !TAKEN.load(Ordering::Relaxed) {
         *prepared = Some(statics());
     }
 }
@@ -174,10 +191,11 @@ pub(crate) fn check_statics() -> Result<(), GraphError> {
 /// Every static hook and every closure, arranged. The closures are taken out of the registry:
 /// each runs at most once.
 pub(crate) fn plan() -> Arranged {
-    let prepared = PREPARED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .take();
+    let prepared = {
+        let mut prepared = PREPARED.lock().unwrap_or_else(PoisonError::into_inner);
+        TAKEN.store(true, Ordering::Relaxed);
+        prepared.take()
+    };
     let closures = closures::take_closures();
     match prepared {
         Some(prepared) if closures.is_empty() => prepared,
@@ -342,6 +360,16 @@ mod tests {
 
     fn names(arranged: &Arranged) -> Vec<&str> {
         arranged.planned.iter().map(|p| p.info.name()).collect()
+    }
+
+    #[test]
+    fn a_permutation_is_applied_in_place_whatever_its_cycles() {
+        let hooks = ["a", "b", "c", "d", "e"];
+        let planned: Vec<Planned> = hooks.iter().map(|n| named(n, 0, &[])).collect();
+        let run = [3, 0, 4, 1, 2];
+        let after = permute(planned, &run);
+        let names: Vec<&str> = after.iter().map(|p| p.info.name()).collect();
+        assert_eq!(names, ["d", "a", "e", "b", "c"]);
     }
 
     #[test]
