@@ -263,3 +263,55 @@ pub fn abort_bin() -> String {
     assert!(ok, "cannot build tests/abort");
     format!("{target}/debug/graceful-abort-check")
 }
+
+/// A `tracing` subscriber that keeps the `event` field of every event it receives: what a
+/// final hook checks graceful's own events reached the sinks before it ran.
+pub mod seen {
+    use std::{fmt::Write as _, sync::Mutex};
+
+    static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    /// Make it the global subscriber.
+    pub fn install() {
+        tracing::subscriber::set_global_default(Capture).expect("a subscriber was already set");
+    }
+
+    /// The events' names so far, in order.
+    pub fn names() -> Vec<String> {
+        SEEN.lock().unwrap().clone()
+    }
+
+    struct Capture;
+    struct EventName(String);
+
+    impl tracing::field::Visit for EventName {
+        fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+            if field.name() == "event" {
+                self.0 = value.to_owned();
+            }
+        }
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "event" {
+                let _ = write!(self.0, "{value:?}");
+            }
+        }
+    }
+
+    impl tracing::Subscriber for Capture {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            let mut name = EventName(String::new());
+            event.record(&mut name);
+            SEEN.lock().unwrap().push(name.0);
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+}

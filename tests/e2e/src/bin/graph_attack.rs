@@ -5,7 +5,7 @@
 //! hook's panic, a hook cancelling another that others run after. Markers on stdout:
 //! `hook:NAME` when a hook ran.
 
-use std::{fmt::Write as _, sync::Mutex, time::Duration};
+use std::{sync::Mutex, time::Duration};
 
 use graceful::on_shutdown;
 
@@ -108,52 +108,15 @@ fn many() {
     }
 }
 
-/// What the subscriber saw, for the final stage to check.
-static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-struct Capture;
-struct EventName(String);
-
-impl tracing::field::Visit for EventName {
-    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        if field.name() == "event" {
-            self.0 = value.to_owned();
-        }
-    }
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "event" {
-            let _ = write!(self.0, "{value:?}");
-        }
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut name = EventName(String::new());
-        event.record(&mut name);
-        SEEN.lock().unwrap().push(name.0);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
 /// A hook registers closures while the hooks run: one of order 1 that takes a while, one of
 /// order 2, and one for the final stage.
 fn late() {
-    tracing::subscriber::set_global_default(Capture).expect("a subscriber was already set");
+    graceful_e2e::seen::install();
     on_shutdown("registers", || {
         on_shutdown("late low", takes("late low", 500)).order(1);
         on_shutdown("late high", takes("late high", 0)).order(2);
         on_shutdown("late final", || {
-            let seen = SEEN.lock().unwrap().iter().any(|e| e == "exit");
+            let seen = graceful_e2e::seen::names().iter().any(|e| e == "exit");
             println!("hook:late final");
             println!("late-final-after-report:{seen}");
         })

@@ -4,7 +4,7 @@
 //! in a `tracing` subscriber), `cycle` (closures that name each other). Whether hooks run at
 //! once is `GRACEFUL_HOOKS`'s.
 
-use std::{fmt::Write as _, sync::Mutex, time::Duration};
+use std::time::Duration;
 
 use graceful::on_shutdown;
 
@@ -38,49 +38,11 @@ fn deadline() {
     on_shutdown("quick", takes("quick", 0));
 }
 
-/// What the subscriber saw, for the final stage to check.
-static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-struct EventName(String);
-
-impl tracing::field::Visit for EventName {
-    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        if field.name() == "event" {
-            self.0 = value.to_owned();
-        }
-    }
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "event" {
-            let _ = write!(self.0, "{value:?}");
-        }
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut name = EventName(String::new());
-        event.record(&mut name);
-        SEEN.lock().unwrap().push(name.0);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
 fn final_stage() {
-    tracing::subscriber::set_global_default(Capture).expect("a subscriber was already set");
+    graceful_e2e::seen::install();
     on_shutdown("work", takes("work", 0));
     on_shutdown("flush telemetry", || {
-        println!("final-saw:{}", SEEN.lock().unwrap().join(","));
+        println!("final-saw:{}", graceful_e2e::seen::names().join(","));
     })
     .final_stage();
     on_shutdown("final panics", || {
